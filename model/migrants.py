@@ -1,0 +1,339 @@
+"""Migrants as a vectorised population: one row per migrant, numpy columns.
+
+Migrants are many and alike, so they are not Mesa agents. Each row is one migrant on a
+journey; when the journey ends (arrived, detected at the EU border, died, abandoned) the
+row moves to the journey log, so every journey stays individually traceable
+(:meth:`MigrantPopulation.journeys`) while the weekly work scales with the migrants still
+travelling.
+
+Each week: new migrants depart from the origins and choose a path; migrants waiting at a
+location search for a smuggler for their next leg, choose among the OCGs they find (price
+and reach), pay part upfront and the rest into escrow, or travel alone where they can, or
+give up; migrants on a leg advance, and at the end of it may die, be detected at the EU
+border, arrive, or wait for the next leg.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from model.model import SmugglingModel
+
+SEARCHING, TRAVELLING = 0, 1
+OUTCOMES = ("arrived", "detected", "died", "abandoned")
+ARRIVED, DETECTED, DIED, ABANDONED = range(4)
+
+_COLUMNS = {
+    "mid": np.int64,
+    "origin": np.int16,
+    "path": np.int16,
+    "pos": np.int16,
+    "state": np.int8,
+    "leg": np.int16,
+    "ocg": np.int32,
+    "weeks_left": np.int16,
+    "wait": np.int16,
+    "paid": np.float64,
+    "escrow": np.float64,
+    "depart_week": np.int32,
+    "legs_smuggled": np.int16,
+}
+
+
+class MigrantPopulation:
+    """The migrants on their way, and the log of finished journeys."""
+
+    def __init__(self, model: SmugglingModel) -> None:
+        self.model = model
+        self.cap = 1024
+        self.n = 0
+        self.cols = {k: np.zeros(self.cap, dtype=t) for k, t in _COLUMNS.items()}
+        self.next_id = 0
+        self._log: list[dict[str, np.ndarray]] = []
+        routes = model.routes
+        self.origin_nodes = [o["node"] for o in routes.origins]
+        self.origin_rate = np.array([o["departures_per_week"] for o in routes.origins], dtype=float)
+        self.origin_season = np.array([o.get("seasonality", 0.0) for o in routes.origins])
+        self.origin_paths = [
+            np.array([p.index for p in routes.paths if p.origin == node], dtype=np.int16)
+            for node in self.origin_nodes
+        ]
+        n_routes = len(routes.route_names)
+        self.week_counts: dict[str, np.ndarray] = {}
+        self.reset_week(n_routes)
+        self.escrow_released = 0.0
+        self.escrow_refunded = 0.0
+        self.fees_paid = 0.0
+
+    # -- storage ----------------------------------------------------------------------------
+    def reset_week(self, n_routes: int | None = None) -> None:
+        n_routes = n_routes or len(self.model.routes.route_names)
+        self.week_counts = {
+            "departed": np.zeros(n_routes, dtype=np.int64),
+            "smuggled": np.zeros(n_routes, dtype=np.int64),
+            **{name: np.zeros(n_routes, dtype=np.int64) for name in OUTCOMES},
+            "fees_sum": np.zeros(n_routes),
+            "fees_n": np.zeros(n_routes, dtype=np.int64),
+        }
+        self.detected_by_ocg: dict[int, int] = {}
+
+    def _grow(self, extra: int) -> None:
+        need = self.n + extra
+        if need <= self.cap:
+            return
+        while self.cap < need:
+            self.cap *= 2
+        for k, arr in self.cols.items():
+            new = np.zeros(self.cap, dtype=arr.dtype)
+            new[: self.n] = arr[: self.n]
+            self.cols[k] = new
+
+    def view(self, name: str) -> np.ndarray:
+        return self.cols[name][: self.n]
+
+    # -- the week ---------------------------------------------------------------------------
+    def depart(self, week: int) -> None:
+        """New migrants appear at the origins and choose a path."""
+        model = self.model
+        rng = model.streams["demand"]
+        scale = model.config.demand.scale
+        season = 1.0 + self.origin_season * np.sin(2 * np.pi * (week % 52 - 13) / 52)
+        counts = rng.poisson(self.origin_rate * scale * season)
+        utility = model.path_utilities()
+        total = int(counts.sum())
+        if total == 0:
+            return
+        self._grow(total)
+        start = self.n
+        for o, k in enumerate(counts):
+            if k == 0:
+                continue
+            paths = self.origin_paths[o]
+            u = utility[paths]
+            p = np.exp(u - u.max())
+            chosen = paths[rng.choice(len(paths), size=k, p=p / p.sum())]
+            sl = slice(self.n, self.n + k)
+            c = self.cols
+            c["mid"][sl] = np.arange(self.next_id, self.next_id + k)
+            c["origin"][sl] = o
+            c["path"][sl] = chosen
+            c["pos"][sl] = 0
+            c["state"][sl] = SEARCHING
+            c["leg"][sl] = -1
+            c["ocg"][sl] = -1
+            c["weeks_left"][sl] = 0
+            c["wait"][sl] = 0
+            c["paid"][sl] = 0.0
+            c["escrow"][sl] = 0.0
+            c["depart_week"][sl] = week
+            c["legs_smuggled"][sl] = 0
+            self.next_id += k
+            self.n += k
+        np.add.at(self.week_counts["departed"], model.routes.route_of_path[self.cols["path"][start : self.n]], 1)
+
+    def search(self, week: int) -> None:
+        """Migrants waiting for a leg look for smugglers; the leg's OCGs sell places."""
+        model = self.model
+        routes = model.routes
+        rng = model.streams["market"]
+        demand = model.config.demand
+        state = self.view("state")
+        idx = np.flatnonzero(state == SEARCHING)
+        if idx.size == 0:
+            return
+        c = self.cols
+        legs = routes.path_legs[c["path"][idx], c["pos"][idx]]
+        order = np.argsort(legs, kind="stable")
+        idx, legs = idx[order], legs[order]
+        bounds = np.flatnonzero(np.diff(legs)) + 1
+        upfront = demand.upfront_share
+        beta = demand.price_sensitivity / 1000.0
+        for group in np.split(idx, bounds):
+            leg = int(routes.path_legs[c["path"][group[0]], c["pos"][group[0]]])
+            offers = model.offers(leg)
+            served = np.zeros(group.size, dtype=bool)
+            if offers:
+                reach = np.array([o[2] for o in offers])
+                prices = np.array([o[1] for o in offers])
+                caps = np.array([o[3] for o in offers])
+                p_find = 1.0 - np.prod(1.0 - reach)
+                finders = np.flatnonzero(rng.random(group.size) < p_find)
+                if finders.size:
+                    w = reach * np.exp(-beta * (prices - prices.min()))
+                    pick = rng.choice(len(offers), size=finders.size, p=w / w.sum())
+                    for j, (ocg, price, _, _) in enumerate(offers):
+                        mine = finders[pick == j][: caps[j]]
+                        if mine.size == 0:
+                            continue
+                        rows = group[mine]
+                        served[mine] = True
+                        self._board(rows, leg, ocg.ocg_id, price, week)
+                        ocg.sold[leg] += int(rows.size)
+                        ocg.receive(price * upfront * rows.size)
+            rest = np.flatnonzero(~served)
+            if rest.size:
+                alone = rest[rng.random(rest.size) < routes.self_travel_prob[leg]]
+                if alone.size:
+                    self._board(group[alone], leg, -1, 0.0, week)
+                    served[alone] = True
+            model.unserved_by_leg[leg] += int(group.size - served.sum())
+        # Those still searching wait, reconsider their path, or give up.
+        still = np.flatnonzero((self.view("state") == SEARCHING))
+        if still.size:
+            c["wait"][still] += 1
+            quit_ = still[rng.random(still.size) < demand.abandon_prob_week]
+            self._finish(quit_, ABANDONED, week)
+            stuck = still[(c["wait"][still] >= demand.reroute_after_weeks) & (c["state"][still] == SEARCHING)]
+            stuck = stuck[c["path"][stuck] >= 0]
+            if stuck.size:
+                self._reroute(stuck, rng)
+
+    def _board(self, rows: np.ndarray, leg: int, ocg_id: int, price: float, week: int) -> None:
+        c = self.cols
+        routes = self.model.routes
+        c["state"][rows] = TRAVELLING
+        c["leg"][rows] = leg
+        c["ocg"][rows] = ocg_id
+        c["weeks_left"][rows] = routes.duration[leg]
+        c["wait"][rows] = 0
+        if ocg_id >= 0:
+            first = rows[c["legs_smuggled"][rows] == 0]
+            np.add.at(self.week_counts["smuggled"], routes.route_of_path[c["path"][first]], 1)
+            c["legs_smuggled"][rows] += 1
+            c["paid"][rows] += price
+            c["escrow"][rows] = price * (1.0 - self.model.config.demand.upfront_share)
+            self.fees_paid += price * rows.size
+
+    def _reroute(self, rows: np.ndarray, rng: np.random.Generator) -> None:
+        """Migrants stuck at a hub switch to the best path still open to them (logit)."""
+        c = self.cols
+        routes = self.model.routes
+        utility = self.model.path_utilities()
+        key = c["path"][rows].astype(np.int64) * 64 + c["pos"][rows]
+        for k in np.unique(key):
+            group = rows[key == k]
+            options = routes.compatible[(int(k // 64), int(k % 64))]
+            if options.size > 1:
+                u = utility[options]
+                p = np.exp(u - u.max())
+                c["path"][group] = options[rng.choice(options.size, size=group.size, p=p / p.sum())]
+        c["wait"][rows] = 0
+
+    def travel(self, week: int) -> None:
+        """Migrants on a leg advance; at its end they die, are detected, arrive or wait."""
+        model = self.model
+        routes = model.routes
+        rng = model.streams["travel"]
+        c = self.cols
+        moving = np.flatnonzero(self.view("state") == TRAVELLING)
+        if moving.size == 0:
+            return
+        c["weeks_left"][moving] -= 1
+        done = moving[c["weeks_left"][moving] <= 0]
+        if done.size == 0:
+            return
+        legs = c["leg"][done].astype(np.int64)
+        ocgs = c["ocg"][done]
+        risk, evasion = model.ocg_risk_arrays()
+        smuggled = ocgs >= 0
+        ocg_risk = np.where(smuggled, risk[np.maximum(ocgs, 0)], 1.0)  # alone: the riskiest way
+        death_mult = 1.0 + ocg_risk * (model.config.smugglers.risky_death_multiplier - 1.0)
+        died = rng.random(done.size) < routes.death_risk[legs] * death_mult
+        # Escrow: refunded to the family on death, released to the OCG otherwise.
+        escrow = c["escrow"][done]
+        self.escrow_refunded += float(escrow[died].sum())
+        paid_out = ~died & smuggled
+        if paid_out.any():
+            amounts = np.bincount(ocgs[paid_out], weights=escrow[paid_out])
+            for ocg_id in np.flatnonzero(amounts):
+                model.ocgs[ocg_id].receive(float(amounts[ocg_id]))
+            self.escrow_released += float(escrow[paid_out].sum())
+        c["escrow"][done] = 0.0
+        self._finish(done[died], DIED, week)
+        alive = ~died
+        rows, legs, ocgs = done[alive], legs[alive], ocgs[alive]
+        # Detection at the EU external border.
+        p_detect = routes.detection_prob[legs] * model.border_guards.detection_factor
+        p_detect = p_detect * (1.0 - np.where(ocgs >= 0, evasion[np.maximum(ocgs, 0)], 0.0))
+        detected = rng.random(rows.size) < p_detect
+        if detected.any():
+            det_ocgs = ocgs[detected]
+            for ocg_id, n in zip(*np.unique(det_ocgs[det_ocgs >= 0], return_counts=True), strict=True):
+                self.detected_by_ocg[int(ocg_id)] = self.detected_by_ocg.get(int(ocg_id), 0) + int(n)
+            self._finish(rows[detected], DETECTED, week)
+        rows = rows[~detected]
+        c["pos"][rows] += 1
+        arrived = c["pos"][rows] >= routes.path_len[c["path"][rows]]
+        self._finish(rows[arrived], ARRIVED, week)
+        nxt = rows[~arrived]
+        c["state"][nxt] = SEARCHING
+        c["leg"][nxt] = -1
+        c["ocg"][nxt] = -1
+        c["wait"][nxt] = 0
+
+    def _finish(self, rows: np.ndarray, outcome: int, week: int) -> None:
+        """End journeys: count them, log them, and mark the rows for removal."""
+        if rows.size == 0:
+            return
+        c = self.cols
+        routes = self.model.routes
+        route = routes.route_of_path[c["path"][rows]]
+        np.add.at(self.week_counts[OUTCOMES[outcome]], route, 1)
+        if outcome in (ARRIVED, DETECTED):
+            fac = c["legs_smuggled"][rows] > 0
+            np.add.at(self.week_counts["fees_sum"], route[fac], c["paid"][rows][fac])
+            np.add.at(self.week_counts["fees_n"], route[fac], 1)
+        self._log.append(
+            {
+                "migrant": c["mid"][rows].copy(),
+                "origin": c["origin"][rows].copy(),
+                "path": c["path"][rows].copy(),
+                "route": route.astype(np.int8),
+                "outcome": np.full(rows.size, outcome, dtype=np.int8),
+                "depart_week": c["depart_week"][rows].copy(),
+                "end_week": np.full(rows.size, week, dtype=np.int32),
+                "legs_completed": c["pos"][rows].copy(),
+                "legs_smuggled": c["legs_smuggled"][rows].copy(),
+                "fee_paid_eur": c["paid"][rows].copy(),
+                "last_ocg": c["ocg"][rows].copy(),
+            }
+        )
+        c["state"][rows] = -1  # finished; removed by compact()
+
+    def compact(self) -> None:
+        """Drop finished rows so that the weekly work scales with the migrants en route."""
+        keep = np.flatnonzero(self.view("state") >= 0)
+        if keep.size == self.n:
+            return
+        for k, arr in self.cols.items():
+            arr[: keep.size] = arr[keep]
+        self.n = keep.size
+
+    # -- reading ------------------------------------------------------------------------------
+    def counts_by_state(self) -> dict[str, int]:
+        state = self.view("state")
+        return {"searching": int((state == SEARCHING).sum()), "travelling": int((state == TRAVELLING).sum())}
+
+    def finished_total(self) -> int:
+        return sum(int(chunk["migrant"].size) for chunk in self._log)
+
+    def escrow_held(self) -> float:
+        return float(self.view("escrow").sum())
+
+    def journeys(self) -> pd.DataFrame:
+        """One row per finished journey: who, which path and route, how it ended, what it cost."""
+        routes = self.model.routes
+        if not self._log:
+            cols = ["migrant", "origin", "path", "route", "outcome", "depart_week", "end_week",
+                    "legs_completed", "legs_smuggled", "fee_paid_eur", "last_ocg"]
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame({k: np.concatenate([ch[k] for ch in self._log]) for k in self._log[0]})
+        df["origin"] = pd.Categorical.from_codes(df["origin"], self.origin_nodes)
+        df["route"] = pd.Categorical.from_codes(df["route"], routes.route_names)
+        df["outcome"] = pd.Categorical.from_codes(df["outcome"], list(OUTCOMES))
+        df["facilitated"] = df["legs_smuggled"] > 0
+        return df.sort_values("migrant", kind="stable").reset_index(drop=True)

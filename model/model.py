@@ -1,0 +1,327 @@
+"""SmugglingModel: the Mesa model of smuggling networks on the EU migration routes.
+
+One step is one week. The order of the week is written once, in :meth:`SmugglingModel.step`.
+Measures are switched on and off by Mesa events at their start and end weeks; each one
+changes the entities (``model/measures/``), never an output.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from model.enforcement import (
+    BorderGuards,
+    FinancialInvestigators,
+    InternetReferralUnit,
+    LiaisonOfficers,
+    PoliceUnit,
+    ThirdCountryPartners,
+)
+from model.intelligence import Emsc
+from model.justice import Prosecution
+from model.measures import MEASURES, Measure
+from model.metrics import Recorder
+from model.migrants import MigrantPopulation
+from model.routes import RouteNetwork, load_routes
+from model.scenario import Scenario
+from model.smugglers import OrganisedCrimeGroup, Role, Smuggler, build_ocg, link_poly_criminal
+from model.streams import RandomStreams
+
+_DEFAULT_ROUTES: RouteNetwork | None = None
+
+
+def default_routes() -> RouteNetwork:
+    """The embedded route network, read once per process (it is immutable)."""
+    global _DEFAULT_ROUTES
+    if _DEFAULT_ROUTES is None:
+        _DEFAULT_ROUTES = load_routes()
+    return _DEFAULT_ROUTES
+
+
+class SmugglingModel(mesa.Model):
+    """Smuggling OCGs, migrants and law enforcement on the four routes into the EU.
+
+    Args:
+        scenario: A validated scenario (see :func:`model.load_scenario`).
+        rng: Integer seed. ``None`` draws one from the OS and records it in ``self.seed``.
+        routes: The route network; the embedded default when ``None``.
+    """
+
+    def __init__(self, scenario: Scenario, rng: int | None = None, routes: RouteNetwork | None = None) -> None:
+        seed = int(rng) if rng is not None else secrets.randbits(63)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.config = scenario
+        self.n_weeks = scenario.weeks
+        self.week = 0
+        self.streams = RandomStreams(seed)
+        self.routes = routes or default_routes()
+        self.space = self.routes.space(self.random)
+        self.social = nx.Graph()
+
+        # Supply: OCGs on every leg; some also run the next leg of the same route.
+        self.ocgs: list[OrganisedCrimeGroup] = []
+        self.leg_ocgs: list[list[OrganisedCrimeGroup]] = [[] for _ in self.routes.legs]
+        rng_setup = self.streams["setup"]
+        for leg in self.routes.legs:
+            for _ in range(leg.initial_ocgs):
+                legs = [leg.index]
+                onward = [
+                    nxt.index for nxt in self.routes.legs
+                    if nxt.source == leg.target and nxt.route == leg.route
+                ]
+                if onward and rng_setup.random() < 0.3:
+                    legs.append(onward[int(rng_setup.integers(len(onward)))])
+                self._add_ocg(legs, rng_setup)
+        link_poly_criminal(self, self.ocgs, rng_setup)
+        self.members_arrested = 0
+        self.hvts_arrested = 0
+        self.ocgs_dismantled = 0
+        self.ocgs_entered = 0
+
+        # Law enforcement and justice.
+        self.border_guards = BorderGuards(self)
+        self.emsc = Emsc(self)
+        self.police_units = {route: PoliceUnit(self, route) for route in self.routes.route_names}
+        self.financial_investigators = FinancialInvestigators(self)
+        self.prosecution = Prosecution(self)
+        self.iru = InternetReferralUnit(self)
+        self.liaison_officers = LiaisonOfficers(self)
+        self.partners = ThirdCountryPartners(self)
+
+        self.migrants = MigrantPopulation(self)
+
+        # Measures: the only place a measure is chosen is the scenario.
+        self.measures: list[Measure] = []
+        for key, params in scenario.active_measures():
+            measure = MEASURES[key](params, self)
+            self.measures.append(measure)
+            self.schedule_event(measure.start, at=params.start_week)
+            if params.end_week is not None:
+                self.schedule_event(measure.stop, at=params.end_week)
+        self.measures_cost_eur = 0.0
+
+        self._offers: list[list[tuple]] = [[] for _ in self.routes.legs]
+        self._utilities: np.ndarray | None = None
+        self._risk = np.zeros(0)
+        self._evasion = np.zeros(0)
+        self._active_members: list[Smuggler] | None = None
+        self.unserved_by_leg = np.zeros(len(self.routes.legs), dtype=np.int64)
+        self.recorder = Recorder(self)
+
+    # -- the week -------------------------------------------------------------------------
+    def step(self) -> None:
+        """One week, always in this order."""
+        week = self.week
+        self._refresh_market()
+        self.migrants.depart(week)  # 1. migrants appear and choose a path
+        self.migrants.search(week)  # 2. they find smugglers and buy the next leg
+        self.migrants.travel(week)  # 3. they travel; deaths, border detections, arrivals
+        self.border_guards.act_on_detections(self.migrants.detected_by_ocg)  # 4. debriefing
+        for ocg in self.ocgs:  # 5. money: other crime, spending, laundering
+            if not ocg.dismantled:
+                ocg.weekly_finances()
+        self.iru.step()  # 6. intelligence: online, liaison officers, partners
+        self.liaison_officers.step()
+        self.partners.step()
+        self.emsc.step()  # 7. analysis of leads, hand-over to the police
+        for unit in self.police_units.values():  # 8. investigations, arrests, freezing
+            unit.step()
+        self.prosecution.step()  # 9. judgments: convictions and confiscation
+        rng = self.streams["adaptation"]
+        for ocg in list(self.ocgs):  # 10. OCGs adapt: replace, reprice, reroute, exit
+            ocg.adapt(week, rng)
+        self._entry(week)  # 11. new OCGs enter legs with unmet demand
+        self.measures_cost_eur += sum(m.weekly_cost_eur() for m in self.measures)
+        self.recorder.record(week)  # 12. record the week
+        self.migrants.compact()
+        self.migrants.reset_week()
+        self.week += 1
+        if self.week >= self.n_weeks:
+            self.running = False
+
+    def run(self) -> SmugglingModel:
+        """Run to the scenario's horizon; returns ``self`` for chaining."""
+        while self.running:
+            self.step()
+        return self
+
+    # -- the market -----------------------------------------------------------------------
+    def _refresh_market(self) -> None:
+        """Offers per leg, OCG risk arrays and path utilities, computed once a week."""
+        self._active_members = None
+        params = self.config.smugglers
+        for leg, ocgs in enumerate(self.leg_ocgs):
+            offers = []
+            for ocg in ocgs:
+                if ocg.operating:
+                    cap = ocg.capacity(leg)
+                    if cap > 0:
+                        offers.append((ocg, ocg.price(leg), ocg.reach(), cap))
+            self._offers[leg] = offers
+        self._risk = np.array([o.risk_level for o in self.ocgs])
+        forger = np.array([o.has_role(Role.DOCUMENT_FORGER) for o in self.ocgs], dtype=float)
+        self._evasion = (
+            params.risky_detection_evasion * self._risk + params.forger_detection_reduction * forger
+        )
+        self._utilities = None
+
+    def offers(self, leg: int) -> list[tuple]:
+        """``(ocg, price_eur, reach, capacity)`` of every OCG selling the leg this week."""
+        return self._offers[leg]
+
+    def ocg_risk_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._risk, self._evasion
+
+    def path_utilities(self) -> np.ndarray:
+        """How attractive each path looks this week: price, death risk, smugglers to be found."""
+        if self._utilities is None:
+            routes = self.routes
+            demand = self.config.demand
+            mult = self.config.smugglers.risky_death_multiplier - 1.0
+            leg_price = np.zeros(len(routes.legs))
+            leg_death = routes.death_risk.copy()
+            leg_find = np.zeros(len(routes.legs))
+            for leg, offers in enumerate(self._offers):
+                the_leg = routes.legs[leg]
+                if offers:
+                    leg_price[leg] = np.mean([o[1] for o in offers])
+                    risk = np.mean([o[0].risk_level for o in offers])
+                    leg_death[leg] *= 1.0 + risk * mult
+                    leg_find[leg] = 1.0 - np.prod([1.0 - o[2] for o in offers])
+                else:
+                    leg_price[leg] = the_leg.price_max_eur
+                leg_find[leg] = max(leg_find[leg], the_leg.self_travel_prob_week, 0.02)
+            utilities = np.empty(len(routes.paths))
+            for p in routes.paths:
+                legs = list(p.legs)
+                price = leg_price[legs].sum()
+                death = 1.0 - np.prod(1.0 - leg_death[legs])
+                utilities[p.index] = (
+                    p.preference
+                    - demand.price_sensitivity * price / 1000.0
+                    - demand.risk_aversion * death
+                    + np.log(leg_find[legs]).sum()
+                )
+            self._utilities = utilities
+        return self._utilities
+
+    def leg_pressure(self, leg: int) -> float:
+        ocgs = [o for o in self.leg_ocgs[leg] if not o.dismantled]
+        return float(np.mean([o.pressure for o in ocgs])) if ocgs else 0.0
+
+    # -- changes to the supply -----------------------------------------------------------
+    def _add_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
+        ocg = build_ocg(self, legs, rng)
+        self.ocgs.append(ocg)
+        for leg in legs:
+            self.leg_ocgs[leg].append(ocg)
+        return ocg
+
+    def _entry(self, week: int) -> None:
+        """Every four weeks, legs with unmet demand may attract a new OCG."""
+        if week % 4 != 3:
+            self.unserved_by_leg[:] = 0
+            return
+        rng = self.streams["entry"]
+        prob = self.config.smugglers.entry_prob_month
+        for leg, unserved in enumerate(self.unserved_by_leg):
+            capacity = sum(o[3] for o in self._offers[leg])
+            if unserved / 4 > 0.5 * capacity + 20 and rng.random() < prob:
+                self._add_ocg([leg], rng)
+                self.ocgs_entered += 1
+        self.unserved_by_leg[:] = 0
+
+    def move_ocg_leg(self, ocg: OrganisedCrimeGroup, old: int, new: int, rng: np.random.Generator) -> None:
+        """An OCG under pressure moves its operations from one leg to an adjacent one."""
+        the_new = self.routes.legs[new]
+        ocg.legs[ocg.legs.index(old)] = new
+        ocg.base_price[new] = float(rng.uniform(the_new.price_min_eur, the_new.price_max_eur))
+        ocg.sold[new] = 0
+        del ocg.sold[old]
+        self.leg_ocgs[old].remove(ocg)
+        self.leg_ocgs[new].append(ocg)
+        for m in ocg.members:
+            if m.leg == old:
+                m.leg = new
+                if m.role == Role.TRANSPORTER:
+                    m.node = the_new.source
+                    m.jurisdiction = self.routes.jurisdiction(m.node)
+
+    def arrest(self, member: Smuggler) -> None:
+        member.arrested = True
+        member.arrested_week = self.week
+        self.members_arrested += 1
+        self.hvts_arrested += member.hvt
+        self._active_members = None
+        member.ocg.lose_member(member, self.week, self.streams["adaptation"])
+        if member.role == Role.RECRUITER:
+            params = self.config.smugglers
+            cap = member.ocg.count(Role.RECRUITER) * params.adverts_per_recruiter
+            member.ocg.adverts_down = min(member.ocg.adverts_down, cap)
+
+    def recruit_member(self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator) -> None:
+        """A replacement joins through the ties of the remaining members (leaders first)."""
+        if leg not in ocg.legs:
+            leg = ocg.legs[0]
+        new = Smuggler(self, ocg, role, node, leg)
+        ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
+        self.social.add_node(new)
+        for contact in ranked[: 1 + int(rng.random() < 0.5)]:
+            self.social.add_edge(new, contact)
+        ocg.members.append(new)
+        ocg.network_dirty = True
+        ocg.update_operating()
+        self._active_members = None
+
+    def on_ocg_dismantled(self, ocg: OrganisedCrimeGroup) -> None:
+        self.ocgs_dismantled += 1
+        for leg in ocg.legs:
+            if ocg in self.leg_ocgs[leg]:
+                self.leg_ocgs[leg].remove(ocg)
+
+    # -- lookups for the actors -------------------------------------------------------
+    def active_members(self) -> list[Smuggler]:
+        if self._active_members is None:
+            self._active_members = [m for o in self.ocgs if not o.dismantled for m in o.members]
+        return self._active_members
+
+    def police_unit_for(self, ocg: OrganisedCrimeGroup) -> PoliceUnit:
+        return self.police_units[ocg.route]
+
+    # -- outputs ----------------------------------------------------------------------
+    def summary(self) -> dict:
+        """The run's headline figures (a stable public interface)."""
+        return self.recorder.summary()
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per simulated week."""
+        return self.recorder.timeseries()
+
+    def journeys(self) -> pd.DataFrame:
+        """One row per finished migrant journey."""
+        return self.migrants.journeys()
+
+    def money_balance(self) -> dict[str, float]:
+        """Where every euro taken by the OCGs is now; ``residual`` is 0 up to rounding."""
+        ocgs = self.ocgs
+        inflow = sum(o.proceeds + o.other_income for o in ocgs)
+        held = sum(o.cash + o.assets for o in ocgs)
+        spent = sum(o.spent for o in ocgs)
+        pros = self.prosecution
+        frozen_out = sum(o.frozen_out for o in ocgs)
+        released = sum(o.released for o in ocgs)
+        return {
+            "inflow": inflow,
+            "held": held,
+            "spent": spent,
+            "frozen_pending": pros.frozen_pending_eur,
+            "confiscated": pros.confiscated_eur,
+            "residual": inflow - (held + spent + pros.frozen_pending_eur + pros.confiscated_eur),
+            "frozen_residual": frozen_out - released - pros.frozen_pending_eur - pros.confiscated_eur,
+        }

@@ -1,0 +1,378 @@
+"""Scenario schema and loader: TOML file -> validated :class:`Scenario`.
+
+Every parameter of the model lives here, with its default, its range and a one-line
+meaning; the scenario reference (``docs/scenarios.md``) is generated from this schema.
+A scenario file may ``extends = "other.toml"`` (a path relative to the file); the child's
+tables are merged over the parent's, key by key.
+
+Bad input raises :class:`ScenarioError`, whose message is one line naming the file and
+the key path, e.g. ``scenarios/x.toml: measures.iru_takedowns.referrals_per_week: Input
+should be greater than or equal to 0``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+
+from model.measures import MEASURES
+
+
+class ScenarioError(ValueError):
+    """A scenario file cannot be read or is invalid; the message is one line."""
+
+
+class Section(BaseModel):
+    """Base of every scenario table: unknown keys are errors, values are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+class RunParams(Section):
+    years: float = Field(5.0, gt=0, le=50, description="Horizon in years (52 weekly steps each).")
+    start_year: int = Field(2018, ge=2000, le=2100, description="Calendar year of week 0 (labels only).")
+
+
+class DemandParams(Section):
+    scale: float = Field(1.0, ge=0, le=10, description="Multiplier on every origin's weekly departures.")
+    price_sensitivity: float = Field(
+        1.5, ge=0, le=20, description="Weight of price (per EUR 1,000) in migrants' choice of path and smuggler."
+    )
+    risk_aversion: float = Field(
+        20.0, ge=0, le=500, description="Weight of perceived death risk (probability) in the choice of path."
+    )
+    upfront_share: float = Field(
+        0.5, ge=0, le=1, description="Share of a leg's fee paid upfront; the rest waits in hawala escrow until the leg ends."
+    )
+    abandon_prob_week: float = Field(
+        0.01, ge=0, le=1, description="Weekly probability that a migrant still searching for a smuggler gives up."
+    )
+    reroute_after_weeks: int = Field(
+        6, ge=1, le=104, description="Weeks of fruitless search at a hub after which a migrant reconsiders its path."
+    )
+
+
+class SmugglerParams(Section):
+    members_min: int = Field(6, ge=3, le=100, description="Fewest members of an organised crime group (OCG) at creation.")
+    members_max: int = Field(16, ge=3, le=200, description="Most members of an OCG at creation.")
+    poly_criminal_share: float = Field(
+        0.46, ge=0, le=1, description="Share of OCGs also active in other crime (source document: 46%)."
+    )
+    other_income_eur_week: float = Field(
+        3000.0, ge=0, le=1e6, description="Weekly income of a poly-criminal OCG from its other crimes."
+    )
+    operating_cost_share: float = Field(
+        0.35, ge=0, le=1, description="Share of each fee spent at once on running the leg (boats, fuel, bribes, wages)."
+    )
+    consumption_share_week: float = Field(
+        0.02, ge=0, le=1, description="Share of cash the members spend each week on themselves."
+    )
+    laundering_share_week: float = Field(
+        0.08, ge=0, le=1, description="Share of cash a money handler launders into assets each week."
+    )
+    assets_in_eu_share: float = Field(
+        0.35, ge=0, le=1, description="Share of laundered assets placed in the EU (reachable by EU asset recovery)."
+    )
+    assets_in_cooperating_share: float = Field(
+        0.25, ge=0, le=1, description="Share placed in cooperating third countries; the rest is out of reach."
+    )
+    eu_presence: float = Field(
+        0.25, ge=0, le=1, description="Probability that an organiser, coordinator, forger or money handler lives in the EU."
+    )
+    online_reach_per_advert: float = Field(
+        0.06, ge=0, le=1, description="Contribution of one live online advert to the share of searching migrants who find the OCG."
+    )
+    word_of_mouth_reach: float = Field(
+        0.10, ge=0, le=1, description="Contribution of one recruiter's word of mouth to that share."
+    )
+    adverts_per_recruiter: int = Field(3, ge=0, le=50, description="Online adverts each recruiter keeps live.")
+    advert_repost_weeks: float = Field(
+        3.0, ge=0.1, le=52, description="Mean weeks before a taken-down advert is posted again."
+    )
+    replacement_weeks: float = Field(
+        8.0, ge=0, le=104, description="Mean delay before an arrested member is replaced through the others' ties."
+    )
+    replacement_cost_eur: float = Field(
+        5000.0, ge=0, le=1e7, description="Cash an OCG spends to recruit a replacement member."
+    )
+    risk_premium: float = Field(
+        0.6, ge=0, le=5, description="Fractional price rise at full enforcement pressure on an OCG."
+    )
+    risk_shift: float = Field(
+        0.8, ge=0, le=1, description="How far an OCG under full pressure moves to riskier, cheaper crossings (0-1)."
+    )
+    risky_death_multiplier: float = Field(
+        2.0, ge=1, le=10, description="Death-risk multiplier of the riskiest crossings (unseaworthy boats, remote paths)."
+    )
+    risky_detection_evasion: float = Field(
+        0.15, ge=0, le=1, description="Fall in detection probability of the riskiest crossings (night, remote paths)."
+    )
+    forger_detection_reduction: float = Field(
+        0.1, ge=0, le=1, description="Fall in detection probability for migrants of an OCG with a document forger."
+    )
+    pressure_decay_week: float = Field(
+        0.95, ge=0, le=1, description="Weekly persistence of an OCG's perceived enforcement pressure."
+    )
+    reroute_pressure: float = Field(
+        0.5, ge=0, le=10, description="Pressure above which an OCG may move to an adjacent, less policed leg."
+    )
+    entry_prob_month: float = Field(
+        0.3, ge=0, le=1, description="Monthly chance that a new OCG enters a leg with unmet demand."
+    )
+    inactive_exit_weeks: int = Field(
+        52, ge=1, le=520, description="Weeks an OCG can stay unable to operate before it is dismantled."
+    )
+
+
+class EnforcementParams(Section):
+    debrief_share: float = Field(
+        0.3, ge=0, le=1, description="Share of migrants detected at the border who are debriefed (Frontex)."
+    )
+    lead_per_debriefing: float = Field(
+        0.02, ge=0, le=1, description="Probability that a debriefing names a member of the OCG that moved the migrant."
+    )
+    flagrante_arrest_prob: float = Field(
+        0.15, ge=0, le=1, description="Weekly probability per OCG with migrants detected that a transporter is arrested on the spot."
+    )
+    emsc_leads_per_week: float = Field(
+        15.0, ge=0, le=10000, description="Leads the Europol EMSC and national analysts can analyse per week."
+    )
+    lead_max_age_weeks: int = Field(
+        26, ge=1, le=520, description="Weeks after which an unanalysed lead is stale and dropped."
+    )
+    lead_reliability_threshold: float = Field(
+        0.4, ge=0, le=1, description="Reliability below which an analysed lead is not acted on."
+    )
+    third_country_observed_share: float = Field(
+        0.3, ge=0, le=1, description="Share of third-country intelligence that reaches EU analysis (ICH partners)."
+    )
+    partner_leads_per_week: float = Field(
+        4.0, ge=0, le=10000, description="Leads third-country partners report per week before the observed-share filter."
+    )
+    reliability_debriefing: float = Field(
+        0.5, ge=0, le=1, description="Mean reliability of a lead from a debriefing."
+    )
+    reliability_liaison: float = Field(
+        0.6, ge=0, le=1, description="Mean reliability of a lead from a liaison officer."
+    )
+    reliability_online: float = Field(
+        0.55, ge=0, le=1, description="Mean reliability of a lead from IRU infrastructure mapping."
+    )
+    reliability_partner: float = Field(
+        0.45, ge=0, le=1, description="Mean reliability of a lead from a third-country partner."
+    )
+    reliability_investigation: float = Field(
+        0.75, ge=0, le=1, description="Mean reliability of a lead found by an investigation or an arrest."
+    )
+    investigations_per_unit: int = Field(
+        12, ge=0, le=1000, description="Investigations one Member State police unit can run at once."
+    )
+    investigation_mean_weeks: float = Field(
+        30.0, ge=1, le=520, description="Mean duration of a criminal investigation."
+    )
+    mapping_prob_week: float = Field(
+        0.06, ge=0, le=1, description="Weekly probability that investigators identify a contact of an identified member."
+    )
+    investigation_success: float = Field(
+        0.7, ge=0, le=1, description="Probability that an investigation ends in arrests (single-country case)."
+    )
+    cross_border_success_factor: float = Field(
+        0.6, ge=0, le=1, description="Multiplier on that probability when identified members live in several jurisdictions."
+    )
+    arrest_prob_eu: float = Field(
+        0.9, ge=0, le=1, description="Probability that an identified member living in the EU is arrested at the end."
+    )
+    arrest_prob_cooperating: float = Field(
+        0.1, ge=0, le=1, description="Same, for a member in a cooperating third country (through its police)."
+    )
+    liaison_officers: int = Field(
+        12, ge=0, le=1000, description="EU liaison officers posted in third countries along the routes."
+    )
+    lo_leads_per_officer_week: float = Field(
+        0.25, ge=0, le=50, description="Leads one liaison officer gathers per week without duplication."
+    )
+    lo_duplication: float = Field(
+        0.5, ge=0, le=1, description="Share of liaison officers' leads that duplicate another officer's (uncoordinated)."
+    )
+    iru_referrals_per_week: float = Field(
+        5.0, ge=0, le=10000, description="Smuggling adverts the EU Internet Referral Unit refers per week."
+    )
+    iru_takedown_success: float = Field(
+        0.6, ge=0, le=1, description="Probability that a referred advert is taken down by the service provider."
+    )
+    iru_mapping_lead_prob: float = Field(
+        0.05, ge=0, le=1, description="Probability that a takedown's infrastructure mapping yields a lead on the recruiter."
+    )
+
+
+class FinanceParams(Section):
+    parallel_financial_share: float = Field(
+        0.1, ge=0, le=1, description="Share of criminal investigations with a parallel financial investigation."
+    )
+    tracing_rate_week: float = Field(
+        0.03, ge=0, le=1, description="Weekly share of an OCG's untraced assets that a financial investigation traces."
+    )
+    cross_border_recovery: float = Field(
+        0.1, ge=0, le=1, description="Probability that traced assets in a cooperating third country are frozen there."
+    )
+    cash_seizure_share: float = Field(
+        0.3, ge=0, le=1, description="Share of an OCG's cash seized per arrested member's share of the group."
+    )
+
+
+class JusticeParams(Section):
+    prosecution_mean_weeks: float = Field(
+        60.0, ge=1, le=520, description="Mean delay from arrest to judgment."
+    )
+    conviction_prob: float = Field(
+        0.6, ge=0, le=1, description="Probability that a prosecuted member is convicted."
+    )
+    confiscation_given_conviction: float = Field(
+        0.55, ge=0, le=1, description="Share of a case's frozen assets confiscated when it ends in a conviction."
+    )
+
+
+def _measures_model() -> type[BaseModel]:
+    """One optional table per registered measure; unknown measure keys are errors."""
+    fields: dict[str, Any] = {
+        key: (cls.Params, Field(default_factory=cls.Params, description=cls.title))
+        for key, cls in MEASURES.items()
+    }
+    return create_model("Measures", __base__=Section, **fields)
+
+
+Measures = _measures_model()
+
+
+class Scenario(Section):
+    """A validated scenario: the whole configuration of one model run."""
+
+    name: str = Field("unnamed", min_length=1, description="Short name, used in outputs.")
+    description: str = Field("", description="What the scenario represents.")
+    run: RunParams = Field(default_factory=RunParams)
+    demand: DemandParams = Field(default_factory=DemandParams)
+    smugglers: SmugglerParams = Field(default_factory=SmugglerParams)
+    enforcement: EnforcementParams = Field(default_factory=EnforcementParams)
+    finance: FinanceParams = Field(default_factory=FinanceParams)
+    justice: JusticeParams = Field(default_factory=JusticeParams)
+    measures: Measures = Field(default_factory=Measures)  # type: ignore[valid-type]
+
+    @property
+    def weeks(self) -> int:
+        return round(self.run.years * 52)
+
+    def active_measures(self) -> list[tuple[str, Any]]:
+        """(key, params) of every measure switched on, in registry order."""
+        return [
+            (key, getattr(self.measures, key))
+            for key in MEASURES
+            if getattr(self.measures, key).enabled
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def _deep_merge(base: dict, override: dict, origins: dict, src: Path, prefix: str = "") -> dict:
+    """Merge ``override`` over ``base``; record in ``origins`` which file set each key."""
+    merged = dict(base)
+    for key, value in override.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value, origins, src, path + ".")
+        else:
+            merged[key] = value
+            _record_origins(value, origins, src, path)
+    return merged
+
+
+def _record_origins(value: Any, origins: dict, src: Path, path: str) -> None:
+    origins[path] = src
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _record_origins(sub, origins, src, f"{path}.{key}")
+
+
+def _read_toml(path: Path, chain: tuple[Path, ...], origins: dict) -> dict:
+    if path in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise ScenarioError(f"{chain[-1]}: extends: cyclic extends ({cycle})")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        where = f"{chain[-1]}: extends" if chain else str(path)
+        raise ScenarioError(f"{where}: file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: TOML syntax error: {exc}") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc.strerror}") from None
+    parent = data.pop("extends", None)
+    if parent is None:
+        return _deep_merge({}, data, origins, path)
+    if not isinstance(parent, str):
+        raise ScenarioError(f"{path}: extends: must be a file path string")
+    base = _read_toml((path.parent / parent).resolve(), (*chain, path), origins)
+    return _deep_merge(base, data, origins, path)
+
+
+def _origin_of(loc: tuple, origins: dict, default: Path) -> Path:
+    parts = [str(p) for p in loc]
+    for n in range(len(parts), 0, -1):
+        hit = origins.get(".".join(parts[:n]))
+        if hit is not None:
+            return hit
+    return default
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate a plain dict (as read from TOML) into a :class:`Scenario`."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise ScenarioError(f"{source}: {key}: {err['msg']}") from None
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read, merge (``extends``) and validate a scenario file.
+
+    Args:
+        path: The TOML file.
+        overrides: Optional dotted-key values applied last, e.g.
+            ``{"measures.financial_investigations.parallel_share": 0.8}``.
+
+    Raises:
+        ScenarioError: one line naming the file and the key.
+    """
+    path = Path(path).resolve()
+    origins: dict[str, Path] = {}
+    data = _read_toml(path, (), origins)
+    data.setdefault("name", path.stem)
+    for dotted, value in (overrides or {}).items():
+        node = data
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ScenarioError(f"{_display(path)}: {dotted}: not a table")
+        node[leaf] = value
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        src = _origin_of(loc, origins, path)
+        raise ScenarioError(f"{_display(src)}: {key}: {err['msg']}") from None
