@@ -69,7 +69,15 @@ class BorderGuards(Agent):
 class Investigation:
     """A criminal investigation into one OCG, started from one lead."""
 
-    def __init__(self, unit: PoliceUnit, ocg: OrganisedCrimeGroup, lead: Lead, week: int, weeks: int, financial: bool):
+    def __init__(
+        self,
+        unit: PoliceUnit,
+        ocg: OrganisedCrimeGroup,
+        lead: Lead,
+        week: int,
+        weeks: int,
+        financial: bool,
+    ):
         self.unit = unit
         self.ocg = ocg
         self.opened_week = week
@@ -96,7 +104,12 @@ class Investigation:
                 elif contact.unique_id not in self.spilled:
                     # A contact in another OCG: a lead for the analysts.
                     self.spilled.add(contact.unique_id)
-                    model.emsc.new_lead(contact, "investigation", model.config.enforcement.reliability_investigation, rng)
+                    model.emsc.new_lead(
+                        contact,
+                        "investigation",
+                        model.config.enforcement.reliability_investigation,
+                        rng,
+                    )
         for m in new:
             self.identified[m] = None
         if self.financial:

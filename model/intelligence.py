@@ -53,7 +53,9 @@ class Emsc(Agent):
         self.produced[lead.source] += 1
         self.queue.append(lead)
 
-    def new_lead(self, target: Smuggler, source: str, mean_reliability: float, rng: np.random.Generator) -> None:
+    def new_lead(
+        self, target: Smuggler, source: str, mean_reliability: float, rng: np.random.Generator
+    ) -> None:
         """Create and submit a lead; reliability ~ Beta with the source's mean."""
         conc = 6.0
         mean = min(max(mean_reliability, 1e-3), 1 - 1e-3)
@@ -74,7 +76,11 @@ class Emsc(Agent):
             lead = queue.popleft()
             self.analysed += 1
             target = lead.target
-            if lead.reliability < self.reliability_threshold or target.arrested or target.ocg.dismantled:
+            if (
+                lead.reliability < self.reliability_threshold
+                or target.arrested
+                or target.ocg.dismantled
+            ):
                 continue
             self.actionable += 1
             self.model.police_unit_for(target.ocg).receive(lead)

@@ -25,15 +25,41 @@ if TYPE_CHECKING:
 NETWORK_EVERY_WEEKS = 13  # network measures are computed quarterly and carried forward
 
 WEEKLY = [
-    "migrants_departed", "migrants_smuggled", "arrivals", "detections", "deaths", "abandoned",
-    "migrants_searching", "migrants_travelling",
-    "proceeds_eur", "assets_frozen_eur", "assets_confiscated_eur", "confiscation_ratio",
-    "proceeds_cum_eur", "confiscated_cum_eur", "assets_held_eur", "frozen_pending_eur",
-    "ocgs_active", "ocgs_existing", "ocgs_dismantled", "members_active", "members_arrested",
-    "hvts_arrested", "convictions", "adverts_live", "takedowns",
-    "leads_produced", "leads_analysed", "lead_backlog",
-    "investigations_open", "investigations_opened", "investigations_closed",
-    "measures_cost_eur", "network_members", "network_largest_component", "network_efficiency",
+    "migrants_departed",
+    "migrants_smuggled",
+    "arrivals",
+    "detections",
+    "deaths",
+    "abandoned",
+    "migrants_searching",
+    "migrants_travelling",
+    "proceeds_eur",
+    "assets_frozen_eur",
+    "assets_confiscated_eur",
+    "confiscation_ratio",
+    "proceeds_cum_eur",
+    "confiscated_cum_eur",
+    "assets_held_eur",
+    "frozen_pending_eur",
+    "ocgs_active",
+    "ocgs_existing",
+    "ocgs_dismantled",
+    "members_active",
+    "members_arrested",
+    "hvts_arrested",
+    "convictions",
+    "adverts_live",
+    "takedowns",
+    "leads_produced",
+    "leads_analysed",
+    "lead_backlog",
+    "investigations_open",
+    "investigations_opened",
+    "investigations_closed",
+    "measures_cost_eur",
+    "network_members",
+    "network_largest_component",
+    "network_efficiency",
 ]
 PER_ROUTE = ["departed", "arrivals", "detections", "deaths", "mean_fee_eur"]
 
@@ -48,8 +74,17 @@ class Recorder:
         self.columns = list(WEEKLY) + [f"{m}_{r}" for m in PER_ROUTE for r in self.routes]
         self.data = {c: np.zeros(n) for c in self.columns}
         self.totals = {
-            k: np.zeros(len(self.routes)) for k in ("departed", "smuggled", "arrived", "detected", "died",
-                                                   "abandoned", "fees_sum", "fees_n")
+            k: np.zeros(len(self.routes))
+            for k in (
+                "departed",
+                "smuggled",
+                "arrived",
+                "detected",
+                "died",
+                "abandoned",
+                "fees_sum",
+                "fees_n",
+            )
         }
         self._prev: dict[str, float] = {}
         self._network = (0.0, 0.0, 0.0)
@@ -116,9 +151,11 @@ class Recorder:
         d["measures_cost_eur"][week] = self._delta("cost", model.measures_cost_eur)
         if week % NETWORK_EVERY_WEEKS == 0 or week == model.n_weeks - 1:
             self._network = self._network_measures(existing)
-        d["network_members"][week], d["network_largest_component"][week], d["network_efficiency"][week] = (
-            self._network
-        )
+        (
+            d["network_members"][week],
+            d["network_largest_component"][week],
+            d["network_efficiency"][week],
+        ) = self._network
         self.weeks_recorded = week + 1
 
     def _network_measures(self, existing: list) -> tuple[float, float, float]:
@@ -168,7 +205,9 @@ class Recorder:
             "arrivals_by_route": by_route(t["arrived"]),
             "detections_by_route": by_route(t["detected"]),
             "deaths_by_route": by_route(t["died"]),
-            "facilitated_share": float(t["fees_n"].sum() / completed.sum()) if completed.sum() else 0.0,
+            "facilitated_share": float(t["fees_n"].sum() / completed.sum())
+            if completed.sum()
+            else 0.0,
             "proceeds_eur": float(proceeds),
             "assets_frozen_eur": float(model.financial_investigators.frozen_eur),
             "assets_confiscated_eur": float(pros.confiscated_eur),

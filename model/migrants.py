@@ -108,32 +108,29 @@ class MigrantPopulation:
         if total == 0:
             return
         self._grow(total)
-        start = self.n
+        origins = np.repeat(np.arange(counts.size), counts)
+        chosen = np.empty(total, dtype=np.int16)
+        at = 0
         for o, k in enumerate(counts):
-            if k == 0:
-                continue
-            paths = self.origin_paths[o]
-            u = utility[paths]
-            p = np.exp(u - u.max())
-            chosen = paths[rng.choice(len(paths), size=k, p=p / p.sum())]
-            sl = slice(self.n, self.n + k)
-            c = self.cols
-            c["mid"][sl] = np.arange(self.next_id, self.next_id + k)
-            c["origin"][sl] = o
-            c["path"][sl] = chosen
-            c["pos"][sl] = 0
-            c["state"][sl] = SEARCHING
-            c["leg"][sl] = -1
-            c["ocg"][sl] = -1
-            c["weeks_left"][sl] = 0
-            c["wait"][sl] = 0
-            c["paid"][sl] = 0.0
-            c["escrow"][sl] = 0.0
-            c["depart_week"][sl] = week
-            c["legs_smuggled"][sl] = 0
-            self.next_id += k
-            self.n += k
-        np.add.at(self.week_counts["departed"], model.routes.route_of_path[self.cols["path"][start : self.n]], 1)
+            if k:
+                paths = self.origin_paths[o]
+                p = np.exp(utility[paths] - utility[paths].max())
+                chosen[at : at + k] = paths[rng.choice(paths.size, size=k, p=p / p.sum())]
+                at += k
+        sl = slice(self.n, self.n + total)
+        c = self.cols
+        c["mid"][sl] = np.arange(self.next_id, self.next_id + total)
+        c["origin"][sl] = origins
+        c["path"][sl] = chosen
+        c["state"][sl] = SEARCHING
+        c["leg"][sl] = -1
+        c["ocg"][sl] = -1
+        c["depart_week"][sl] = week
+        for name in ("pos", "weeks_left", "wait", "paid", "escrow", "legs_smuggled"):
+            c[name][sl] = 0
+        self.next_id += total
+        self.n += total
+        np.add.at(self.week_counts["departed"], self.model.routes.route_of_path[chosen], 1)
 
     def search(self, week: int) -> None:
         """Migrants waiting for a leg look for smugglers; the leg's OCGs sell places."""
@@ -143,6 +140,7 @@ class MigrantPopulation:
         demand = model.config.demand
         state = self.view("state")
         idx = np.flatnonzero(state == SEARCHING)
+        model.waiting_by_leg[:] = 0
         if idx.size == 0:
             return
         c = self.cols
@@ -152,61 +150,79 @@ class MigrantPopulation:
         bounds = np.flatnonzero(np.diff(legs)) + 1
         upfront = demand.upfront_share
         beta = demand.price_sensitivity / 1000.0
+        boarded: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []
         for group in np.split(idx, bounds):
             leg = int(routes.path_legs[c["path"][group[0]], c["pos"][group[0]]])
             offers = model.offers(leg)
             served = np.zeros(group.size, dtype=bool)
-            if offers:
-                reach = np.array([o[2] for o in offers])
-                prices = np.array([o[1] for o in offers])
-                caps = np.array([o[3] for o in offers])
-                p_find = 1.0 - np.prod(1.0 - reach)
-                finders = np.flatnonzero(rng.random(group.size) < p_find)
+            if offers is not None:
+                finders = np.flatnonzero(rng.random(group.size) < offers.p_find)
                 if finders.size:
-                    w = reach * np.exp(-beta * (prices - prices.min()))
-                    pick = rng.choice(len(offers), size=finders.size, p=w / w.sum())
-                    for j, (ocg, price, _, _) in enumerate(offers):
-                        mine = finders[pick == j][: caps[j]]
-                        if mine.size == 0:
-                            continue
-                        rows = group[mine]
-                        served[mine] = True
-                        self._board(rows, leg, ocg.ocg_id, price, week)
-                        ocg.sold[leg] += int(rows.size)
-                        ocg.receive(price * upfront * rows.size)
+                    # Each finder picks an OCG (logit on reach and price); an OCG takes
+                    # them in turn up to its capacity, the rest go on searching.
+                    prices = offers.price
+                    w = offers.reach * np.exp(-beta * (prices - prices.min()))
+                    pick = rng.choice(w.size, size=finders.size, p=w / w.sum())
+                    order = np.argsort(pick, kind="stable")
+                    pick = pick[order]
+                    rank = np.arange(pick.size) - np.searchsorted(pick, pick)
+                    ok = rank < offers.capacity[pick]
+                    chosen, pick = finders[order[ok]], pick[ok]
+                    served[chosen] = True
+                    sold = np.bincount(pick, minlength=w.size)
+                    for j in np.flatnonzero(sold):
+                        ocg = offers.ocgs[j]
+                        ocg.sold[leg] += int(sold[j])
+                        ocg.receive(float(prices[j] * upfront * sold[j]))
+                    boarded.append((group[chosen], leg, offers.ids[pick], prices[pick]))
             rest = np.flatnonzero(~served)
             if rest.size:
                 alone = rest[rng.random(rest.size) < routes.self_travel_prob[leg]]
                 if alone.size:
-                    self._board(group[alone], leg, -1, 0.0, week)
+                    n = alone.size
+                    boarded.append((group[alone], leg, np.full(n, -1, np.int32), np.zeros(n)))
                     served[alone] = True
+            model.waiting_by_leg[leg] = group.size
             model.unserved_by_leg[leg] += int(group.size - served.sum())
+        if boarded:
+            self._board(
+                np.concatenate([b[0] for b in boarded]),
+                np.concatenate([np.full(b[0].size, b[1], np.int16) for b in boarded]),
+                np.concatenate([b[2] for b in boarded]),
+                np.concatenate([b[3] for b in boarded]),
+            )
         # Those still searching wait, reconsider their path, or give up.
-        still = np.flatnonzero((self.view("state") == SEARCHING))
+        still = np.flatnonzero(self.view("state") == SEARCHING)
         if still.size:
             c["wait"][still] += 1
             quit_ = still[rng.random(still.size) < demand.abandon_prob_week]
             self._finish(quit_, ABANDONED, week)
-            stuck = still[(c["wait"][still] >= demand.reroute_after_weeks) & (c["state"][still] == SEARCHING)]
+            stuck = still[
+                (c["wait"][still] >= demand.reroute_after_weeks) & (c["state"][still] == SEARCHING)
+            ]
             stuck = stuck[c["path"][stuck] >= 0]
             if stuck.size:
                 self._reroute(stuck, rng)
 
-    def _board(self, rows: np.ndarray, leg: int, ocg_id: int, price: float, week: int) -> None:
+    def _board(
+        self, rows: np.ndarray, legs: np.ndarray, ocg_ids: np.ndarray, prices: np.ndarray
+    ) -> None:
+        """Migrants start a leg, with an OCG (paying) or alone (``ocg_ids`` -1, price 0)."""
         c = self.cols
         routes = self.model.routes
         c["state"][rows] = TRAVELLING
-        c["leg"][rows] = leg
-        c["ocg"][rows] = ocg_id
-        c["weeks_left"][rows] = routes.duration[leg]
+        c["leg"][rows] = legs
+        c["ocg"][rows] = ocg_ids
+        c["weeks_left"][rows] = routes.duration[legs]
         c["wait"][rows] = 0
-        if ocg_id >= 0:
-            first = rows[c["legs_smuggled"][rows] == 0]
-            np.add.at(self.week_counts["smuggled"], routes.route_of_path[c["path"][first]], 1)
-            c["legs_smuggled"][rows] += 1
-            c["paid"][rows] += price
-            c["escrow"][rows] = price * (1.0 - self.model.config.demand.upfront_share)
-            self.fees_paid += price * rows.size
+        paying = ocg_ids >= 0
+        rows, prices = rows[paying], prices[paying]
+        first = rows[c["legs_smuggled"][rows] == 0]
+        np.add.at(self.week_counts["smuggled"], routes.route_of_path[c["path"][first]], 1)
+        c["legs_smuggled"][rows] += 1
+        c["paid"][rows] += prices
+        c["escrow"][rows] = prices * (1.0 - self.model.config.demand.upfront_share)
+        self.fees_paid += float(prices.sum())
 
     def _reroute(self, rows: np.ndarray, rng: np.random.Generator) -> None:
         """Migrants stuck at a hub switch to the best path still open to them (logit)."""
@@ -262,8 +278,12 @@ class MigrantPopulation:
         detected = rng.random(rows.size) < p_detect
         if detected.any():
             det_ocgs = ocgs[detected]
-            for ocg_id, n in zip(*np.unique(det_ocgs[det_ocgs >= 0], return_counts=True), strict=True):
-                self.detected_by_ocg[int(ocg_id)] = self.detected_by_ocg.get(int(ocg_id), 0) + int(n)
+            for ocg_id, n in zip(
+                *np.unique(det_ocgs[det_ocgs >= 0], return_counts=True), strict=True
+            ):
+                self.detected_by_ocg[int(ocg_id)] = self.detected_by_ocg.get(int(ocg_id), 0) + int(
+                    n
+                )
             self._finish(rows[detected], DETECTED, week)
         rows = rows[~detected]
         c["pos"][rows] += 1
@@ -316,7 +336,10 @@ class MigrantPopulation:
     # -- reading ------------------------------------------------------------------------------
     def counts_by_state(self) -> dict[str, int]:
         state = self.view("state")
-        return {"searching": int((state == SEARCHING).sum()), "travelling": int((state == TRAVELLING).sum())}
+        return {
+            "searching": int((state == SEARCHING).sum()),
+            "travelling": int((state == TRAVELLING).sum()),
+        }
 
     def finished_total(self) -> int:
         return sum(int(chunk["migrant"].size) for chunk in self._log)
@@ -328,8 +351,19 @@ class MigrantPopulation:
         """One row per finished journey: who, which path and route, how it ended, what it cost."""
         routes = self.model.routes
         if not self._log:
-            cols = ["migrant", "origin", "path", "route", "outcome", "depart_week", "end_week",
-                    "legs_completed", "legs_smuggled", "fee_paid_eur", "last_ocg"]
+            cols = [
+                "migrant",
+                "origin",
+                "path",
+                "route",
+                "outcome",
+                "depart_week",
+                "end_week",
+                "legs_completed",
+                "legs_smuggled",
+                "fee_paid_eur",
+                "last_ocg",
+            ]
             return pd.DataFrame(columns=cols)
         df = pd.DataFrame({k: np.concatenate([ch[k] for ch in self._log]) for k in self._log[0]})
         df["origin"] = pd.Categorical.from_codes(df["origin"], self.origin_nodes)

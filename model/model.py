@@ -43,6 +43,21 @@ def default_routes() -> RouteNetwork:
     return _DEFAULT_ROUTES
 
 
+class Offers:
+    """The OCGs selling one leg this week, as arrays for the migrants' choice."""
+
+    __slots__ = ("capacity", "ids", "ocgs", "p_find", "price", "reach")
+
+    def __init__(self, rows: list[tuple[OrganisedCrimeGroup, float, float, int]]) -> None:
+        self.ocgs = [r[0] for r in rows]
+        self.ids = np.array([o.ocg_id for o in self.ocgs], dtype=np.int32)
+        self.price = np.array([r[1] for r in rows])
+        self.reach = np.array([r[2] for r in rows])
+        self.capacity = np.array([r[3] for r in rows], dtype=np.int64)
+        # Chance that a searching migrant finds at least one of them this week.
+        self.p_find = 1.0 - float(np.prod(1.0 - self.reach))
+
+
 class SmugglingModel(mesa.Model):
     """Smuggling OCGs, migrants and law enforcement on the four routes into the EU.
 
@@ -52,7 +67,9 @@ class SmugglingModel(mesa.Model):
         routes: The route network; the embedded default when ``None``.
     """
 
-    def __init__(self, scenario: Scenario, rng: int | None = None, routes: RouteNetwork | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, rng: int | None = None, routes: RouteNetwork | None = None
+    ) -> None:
         seed = int(rng) if rng is not None else secrets.randbits(63)
         super().__init__(rng=seed)
         self.seed = seed
@@ -72,7 +89,8 @@ class SmugglingModel(mesa.Model):
             for _ in range(leg.initial_ocgs):
                 legs = [leg.index]
                 onward = [
-                    nxt.index for nxt in self.routes.legs
+                    nxt.index
+                    for nxt in self.routes.legs
                     if nxt.source == leg.target and nxt.route == leg.route
                 ]
                 if onward and rng_setup.random() < 0.3:
@@ -106,12 +124,13 @@ class SmugglingModel(mesa.Model):
                 self.schedule_event(measure.stop, at=params.end_week)
         self.measures_cost_eur = 0.0
 
-        self._offers: list[list[tuple]] = [[] for _ in self.routes.legs]
+        self._offers: list[Offers | None] = [None] * len(self.routes.legs)
         self._utilities: np.ndarray | None = None
         self._risk = np.zeros(0)
         self._evasion = np.zeros(0)
         self._active_members: list[Smuggler] | None = None
         self.unserved_by_leg = np.zeros(len(self.routes.legs), dtype=np.int64)
+        self.waiting_by_leg = np.zeros(len(self.routes.legs), dtype=np.int64)
         self.recorder = Recorder(self)
 
     # -- the week -------------------------------------------------------------------------
@@ -157,13 +176,12 @@ class SmugglingModel(mesa.Model):
         self._active_members = None
         params = self.config.smugglers
         for leg, ocgs in enumerate(self.leg_ocgs):
-            offers = []
-            for ocg in ocgs:
-                if ocg.operating:
-                    cap = ocg.capacity(leg)
-                    if cap > 0:
-                        offers.append((ocg, ocg.price(leg), ocg.reach(), cap))
-            self._offers[leg] = offers
+            rows = [
+                (ocg, ocg.price(leg), ocg.reach(), cap)
+                for ocg in ocgs
+                if ocg.operating and (cap := ocg.capacity(leg)) > 0
+            ]
+            self._offers[leg] = Offers(rows) if rows else None
         self._risk = np.array([o.risk_level for o in self.ocgs])
         forger = np.array([o.has_role(Role.DOCUMENT_FORGER) for o in self.ocgs], dtype=float)
         self._evasion = (
@@ -171,8 +189,8 @@ class SmugglingModel(mesa.Model):
         )
         self._utilities = None
 
-    def offers(self, leg: int) -> list[tuple]:
-        """``(ocg, price_eur, reach, capacity)`` of every OCG selling the leg this week."""
+    def offers(self, leg: int) -> Offers | None:
+        """What the OCGs selling the leg offer this week (None: nobody sells it)."""
         return self._offers[leg]
 
     def ocg_risk_arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -189,11 +207,10 @@ class SmugglingModel(mesa.Model):
             leg_find = np.zeros(len(routes.legs))
             for leg, offers in enumerate(self._offers):
                 the_leg = routes.legs[leg]
-                if offers:
-                    leg_price[leg] = np.mean([o[1] for o in offers])
-                    risk = np.mean([o[0].risk_level for o in offers])
-                    leg_death[leg] *= 1.0 + risk * mult
-                    leg_find[leg] = 1.0 - np.prod([1.0 - o[2] for o in offers])
+                if offers is not None:
+                    leg_price[leg] = offers.price.mean()
+                    leg_death[leg] *= 1.0 + self._risk[offers.ids].mean() * mult
+                    leg_find[leg] = offers.p_find
                 else:
                     leg_price[leg] = the_leg.price_max_eur
                 leg_find[leg] = max(leg_find[leg], the_leg.self_travel_prob_week, 0.02)
@@ -224,20 +241,25 @@ class SmugglingModel(mesa.Model):
         return ocg
 
     def _entry(self, week: int) -> None:
-        """Every four weeks, legs with unmet demand may attract a new OCG."""
+        """Every four weeks, legs with unmet demand attract new OCGs, more the larger it is."""
         if week % 4 != 3:
-            self.unserved_by_leg[:] = 0
             return
         rng = self.streams["entry"]
         prob = self.config.smugglers.entry_prob_month
         for leg, unserved in enumerate(self.unserved_by_leg):
-            capacity = sum(o[3] for o in self._offers[leg])
-            if unserved / 4 > 0.5 * capacity + 20 and rng.random() < prob:
-                self._add_ocg([leg], rng)
-                self.ocgs_entered += 1
+            offers = self._offers[leg]
+            capacity = int(offers.capacity.sum()) if offers is not None else 0
+            unmet = unserved / 4 - 0.5 * capacity - 20  # mean weekly waiting beyond normal
+            if unmet > 0:
+                per_ocg = 4 * self.routes.legs[leg].people_per_transporter_week
+                for _ in range(rng.poisson(prob * min(5.0, 1.0 + unmet / per_ocg))):
+                    self._add_ocg([leg], rng)
+                    self.ocgs_entered += 1
         self.unserved_by_leg[:] = 0
 
-    def move_ocg_leg(self, ocg: OrganisedCrimeGroup, old: int, new: int, rng: np.random.Generator) -> None:
+    def move_ocg_leg(
+        self, ocg: OrganisedCrimeGroup, old: int, new: int, rng: np.random.Generator
+    ) -> None:
         """An OCG under pressure moves its operations from one leg to an adjacent one."""
         the_new = self.routes.legs[new]
         ocg.legs[ocg.legs.index(old)] = new
@@ -246,6 +268,7 @@ class SmugglingModel(mesa.Model):
         del ocg.sold[old]
         self.leg_ocgs[old].remove(ocg)
         self.leg_ocgs[new].append(ocg)
+        ocg.transporters_by_leg[new] = ocg.transporters_by_leg.pop(old, 0)
         for m in ocg.members:
             if m.leg == old:
                 m.leg = new
@@ -265,7 +288,9 @@ class SmugglingModel(mesa.Model):
             cap = member.ocg.count(Role.RECRUITER) * params.adverts_per_recruiter
             member.ocg.adverts_down = min(member.ocg.adverts_down, cap)
 
-    def recruit_member(self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator) -> None:
+    def recruit_member(
+        self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator
+    ) -> None:
         """A replacement joins through the ties of the remaining members (leaders first)."""
         if leg not in ocg.legs:
             leg = ocg.legs[0]
@@ -274,8 +299,7 @@ class SmugglingModel(mesa.Model):
         self.social.add_node(new)
         for contact in ranked[: 1 + int(rng.random() < 0.5)]:
             self.social.add_edge(new, contact)
-        ocg.members.append(new)
-        ocg.network_dirty = True
+        ocg.add_member(new)
         ocg.update_operating()
         self._active_members = None
 
@@ -323,5 +347,8 @@ class SmugglingModel(mesa.Model):
             "frozen_pending": pros.frozen_pending_eur,
             "confiscated": pros.confiscated_eur,
             "residual": inflow - (held + spent + pros.frozen_pending_eur + pros.confiscated_eur),
-            "frozen_residual": frozen_out - released - pros.frozen_pending_eur - pros.confiscated_eur,
+            "frozen_residual": frozen_out
+            - released
+            - pros.frozen_pending_eur
+            - pros.confiscated_eur,
         }

@@ -86,7 +86,11 @@ class RouteNetwork:
             for k in range(len(p.legs)):
                 prefix = p.nodes[: k + 1]
                 self.compatible[(p.index, k)] = np.array(
-                    [q.index for q in self.paths if q.origin == p.origin and q.nodes[: k + 1] == prefix],
+                    [
+                        q.index
+                        for q in self.paths
+                        if q.origin == p.origin and q.nodes[: k + 1] == prefix
+                    ],
                     dtype=np.int16,
                 )
         # Legs sharing a start or an end with a leg: where an OCG under pressure can move.
@@ -134,7 +138,9 @@ def load_routes(path: str | Path | None = None) -> RouteNetwork:
     nodes = {n["id"]: n for n in data["nodes"]}
     for n in nodes.values():
         if n["jurisdiction"] not in JURISDICTIONS:
-            raise RouteDataError(f"{path}: nodes.{n['id']}.jurisdiction: unknown {n['jurisdiction']!r}")
+            raise RouteDataError(
+                f"{path}: nodes.{n['id']}.jurisdiction: unknown {n['jurisdiction']!r}"
+            )
     graph = nx.DiGraph()
     for nid, n in nodes.items():
         graph.add_node(nid, **{k: v for k, v in n.items() if k != "id"})
@@ -170,7 +176,9 @@ def load_routes(path: str | Path | None = None) -> RouteNetwork:
         for raw in origin["paths"]:
             seq = tuple(raw["nodes"])
             if seq[0] != origin["node"]:
-                raise RouteDataError(f"{path}: origins[{o}].paths: a path must start at {origin['node']}")
+                raise RouteDataError(
+                    f"{path}: origins[{o}].paths: a path must start at {origin['node']}"
+                )
             try:
                 leg_ids = tuple(leg_index[(a, b)] for a, b in zip(seq[:-1], seq[1:], strict=True))
             except KeyError as exc:

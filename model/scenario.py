@@ -33,67 +33,117 @@ class Section(BaseModel):
 
 class RunParams(Section):
     years: float = Field(5.0, gt=0, le=50, description="Horizon in years (52 weekly steps each).")
-    start_year: int = Field(2018, ge=2000, le=2100, description="Calendar year of week 0 (labels only).")
+    start_year: int = Field(
+        2018, ge=2000, le=2100, description="Calendar year of week 0 (labels only)."
+    )
 
 
 class DemandParams(Section):
-    scale: float = Field(1.0, ge=0, le=10, description="Multiplier on every origin's weekly departures.")
+    scale: float = Field(
+        1.0, ge=0, le=10, description="Multiplier on every origin's weekly departures."
+    )
     price_sensitivity: float = Field(
-        1.5, ge=0, le=20, description="Weight of price (per EUR 1,000) in migrants' choice of path and smuggler."
+        1.5,
+        ge=0,
+        le=20,
+        description="Weight of price (per EUR 1,000) in migrants' choice of path and smuggler.",
     )
     risk_aversion: float = Field(
-        20.0, ge=0, le=500, description="Weight of perceived death risk (probability) in the choice of path."
+        20.0,
+        ge=0,
+        le=500,
+        description="Weight of perceived death risk (probability) in the choice of path.",
     )
     upfront_share: float = Field(
-        0.5, ge=0, le=1, description="Share of a leg's fee paid upfront; the rest waits in hawala escrow until the leg ends."
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of a leg's fee paid upfront; the rest waits in hawala escrow until the leg ends.",
     )
     abandon_prob_week: float = Field(
-        0.01, ge=0, le=1, description="Weekly probability that a migrant still searching for a smuggler gives up."
+        0.01,
+        ge=0,
+        le=1,
+        description="Weekly probability that a migrant still searching for a smuggler gives up.",
     )
     reroute_after_weeks: int = Field(
-        6, ge=1, le=104, description="Weeks of fruitless search at a hub after which a migrant reconsiders its path."
+        6,
+        ge=1,
+        le=104,
+        description="Weeks of fruitless search at a hub after which a migrant reconsiders its path.",
     )
 
 
 class SmugglerParams(Section):
-    members_min: int = Field(6, ge=3, le=100, description="Fewest members of an organised crime group (OCG) at creation.")
+    members_min: int = Field(
+        6, ge=3, le=100, description="Fewest members of an organised crime group (OCG) at creation."
+    )
     members_max: int = Field(16, ge=3, le=200, description="Most members of an OCG at creation.")
     poly_criminal_share: float = Field(
-        0.46, ge=0, le=1, description="Share of OCGs also active in other crime (source document: 46%)."
+        0.46,
+        ge=0,
+        le=1,
+        description="Share of OCGs also active in other crime (source document: 46%).",
     )
     other_income_eur_week: float = Field(
-        3000.0, ge=0, le=1e6, description="Weekly income of a poly-criminal OCG from its other crimes."
+        3000.0,
+        ge=0,
+        le=1e6,
+        description="Weekly income of a poly-criminal OCG from its other crimes.",
     )
     operating_cost_share: float = Field(
-        0.35, ge=0, le=1, description="Share of each fee spent at once on running the leg (boats, fuel, bribes, wages)."
+        0.35,
+        ge=0,
+        le=1,
+        description="Share of each fee spent at once on running the leg (boats, fuel, bribes, wages).",
     )
     consumption_share_week: float = Field(
         0.02, ge=0, le=1, description="Share of cash the members spend each week on themselves."
     )
     laundering_share_week: float = Field(
-        0.08, ge=0, le=1, description="Share of cash a money handler launders into assets each week."
+        0.08,
+        ge=0,
+        le=1,
+        description="Share of cash a money handler launders into assets each week.",
     )
     assets_in_eu_share: float = Field(
-        0.35, ge=0, le=1, description="Share of laundered assets placed in the EU (reachable by EU asset recovery)."
+        0.35,
+        ge=0,
+        le=1,
+        description="Share of laundered assets placed in the EU (reachable by EU asset recovery).",
     )
     assets_in_cooperating_share: float = Field(
-        0.25, ge=0, le=1, description="Share placed in cooperating third countries; the rest is out of reach."
+        0.25,
+        ge=0,
+        le=1,
+        description="Share placed in cooperating third countries; the rest is out of reach.",
     )
     eu_presence: float = Field(
-        0.25, ge=0, le=1, description="Probability that an organiser, coordinator, forger or money handler lives in the EU."
+        0.25,
+        ge=0,
+        le=1,
+        description="Probability that an organiser, coordinator, forger or money handler lives in the EU.",
     )
     online_reach_per_advert: float = Field(
-        0.06, ge=0, le=1, description="Contribution of one live online advert to the share of searching migrants who find the OCG."
+        0.06,
+        ge=0,
+        le=1,
+        description="Contribution of one live online advert to the share of searching migrants who find the OCG.",
     )
     word_of_mouth_reach: float = Field(
         0.10, ge=0, le=1, description="Contribution of one recruiter's word of mouth to that share."
     )
-    adverts_per_recruiter: int = Field(3, ge=0, le=50, description="Online adverts each recruiter keeps live.")
+    adverts_per_recruiter: int = Field(
+        3, ge=0, le=50, description="Online adverts each recruiter keeps live."
+    )
     advert_repost_weeks: float = Field(
         3.0, ge=0.1, le=52, description="Mean weeks before a taken-down advert is posted again."
     )
     replacement_weeks: float = Field(
-        8.0, ge=0, le=104, description="Mean delay before an arrested member is replaced through the others' ties."
+        8.0,
+        ge=0,
+        le=104,
+        description="Mean delay before an arrested member is replaced through the others' ties.",
     )
     replacement_cost_eur: float = Field(
         5000.0, ge=0, le=1e7, description="Cash an OCG spends to recruit a replacement member."
@@ -102,43 +152,79 @@ class SmugglerParams(Section):
         0.6, ge=0, le=5, description="Fractional price rise at full enforcement pressure on an OCG."
     )
     risk_shift: float = Field(
-        0.8, ge=0, le=1, description="How far an OCG under full pressure moves to riskier, cheaper crossings (0-1)."
+        0.8,
+        ge=0,
+        le=1,
+        description="How far an OCG under full pressure moves to riskier, cheaper crossings (0-1).",
     )
     risky_death_multiplier: float = Field(
-        2.0, ge=1, le=10, description="Death-risk multiplier of the riskiest crossings (unseaworthy boats, remote paths)."
+        2.0,
+        ge=1,
+        le=10,
+        description="Death-risk multiplier of the riskiest crossings (unseaworthy boats, remote paths).",
     )
     risky_detection_evasion: float = Field(
-        0.15, ge=0, le=1, description="Fall in detection probability of the riskiest crossings (night, remote paths)."
+        0.15,
+        ge=0,
+        le=1,
+        description="Fall in detection probability of the riskiest crossings (night, remote paths).",
     )
     forger_detection_reduction: float = Field(
-        0.1, ge=0, le=1, description="Fall in detection probability for migrants of an OCG with a document forger."
+        0.1,
+        ge=0,
+        le=1,
+        description="Fall in detection probability for migrants of an OCG with a document forger.",
     )
     pressure_decay_week: float = Field(
-        0.95, ge=0, le=1, description="Weekly persistence of an OCG's perceived enforcement pressure."
+        0.95,
+        ge=0,
+        le=1,
+        description="Weekly persistence of an OCG's perceived enforcement pressure.",
     )
     reroute_pressure: float = Field(
-        0.5, ge=0, le=10, description="Pressure above which an OCG may move to an adjacent, less policed leg."
+        0.5,
+        ge=0,
+        le=10,
+        description="Pressure above which an OCG may move to an adjacent, less policed leg.",
     )
     entry_prob_month: float = Field(
-        0.3, ge=0, le=1, description="Monthly chance that a new OCG enters a leg with unmet demand."
+        0.3,
+        ge=0,
+        le=1,
+        description="Expected new OCGs a month on a leg with unmet demand (more where more is unmet).",
     )
     inactive_exit_weeks: int = Field(
-        52, ge=1, le=520, description="Weeks an OCG can stay unable to operate before it is dismantled."
+        52,
+        ge=1,
+        le=520,
+        description="Weeks an OCG can stay unable to operate before it is dismantled.",
     )
 
 
 class EnforcementParams(Section):
     debrief_share: float = Field(
-        0.3, ge=0, le=1, description="Share of migrants detected at the border who are debriefed (Frontex)."
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of migrants detected at the border who are debriefed (Frontex).",
     )
     lead_per_debriefing: float = Field(
-        0.02, ge=0, le=1, description="Probability that a debriefing names a member of the OCG that moved the migrant."
+        0.02,
+        ge=0,
+        le=1,
+        description="Probability that a debriefing names a member of the OCG that moved the migrant.",
     )
     flagrante_arrest_prob: float = Field(
-        0.15, ge=0, le=1, description="Weekly probability per OCG with migrants detected that a transporter is arrested on the spot."
+        0.1,
+        ge=0,
+        le=1,
+        description="Weekly probability per OCG with migrants detected that a transporter is arrested on the spot.",
     )
     emsc_leads_per_week: float = Field(
-        15.0, ge=0, le=10000, description="Leads the Europol EMSC and national analysts can analyse per week."
+        15.0,
+        ge=0,
+        le=10000,
+        description="Leads the Europol EMSC and national analysts can analyse per week.",
     )
     lead_max_age_weeks: int = Field(
         26, ge=1, le=520, description="Weeks after which an unanalysed lead is stale and dropped."
@@ -147,10 +233,16 @@ class EnforcementParams(Section):
         0.4, ge=0, le=1, description="Reliability below which an analysed lead is not acted on."
     )
     third_country_observed_share: float = Field(
-        0.3, ge=0, le=1, description="Share of third-country intelligence that reaches EU analysis (ICH partners)."
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of third-country intelligence that reaches EU analysis (ICH partners).",
     )
     partner_leads_per_week: float = Field(
-        4.0, ge=0, le=10000, description="Leads third-country partners report per week before the observed-share filter."
+        4.0,
+        ge=0,
+        le=10000,
+        description="Leads third-country partners report per week before the observed-share filter.",
     )
     reliability_debriefing: float = Field(
         0.5, ge=0, le=1, description="Mean reliability of a lead from a debriefing."
@@ -165,73 +257,127 @@ class EnforcementParams(Section):
         0.45, ge=0, le=1, description="Mean reliability of a lead from a third-country partner."
     )
     reliability_investigation: float = Field(
-        0.75, ge=0, le=1, description="Mean reliability of a lead found by an investigation or an arrest."
+        0.75,
+        ge=0,
+        le=1,
+        description="Mean reliability of a lead found by an investigation or an arrest.",
     )
     investigations_per_unit: int = Field(
-        12, ge=0, le=1000, description="Investigations one Member State police unit can run at once."
+        12,
+        ge=0,
+        le=1000,
+        description="Investigations one Member State police unit can run at once.",
     )
     investigation_mean_weeks: float = Field(
         30.0, ge=1, le=520, description="Mean duration of a criminal investigation."
     )
     mapping_prob_week: float = Field(
-        0.06, ge=0, le=1, description="Weekly probability that investigators identify a contact of an identified member."
+        0.06,
+        ge=0,
+        le=1,
+        description="Weekly probability that investigators identify a contact of an identified member.",
     )
     investigation_success: float = Field(
-        0.7, ge=0, le=1, description="Probability that an investigation ends in arrests (single-country case)."
+        0.7,
+        ge=0,
+        le=1,
+        description="Probability that an investigation ends in arrests (single-country case).",
     )
     cross_border_success_factor: float = Field(
-        0.6, ge=0, le=1, description="Multiplier on that probability when identified members live in several jurisdictions."
+        0.6,
+        ge=0,
+        le=1,
+        description="Multiplier on that probability when identified members live in several jurisdictions.",
     )
     arrest_prob_eu: float = Field(
-        0.9, ge=0, le=1, description="Probability that an identified member living in the EU is arrested at the end."
+        0.9,
+        ge=0,
+        le=1,
+        description="Probability that an identified member living in the EU is arrested at the end.",
     )
     arrest_prob_cooperating: float = Field(
-        0.1, ge=0, le=1, description="Same, for a member in a cooperating third country (through its police)."
+        0.1,
+        ge=0,
+        le=1,
+        description="Same, for a member in a cooperating third country (through its police).",
     )
     liaison_officers: int = Field(
-        12, ge=0, le=1000, description="EU liaison officers posted in third countries along the routes."
+        12,
+        ge=0,
+        le=1000,
+        description="EU liaison officers posted in third countries along the routes.",
     )
     lo_leads_per_officer_week: float = Field(
-        0.25, ge=0, le=50, description="Leads one liaison officer gathers per week without duplication."
+        0.25,
+        ge=0,
+        le=50,
+        description="Leads one liaison officer gathers per week without duplication.",
     )
     lo_duplication: float = Field(
-        0.5, ge=0, le=1, description="Share of liaison officers' leads that duplicate another officer's (uncoordinated)."
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of liaison officers' leads that duplicate another officer's (uncoordinated).",
     )
     iru_referrals_per_week: float = Field(
-        5.0, ge=0, le=10000, description="Smuggling adverts the EU Internet Referral Unit refers per week."
+        5.0,
+        ge=0,
+        le=10000,
+        description="Smuggling adverts the EU Internet Referral Unit refers per week.",
     )
     iru_takedown_success: float = Field(
-        0.6, ge=0, le=1, description="Probability that a referred advert is taken down by the service provider."
+        0.6,
+        ge=0,
+        le=1,
+        description="Probability that a referred advert is taken down by the service provider.",
     )
     iru_mapping_lead_prob: float = Field(
-        0.05, ge=0, le=1, description="Probability that a takedown's infrastructure mapping yields a lead on the recruiter."
+        0.05,
+        ge=0,
+        le=1,
+        description="Probability that a takedown's infrastructure mapping yields a lead on the recruiter.",
     )
 
 
 class FinanceParams(Section):
     parallel_financial_share: float = Field(
-        0.1, ge=0, le=1, description="Share of criminal investigations with a parallel financial investigation."
+        0.15,
+        ge=0,
+        le=1,
+        description="Share of criminal investigations with a parallel financial investigation.",
     )
     tracing_rate_week: float = Field(
-        0.03, ge=0, le=1, description="Weekly share of an OCG's untraced assets that a financial investigation traces."
+        0.03,
+        ge=0,
+        le=1,
+        description="Weekly share of an OCG's untraced assets that a financial investigation traces.",
     )
     cross_border_recovery: float = Field(
-        0.1, ge=0, le=1, description="Probability that traced assets in a cooperating third country are frozen there."
+        0.1,
+        ge=0,
+        le=1,
+        description="Probability that traced assets in a cooperating third country are frozen there.",
     )
     cash_seizure_share: float = Field(
-        0.3, ge=0, le=1, description="Share of an OCG's cash seized per arrested member's share of the group."
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of an OCG's cash seized per arrested member's share of the group.",
     )
 
 
 class JusticeParams(Section):
     prosecution_mean_weeks: float = Field(
-        60.0, ge=1, le=520, description="Mean delay from arrest to judgment."
+        45.0, ge=1, le=520, description="Mean delay from arrest to judgment."
     )
     conviction_prob: float = Field(
-        0.6, ge=0, le=1, description="Probability that a prosecuted member is convicted."
+        0.7, ge=0, le=1, description="Probability that a prosecuted member is convicted."
     )
     confiscation_given_conviction: float = Field(
-        0.55, ge=0, le=1, description="Share of a case's frozen assets confiscated when it ends in a conviction."
+        0.55,
+        ge=0,
+        le=1,
+        description="Share of a case's frozen assets confiscated when it ends in a conviction.",
     )
 
 

@@ -16,7 +16,6 @@ import math
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from mesa import Agent
 
@@ -42,7 +41,9 @@ VISIBILITY_TO_LIAISON = np.array([1.0, 2.0, 1.0, 1.0, 1.0, 1.0])
 class Smuggler(Agent):
     """A member of an OCG, with a role and a place (which decides who can arrest them)."""
 
-    def __init__(self, model: SmugglingModel, ocg: OrganisedCrimeGroup, role: Role, node: str, leg: int) -> None:
+    def __init__(
+        self, model: SmugglingModel, ocg: OrganisedCrimeGroup, role: Role, node: str, leg: int
+    ) -> None:
         super().__init__(model)
         self.ocg = ocg
         self.role = role
@@ -60,7 +61,9 @@ class Smuggler(Agent):
 class OrganisedCrimeGroup(Agent):
     """A smuggling organisation: its members, legs, prices and money."""
 
-    def __init__(self, model: SmugglingModel, legs: list[int], poly_criminal: bool, rng: np.random.Generator) -> None:
+    def __init__(
+        self, model: SmugglingModel, legs: list[int], poly_criminal: bool, rng: np.random.Generator
+    ) -> None:
         super().__init__(model)
         self.ocg_id = len(model.ocgs)
         routes = model.routes
@@ -72,6 +75,8 @@ class OrganisedCrimeGroup(Agent):
             for leg in legs
         }
         self.members: list[Smuggler] = []
+        self.role_counts = [0] * len(Role)
+        self.transporters_by_leg: dict[int, int] = dict.fromkeys(legs, 0)
         self.n_arrested = 0
         self.demand_markup = 0.0
         self.pressure = 0.0
@@ -98,19 +103,34 @@ class OrganisedCrimeGroup(Agent):
         self.released = 0.0
 
     # -- structure ------------------------------------------------------------------------
-    def count(self, role: Role) -> int:
-        return sum(1 for m in self.members if m.role == role)
+    def add_member(self, member: Smuggler) -> None:
+        self.members.append(member)
+        self.role_counts[member.role] += 1
+        if member.role == Role.TRANSPORTER:
+            self.transporters_by_leg[member.leg] = self.transporters_by_leg.get(member.leg, 0) + 1
+        self.network_dirty = True
 
-    def transporters_on(self, leg: int) -> int:
-        return sum(1 for m in self.members if m.role == Role.TRANSPORTER and m.leg == leg)
+    def remove_member(self, member: Smuggler) -> None:
+        self.members.remove(member)
+        self.role_counts[member.role] -= 1
+        if member.role == Role.TRANSPORTER:
+            self.transporters_by_leg[member.leg] -= 1
+        self.network_dirty = True
+
+    def count(self, role: Role) -> int:
+        return self.role_counts[role]
 
     def has_role(self, role: Role) -> bool:
-        return any(m.role == role for m in self.members)
+        return self.role_counts[role] > 0
+
+    def transporters_on(self, leg: int) -> int:
+        return self.transporters_by_leg.get(leg, 0)
 
     def update_operating(self) -> None:
         """An OCG operates while it has a leader or coordinator and a transporter."""
-        lead = any(m.role in (Role.ORGANISER, Role.COORDINATOR) for m in self.members)
-        self.operating = (not self.dismantled) and lead and self.has_role(Role.TRANSPORTER)
+        counts = self.role_counts
+        lead = counts[Role.ORGANISER] + counts[Role.COORDINATOR] > 0
+        self.operating = (not self.dismantled) and lead and counts[Role.TRANSPORTER] > 0
 
     # -- market -----------------------------------------------------------------------------
     def price(self, leg: int) -> float:
@@ -129,7 +149,9 @@ class OrganisedCrimeGroup(Agent):
         params = self.model.config.smugglers
         recruiters = self.count(Role.RECRUITER)
         live = max(0, recruiters * params.adverts_per_recruiter - self.adverts_down)
-        return 1.0 - math.exp(-(params.online_reach_per_advert * live + params.word_of_mouth_reach * recruiters))
+        return 1.0 - math.exp(
+            -(params.online_reach_per_advert * live + params.word_of_mouth_reach * recruiters)
+        )
 
     def adverts_live(self) -> int:
         params = self.model.config.smugglers
@@ -173,9 +195,8 @@ class OrganisedCrimeGroup(Agent):
 
     def lose_member(self, member: Smuggler, week: int, rng: np.random.Generator) -> None:
         """A member is arrested: the group plans a replacement and feels the pressure."""
-        self.members.remove(member)
+        self.remove_member(member)
         self.n_arrested += 1
-        self.network_dirty = True
         self.add_pressure(2.0 / (len(self.members) + 1))
         delay = 1 + int(rng.exponential(self.model.config.smugglers.replacement_weeks))
         self.pending_replacements.append((week + delay, member.role, member.leg, member.node))
@@ -237,20 +258,26 @@ class OrganisedCrimeGroup(Agent):
         self.pending_replacements = still
 
     def _move_leg(self, rng: np.random.Generator) -> None:
-        """Move the busiest-policed leg's operations to an adjacent leg with less pressure."""
+        """Move one leg's operations to an adjacent leg that is much less policed and
+        where migrants are waiting."""
         model = self.model
         leg = self.legs[int(rng.integers(len(self.legs)))]
-        options = [alt for alt in model.routes.adjacent_legs[leg] if alt not in self.legs]
-        if not options:
-            return
-        here = model.leg_pressure(leg)
-        best = min(options, key=lambda alt: (model.leg_pressure(alt), alt))
-        if model.leg_pressure(best) >= here:
-            return
-        model.move_ocg_leg(self, leg, best, rng)
+        waiting = model.waiting_by_leg
+        options = [
+            alt
+            for alt in model.routes.adjacent_legs[leg]
+            if alt not in self.legs
+            and model.leg_pressure(alt) < 0.5 * self.pressure
+            and waiting[alt] >= 0.5 * waiting[leg]
+        ]
+        if options:
+            best = min(options, key=lambda alt: (model.leg_pressure(alt), alt))
+            model.move_ocg_leg(self, leg, best, rng)
 
 
-def build_ocg(model: SmugglingModel, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
+def build_ocg(
+    model: SmugglingModel, legs: list[int], rng: np.random.Generator
+) -> OrganisedCrimeGroup:
     """Create an OCG with its members, roles, places and internal ties."""
     params = model.config.smugglers
     poly = bool(rng.random() < params.poly_criminal_share)
@@ -269,11 +296,10 @@ def build_ocg(model: SmugglingModel, legs: list[int], rng: np.random.Generator) 
         + [Role.RECRUITER] * n_recruit
         + [Role.TRANSPORTER] * n_transport
     )
-    members = []
     for i, role in enumerate(roles):
         leg = legs[i % len(legs)]
-        members.append(Smuggler(model, ocg, role, place_member(model, role, leg, rng), leg))
-    ocg.members = members
+        ocg.add_member(Smuggler(model, ocg, role, place_member(model, role, leg, rng), leg))
+    members = ocg.members
     # Ties: a hierarchy (leader - coordinators - the rest) with some redundant ties.
     social = model.social
     social.add_nodes_from(members)
@@ -309,7 +335,9 @@ def place_member(model: SmugglingModel, role: Role, leg: int, rng: np.random.Gen
     return the_leg.source
 
 
-def link_poly_criminal(model: SmugglingModel, ocgs: list[OrganisedCrimeGroup], rng: np.random.Generator) -> None:
+def link_poly_criminal(
+    model: SmugglingModel, ocgs: list[OrganisedCrimeGroup], rng: np.random.Generator
+) -> None:
     """Poly-criminal OCGs share contacts (money handlers, leaders) with one another."""
     poly = [o for o in ocgs if o.poly_criminal and o.members]
     if len(poly) < 2:
@@ -324,7 +352,31 @@ def link_poly_criminal(model: SmugglingModel, ocgs: list[OrganisedCrimeGroup], r
 
 
 def ocg_efficiency(model: SmugglingModel, ocg: OrganisedCrimeGroup) -> float:
-    """Global efficiency of the OCG's own active network (1: everyone one tie apart)."""
-    if len(ocg.members) < 2:
+    """Global efficiency of the OCG's own active network (Latora and Marchiori 2001):
+    the mean of 1/distance over all pairs of members; 1 when everyone is one tie apart,
+    0 when nobody can reach anybody. Same value as ``networkx.global_efficiency``."""
+    members = ocg.members
+    n = len(members)
+    if n < 2:
         return 0.0
-    return nx.global_efficiency(model.social.subgraph(ocg.members))
+    pos = {m: i for i, m in enumerate(members)}
+    adj = np.zeros((n, n), dtype=bool)
+    social = model.social
+    for m, i in pos.items():
+        for other in social.adj[m]:
+            j = pos.get(other)
+            if j is not None:
+                adj[i, j] = True
+    adj |= adj.T
+    # Breadth-first search from every member at once: step k reaches distance k.
+    step = adj.astype(np.uint8)
+    known = adj | np.eye(n, dtype=bool)
+    frontier = adj.copy()
+    total = float(adj.sum())  # pairs at distance 1
+    for k in range(2, n):
+        frontier = ((frontier.astype(np.uint8) @ step) > 0) & ~known
+        if not frontier.any():
+            break
+        known |= frontier
+        total += frontier.sum() / k
+    return total / (n * (n - 1))

@@ -26,7 +26,9 @@ class MeasureParams(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     enabled: bool = Field(False, description="Switch the measure on.")
-    start_week: int = Field(0, ge=0, le=5200, description="Week (from 0) in which the measure starts.")
+    start_week: int = Field(
+        0, ge=0, le=5200, description="Week (from 0) in which the measure starts."
+    )
     end_week: int | None = Field(
         None, ge=1, le=5200, description="Week in which it stops; none: it runs to the end."
     )

@@ -30,15 +30,26 @@ if TYPE_CHECKING:
 
 class FinancialInvestigationsParams(MeasureParams):
     parallel_share: float = Field(
-        0.6, ge=0, le=1, description="Share of criminal investigations with a parallel financial investigation."
+        0.6,
+        ge=0,
+        le=1,
+        description="Share of criminal investigations with a parallel financial investigation.",
     )
     tracing_rate_week: float = Field(
-        0.06, ge=0, le=1, description="Weekly share of an OCG's untraced assets that financial investigators trace."
+        0.06,
+        ge=0,
+        le=1,
+        description="Weekly share of an OCG's untraced assets that financial investigators trace.",
     )
     cross_border_recovery: float = Field(
-        0.35, ge=0, le=1, description="Probability that assets traced in a cooperating third country are frozen there."
+        0.35,
+        ge=0,
+        le=1,
+        description="Probability that assets traced in a cooperating third country are frozen there.",
     )
-    cost_eur_per_year: float = Field(15_000_000.0, ge=0, le=1e10, description="Yearly cost while active.")
+    cost_eur_per_year: float = Field(
+        15_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
+    )
 
 
 class FinancialInvestigations(Measure):
@@ -57,4 +68,6 @@ class FinancialInvestigations(Measure):
         # A measure strengthens; it never lowers what the baseline already does.
         self.set(fi, "parallel_share", max(fi.parallel_share, p.parallel_share))
         self.set(fi, "tracing_rate_week", max(fi.tracing_rate_week, p.tracing_rate_week))
-        self.set(fi, "cross_border_recovery", max(fi.cross_border_recovery, p.cross_border_recovery))
+        self.set(
+            fi, "cross_border_recovery", max(fi.cross_border_recovery, p.cross_border_recovery)
+        )

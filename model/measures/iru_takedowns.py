@@ -32,10 +32,16 @@ class IruTakedownsParams(MeasureParams):
         40.0, ge=0, le=10000, description="Smuggling adverts the IRU refers per week."
     )
     takedown_success: float = Field(
-        0.85, ge=0, le=1, description="Probability that a referred advert is taken down (cooperation with providers)."
+        0.85,
+        ge=0,
+        le=1,
+        description="Probability that a referred advert is taken down (cooperation with providers).",
     )
     mapping_lead_prob: float = Field(
-        0.15, ge=0, le=1, description="Probability that mapping a takedown's infrastructure yields a lead on the recruiter."
+        0.15,
+        ge=0,
+        le=1,
+        description="Probability that mapping a takedown's infrastructure yields a lead on the recruiter.",
     )
     action_days_per_year: int = Field(
         4, ge=0, le=52, description="Targeted Referral Action Days per year."
@@ -43,7 +49,9 @@ class IruTakedownsParams(MeasureParams):
     referrals_per_action_day: float = Field(
         150.0, ge=0, le=100000, description="Extra referrals made on each action day."
     )
-    cost_eur_per_year: float = Field(2_500_000.0, ge=0, le=1e10, description="Yearly cost while active.")
+    cost_eur_per_year: float = Field(
+        2_500_000.0, ge=0, le=1e10, description="Yearly cost while active."
+    )
 
 
 class IruTakedowns(Measure):

@@ -28,12 +28,15 @@ if TYPE_CHECKING:
 
 class LoCoordinationParams(MeasureParams):
     duplication: float = Field(
-        0.15, ge=0, le=1, description="Share of liaison officers' leads that duplicate another's, once coordinated."
+        0.15,
+        ge=0,
+        le=1,
+        description="Share of liaison officers' leads that duplicate another's, once coordinated.",
     )
-    extra_officers: int = Field(
-        6, ge=0, le=1000, description="Officers added from the wider pool."
+    extra_officers: int = Field(6, ge=0, le=1000, description="Officers added from the wider pool.")
+    cost_eur_per_year: float = Field(
+        2_400_000.0, ge=0, le=1e10, description="Yearly cost while active."
     )
-    cost_eur_per_year: float = Field(2_400_000.0, ge=0, le=1e10, description="Yearly cost while active.")
 
 
 class LoCoordination(Measure):
