@@ -188,7 +188,7 @@ def _load_plugins() -> None:
     """Import the modules that register further subcommands, when present."""
     import importlib
 
-    for module in ("experiments.cli", "model.measures_cli"):
+    for module in ("experiments.cli", "model.measures_cli", "model.app_cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
