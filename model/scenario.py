@@ -505,7 +505,9 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     path = Path(path).resolve()
     origins: dict[str, Path] = {}
     data = _read_toml(path, (), origins)
-    data.setdefault("name", path.stem)
+    if origins.get("name") != path:
+        data["name"] = path.stem  # a scenario is named by its own file, not its parent's
+
     for dotted, value in (overrides or {}).items():
         node = data
         *parents, leaf = dotted.split(".")

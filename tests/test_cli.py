@@ -1,0 +1,34 @@
+"""The command line: run (table, JSON, files) and side-by-side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from model.cli import main
+
+BASELINE = str(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml")
+
+
+def test_run_json_prints_one_object(capsys):
+    assert main(["run", BASELINE, "--seed", "3", "--years", "0.5", "--json"]) == 0
+    out = capsys.readouterr().out.strip()
+    summary = json.loads(out)
+    assert summary["seed"] == 3 and summary["weeks"] == 26
+
+
+def test_run_out_writes_summary_and_timeseries(tmp_path, capsys):
+    assert main(["run", BASELINE, "--years", "0.5", "--out", str(tmp_path)]) == 0
+    assert "confiscation ratio" in capsys.readouterr().out
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    ts = pd.read_parquet(tmp_path / "timeseries.parquet")
+    assert len(ts) == summary["weeks"] == 26
+
+
+def test_side_by_side_lists_each_scenario(capsys):
+    fi = BASELINE.replace("baseline", "financial_investigations")
+    assert main(["side-by-side", BASELINE, fi, "--seeds", "1", "--years", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "baseline" in out and "financial_investigations" in out and "confiscation ratio" in out

@@ -1,0 +1,96 @@
+"""The model runs, is reproducible, and conserves migrants and money."""
+
+from __future__ import annotations
+
+import gc
+import json
+import weakref
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import SmugglingModel
+from tests.conftest import short
+
+
+def test_same_scenario_and_seed_give_identical_results():
+    a = SmugglingModel(short("baseline"), rng=7).run()
+    b = SmugglingModel(short("baseline"), rng=7).run()
+    assert json.dumps(a.summary()) == json.dumps(b.summary())
+    pd.testing.assert_frame_equal(a.timeseries(), b.timeseries())
+    pd.testing.assert_frame_equal(a.journeys(), b.journeys())
+
+
+def test_different_seeds_give_different_runs():
+    a = SmugglingModel(short("baseline"), rng=1).run().summary()
+    b = SmugglingModel(short("baseline"), rng=2).run().summary()
+    assert a["migrants_departed"] != b["migrants_departed"]
+
+
+def test_every_migrant_is_in_exactly_one_state_every_week():
+    model = SmugglingModel(short("baseline"), rng=3)
+    departed = 0
+    while model.running:
+        model.step()
+        departed += int(model.timeseries()["migrants_departed"].iloc[-1])
+        states = model.migrants.counts_by_state()
+        finished = model.migrants.finished_total()
+        assert states["searching"] + states["travelling"] + finished == departed
+    journeys = model.journeys()
+    assert journeys["migrant"].is_unique
+    assert set(journeys["outcome"].unique()) <= {"arrived", "detected", "died", "abandoned"}
+
+
+def test_every_euro_is_accounted_for_every_week():
+    model = SmugglingModel(short("financial_investigations", years=2), rng=4)
+    mig = model.migrants
+    while model.running:
+        model.step()
+        bal = model.money_balance()
+        scale = max(bal["inflow"], 1.0)
+        # held + spent + laundered assets + frozen + confiscated == proceeds + other income
+        assert abs(bal["residual"]) <= 1e-9 * scale
+        assert abs(bal["frozen_residual"]) <= 1e-9 * scale
+        # what migrants paid == OCG proceeds from fees + escrow refunded + escrow still held
+        proceeds = sum(o.proceeds for o in model.ocgs)
+        held = mig.escrow_held()
+        assert mig.fees_paid == pytest.approx(proceeds + mig.escrow_refunded + held, rel=1e-9)
+    assert model.prosecution.confiscated_eur > 0
+
+
+def test_timeseries_has_one_row_per_week_and_stable_names():
+    model = SmugglingModel(short("baseline", years=0.5), rng=1).run()
+    ts = model.timeseries()
+    assert len(ts) == model.n_weeks == 26
+    for name in ["week", "proceeds_eur", "confiscation_ratio", "arrivals_central_med", "members_arrested"]:
+        assert name in ts.columns
+    assert np.all(np.diff(ts["proceeds_cum_eur"]) >= 0)
+
+
+def test_summary_has_the_public_keys():
+    summary = SmugglingModel(short("baseline", years=0.5), rng=1).run().summary()
+    keys = {
+        "scenario", "seed", "weeks", "migrants_departed", "migrants_smuggled", "arrivals_by_route",
+        "detections_by_route", "deaths_by_route", "proceeds_eur", "assets_frozen_eur",
+        "assets_confiscated_eur", "confiscation_ratio", "ocgs_active_end", "ocgs_dismantled",
+        "members_arrested", "hvts_arrested", "convictions", "mean_fee_eur_by_route",
+        "measures_cost_eur",
+    }
+    assert keys <= summary.keys()
+    assert set(summary["arrivals_by_route"]) == {"central_med", "eastern_med", "western_med", "western_balkans"}
+
+
+def test_a_finished_model_is_garbage_collected():
+    model = SmugglingModel(short("baseline", years=0.5), rng=1).run()
+    ref = weakref.ref(model)
+    del model
+    gc.collect()
+    assert ref() is None
+
+
+def test_route_space_is_a_mesa_network_at_geographic_positions():
+    model = SmugglingModel(short("baseline", years=0.1), rng=1)
+    cells = list(model.space.all_cells)
+    assert len(cells) == model.routes.graph.number_of_nodes()
+    assert all(cell.position is not None for cell in cells)
