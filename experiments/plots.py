@@ -19,7 +19,7 @@ from experiments.compare import CONFISCATION_LINE, HEADLINE
 TIMESERIES_METRICS = [
     ("confiscation_ratio", "confiscation ratio"),
     ("confiscated_cum_eur", "confiscated, cumulative (EUR)"),
-    ("members_arrested", "members arrested (cumulative)"),
+    ("members_arrested", "members arrested per week"),
     ("ocgs_active", "OCGs active"),
     ("arrivals", "arrivals per week"),
     ("deaths", "deaths per week"),
@@ -77,7 +77,7 @@ def plot_forest(effects: pd.DataFrame, path: str | Path, metrics: list[str] | No
     scenarios = list(dict.fromkeys(rows["scenario"]))
     shown = [m for m in metrics if m in set(rows["metric"])]
     fig = Figure(
-        figsize=(8, 0.45 * max(1, len(shown)) * max(1, len(scenarios)) + 1.5), layout="constrained"
+        figsize=(8, 0.25 * max(1, len(shown)) * max(1, len(scenarios)) + 1.5), layout="constrained"
     )
     ax = fig.subplots()
     step = 1.0 / (len(scenarios) + 1)
