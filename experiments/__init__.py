@@ -1,13 +1,27 @@
 """The experiment layer: batch runs, paired comparisons and sensitivity analysis.
 
 >>> from experiments import run_batch, compare, sensitivity            # doctest: +SKIP
+>>> runs = run_batch(["scenarios/baseline.toml", "scenarios/lo_coordination.toml"],
+...                  replications=20, workers=2, out="results/lo")    # doctest: +SKIP
+>>> compare("results/lo", baseline="baseline")                        # doctest: +SKIP
 
 Each stage takes the previous stage's tables: scenario files -> :func:`run_batch` (Parquet
-results and a manifest) -> :func:`compare` (paired effects, plots) or
-:func:`sensitivity` (SALib indices).
+results and a manifest) -> :func:`compare` (paired effects; :func:`write_report` adds the
+CSV files and plots) or :func:`sensitivity` (SALib indices).
 """
 
 from experiments.batch import run_batch
-from experiments.specs import Sweep, replication_seeds
+from experiments.compare import compare, confiscation_vs_line, write_report
+from experiments.sensitivity import sensitivity
+from experiments.specs import Sweep, read_scenario_file, replication_seeds
 
-__all__ = ["Sweep", "replication_seeds", "run_batch"]
+__all__ = [
+    "Sweep",
+    "compare",
+    "confiscation_vs_line",
+    "read_scenario_file",
+    "replication_seeds",
+    "run_batch",
+    "sensitivity",
+    "write_report",
+]

@@ -82,8 +82,20 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
     )
 
 
-def _command_line() -> str:
-    return shlex.join(["smugglesim", *sys.argv[1:]])
+def _command_line(name: str, args: argparse.Namespace) -> str:
+    """The command, rebuilt from the parsed arguments (so it is right however main was called)."""
+    words = ["smugglesim", name]
+    options: list[str] = []
+    for key, value in vars(args).items():
+        if key in ("handler", "command") or value is None or value is False:
+            continue
+        if key in ("scenarios", "targets", "scenario"):
+            words += [str(v) for v in (value if isinstance(value, list) else [value])]
+            continue
+        flag = "--" + key.replace("_", "-")
+        for item in value if isinstance(value, list) else [value]:
+            options += [flag] if item is True else [flag, str(item)]
+    return shlex.join(words + options)
 
 
 # -- batch -------------------------------------------------------------------------------
@@ -122,7 +134,7 @@ def _batch(args: argparse.Namespace) -> int:
             seed=args.seed,
             sweep=_sweep(args),
             overrides=_overrides(args),
-            command=_command_line(),
+            command=_command_line("batch", args),
         )
     except (ValueError, RuntimeError) as exc:
         if isinstance(exc, ScenarioError):
@@ -187,7 +199,7 @@ def _compare(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             seed=args.seed,
             overrides=_overrides(args),
-            command=_command_line(),
+            command=_command_line("compare", args),
         )
         status = _report_failures(runs, folder)
         if args.baseline is None:

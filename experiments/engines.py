@@ -13,9 +13,11 @@ from __future__ import annotations
 import concurrent.futures as cf
 import logging
 import multiprocessing
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -78,6 +80,27 @@ def _failed(task: RunTask, exc: BaseException) -> RunResult:
     return RunResult(task.run_id, "failed", f"{type(exc).__name__}: {exc}", {}, None, 0.0)
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Make a forkserver child skip re-running the caller's script.
+
+    multiprocessing re-imports ``__main__`` in spawn and forkserver children from its
+    ``__spec__`` or ``__file__``; an unguarded script would then start a batch of its own.
+    The worker function lives in this module, so the children do not need ``__main__``.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
 class Engine(Protocol):
     """What the batch runner needs from an engine."""
 
@@ -108,8 +131,9 @@ class ProcessEngine:
 
     At most ``2 × workers`` runs are submitted at a time, so results stream to disk as
     they finish and a killed batch loses only those. Workers are forked when this process
-    has no other thread (fast, and scripts need no main guard); otherwise forkserver, since
-    forking a multi-threaded process is unsafe.
+    has no other thread (fast); otherwise they come from a forkserver, since forking a
+    multi-threaded process can deadlock. Either way the caller's main module is not
+    re-imported in the workers, so a script needs no ``if __name__ == "__main__"`` guard.
     """
 
     name = "process"
@@ -121,8 +145,10 @@ class ProcessEngine:
         if method == "forkserver":
             ctx.set_forkserver_preload(["experiments.engines"])
         self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-        # Start every worker now, before a progress bar or anything else adds a thread.
-        self._pool.submit(int).result()
+        # Start every worker now (one per no-op task), before a progress bar adds a thread.
+        with _main_module_hidden():
+            for fut in [self._pool.submit(time.sleep, 0.05) for _ in range(workers)]:
+                fut.result()
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
         pending: dict[cf.Future, RunTask] = {}

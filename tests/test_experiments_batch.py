@@ -1,0 +1,154 @@
+"""Batch runs: paired seeds, resume after a kill, failures recorded, engines agree."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+import experiments.engines
+from experiments import replication_seeds, run_batch
+from experiments.specs import sha256_file
+from model import SmugglingModel
+from model.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+FIN = ROOT / "scenarios" / "financial_investigations.toml"
+SHORT = {"run.years": 0.25}
+CLI = "import sys; from model.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def test_every_scenario_runs_on_the_same_replication_seeds(tmp_path):
+    runs = run_batch([BASELINE, FIN], 3, out=tmp_path, seed=11, overrides=SHORT, progress=False)
+    seeds = runs.groupby("scenario")["seed"].apply(list)
+    assert seeds["baseline"] == seeds["financial_investigations"] == replication_seeds(11, 3)
+    assert len(set(seeds["baseline"])) == 3
+    assert replication_seeds(12, 3) != replication_seeds(11, 3)
+    # Common random numbers: a measure that moves nothing upstream of the money leaves the
+    # migrants' journeys identical, replication by replication.
+    by = runs.set_index(["scenario", "replication"])["migrants_departed"]
+    assert (by["baseline"] == by["financial_investigations"]).all()
+
+
+def test_runs_table_has_identity_flat_metrics_and_timeseries(tmp_path):
+    runs = run_batch([FIN], 2, out=tmp_path, overrides=SHORT, progress=False)
+    for col in ("scenario", "scenario_file", "scenario_sha256", "replication", "seed", "status"):
+        assert col in runs
+    assert {"arrivals_central_med", "deaths_western_balkans", "leads_debriefing"} <= set(runs)
+    assert runs["scenario_sha256"].iloc[0] == sha256_file(FIN)
+    on_disk = pd.read_parquet(tmp_path / "runs.parquet")
+    pdt.assert_frame_equal(on_disk, runs)
+    ts = pd.read_parquet(tmp_path / "timeseries.parquet")
+    assert list(ts.columns[:3]) == ["scenario", "replication", "week"]
+    assert len(ts) == 2 * 13
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["runs_done"] == 2
+    assert manifest["root_seed"] == 0 and manifest["replication_seeds"] == replication_seeds(0, 2)
+    roles = {Path(f["path"]).name: f["role"] for f in manifest["files"]}
+    assert roles == {"financial_investigations.toml": "scenario", "baseline.toml": "extends"}
+    assert manifest["versions"]["mesa"] and manifest["python"] and manifest["platform"]
+    measures = manifest["scenarios"]["financial_investigations"]["measures"]
+    assert measures[0]["measure"] == "financial_investigations"
+
+
+def _cli_batch(out: Path, *extra: str) -> list[str]:
+    return [
+        "batch", str(BASELINE), str(FIN), "-n", "6", "--years", "0.25", "--workers", "1",
+        "--seed", "5", "--out", str(out), *extra,
+    ]  # fmt: skip
+
+
+def test_resume_after_sigkill_gives_the_same_runs(tmp_path):
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    assert main(_cli_batch(whole)) == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI, *_cli_batch(killed)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    parts = killed / "parts" / "runs"
+    deadline = time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < deadline:
+        if len(list(parts.glob("*.ok.parquet"))) >= 2:
+            break
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(list(parts.glob("*.ok.parquet")))
+    assert 2 <= done_before < 12, "the kill should land mid-batch"
+    assert not (killed / "runs.parquet").exists()
+
+    assert main(_cli_batch(killed)) == 0
+    manifest = json.loads((killed / "manifest.json").read_text())
+    assert manifest["runs_skipped_as_done"] == done_before
+    pdt.assert_frame_equal(
+        pd.read_parquet(killed / "runs.parquet"), pd.read_parquet(whole / "runs.parquet")
+    )
+    pdt.assert_frame_equal(
+        pd.read_parquet(killed / "timeseries.parquet"),
+        pd.read_parquet(whole / "timeseries.parquet"),
+    )
+
+
+def test_failing_replication_is_recorded_and_the_batch_exits_nonzero(tmp_path, monkeypatch):
+    bad_seed = replication_seeds(5, 6)[2]
+
+    def flaky_model(scenario, rng):
+        if rng == bad_seed and scenario.name == "financial_investigations":
+            raise RuntimeError("model blew up")
+        return SmugglingModel(scenario, rng=rng)
+
+    monkeypatch.setattr(experiments.engines, "SmugglingModel", flaky_model)
+    assert main(_cli_batch(tmp_path)) == 1
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    failed = runs[runs["status"] == "failed"]
+    assert len(runs) == 12 and len(failed) == 1
+    assert failed["replication"].tolist() == [2]
+    assert failed["error"].iloc[0] == "RuntimeError: model blew up"
+    assert runs.loc[runs["status"] == "ok", "members_arrested"].notna().all()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert (manifest["status"], manifest["runs_done"], manifest["runs_failed"]) == ("failed", 11, 1)
+    # A resumed batch retries only the failed run; fixed, it completes.
+    monkeypatch.setattr(experiments.engines, "SmugglingModel", SmugglingModel)
+    assert main(_cli_batch(tmp_path)) == 0
+    assert (pd.read_parquet(tmp_path / "runs.parquet")["status"] == "ok").all()
+
+
+def test_bad_scenario_input_exits_2_naming_file_and_key(tmp_path, capsys):
+    assert main(_cli_batch(tmp_path / "a", "--set", "demand.scale=-1")) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "baseline.toml" in err[0] and "demand.scale" in err[0]
+    assert main(["batch", str(tmp_path / "none.toml"), "-n", "1", "--out", str(tmp_path)]) == 2
+
+
+def _batch(out: Path, workers: int, engine: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    run_batch(
+        [BASELINE, FIN], 3, out=out, workers=workers, engine=engine, seed=3,
+        overrides=SHORT, progress=False,
+    )  # fmt: skip
+    return pd.read_parquet(out / "runs.parquet"), pd.read_parquet(out / "timeseries.parquet")
+
+
+def test_process_engine_gives_the_same_results_with_1_and_2_workers(tmp_path):
+    one = _batch(tmp_path / "one", 1, "process")
+    two = _batch(tmp_path / "two", 2, "process")
+    for a, b in zip(one, two, strict=True):
+        pdt.assert_frame_equal(a, b)
+
+
+def test_dask_local_cluster_gives_the_same_results_as_the_process_engine(tmp_path):
+    pytest.importorskip("dask.distributed")
+    local = _batch(tmp_path / "process", 1, "process")
+    dask = _batch(tmp_path / "dask", 2, "dask")
+    for a, b in zip(local, dask, strict=True):
+        pdt.assert_frame_equal(a, b)
+    manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
+    assert manifest["engine"] == "dask" and manifest["workers"] == 2
