@@ -10,7 +10,13 @@
   frozen at the arrests.
 - :class:`InternetReferralUnit` (EU IRU at Europol): refers online adverts for takedown.
 - :class:`LiaisonOfficers` and :class:`ThirdCountryPartners`: leads from third countries,
-  and arrests there.
+  and arrests (and, under partnerships, asset seizures) there.
+- :class:`CsdpMissions` (CSDP missions and operations on the routes): leads on members in
+  their areas of operation, once they exchange information with the JHA agencies.
+
+Joint action days (EMPACT) are :meth:`PoliceUnit.joint_action_day`, run on every unit at
+once by a Mesa event; they draw from their own stream so that the baseline's draws are
+untouched.
 """
 
 from __future__ import annotations
@@ -28,6 +34,18 @@ from model.smugglers import VISIBILITY_TO_LIAISON, VISIBILITY_TO_MIGRANTS, Role
 if TYPE_CHECKING:
     from model.model import SmugglingModel
     from model.smugglers import OrganisedCrimeGroup, Smuggler
+
+
+# Order in which a task force prioritising High Value Targets opens leads (JLT-MS, measure 5):
+# leaders, then coordinators and money handlers (the central members), then the rest.
+CENTRALITY = {
+    Role.ORGANISER: 0,
+    Role.COORDINATOR: 1,
+    Role.MONEY_HANDLER: 2,
+    Role.RECRUITER: 3,
+    Role.DOCUMENT_FORGER: 3,
+    Role.TRANSPORTER: 3,
+}
 
 
 def pick_member(members: list[Smuggler], weights: np.ndarray, rng: np.random.Generator) -> Smuggler:
@@ -131,6 +149,7 @@ class PoliceUnit(Agent):
         self.cross_border_factor = params.cross_border_success_factor
         self.arrest_prob_eu = params.arrest_prob_eu
         self.max_wait_weeks = params.lead_max_age_weeks
+        self.prioritise_hvts = False  # open leads on leaders and central members first
         self.waiting: deque[Lead] = deque()
         self.open: list[Investigation] = []
         self.opened = 0
@@ -146,8 +165,16 @@ class PoliceUnit(Agent):
             self.waiting.append(lead)
 
     def next_lead(self) -> Lead | None:
-        """The lead to open next: oldest first (a measure may reorder)."""
-        return self.waiting.popleft() if self.waiting else None
+        """The lead to open next: oldest first, or, when ``prioritise_hvts``, the oldest of
+        those on the most central role (organiser, then coordinator, then money handler)."""
+        waiting = self.waiting
+        if not waiting:
+            return None
+        if not self.prioritise_hvts:
+            return waiting.popleft()
+        best, lead = min(enumerate(waiting), key=lambda t: (CENTRALITY[t[1].target.role], t[0]))
+        del waiting[best]
+        return lead
 
     def step(self) -> None:
         model = self.model
@@ -175,6 +202,66 @@ class PoliceUnit(Agent):
                 target.ocg.investigation.add_target(target)
                 continue
             self._open(lead, week, rng)
+
+    def joint_action_day(
+        self,
+        rng: np.random.Generator,
+        arrest_prob: float,
+        flagrante_expected: float,
+        forger_prob: float,
+    ) -> None:
+        """One coordinated EMPACT action day on this unit's route.
+
+        Args:
+            rng: The action days' own stream.
+            arrest_prob: Probability that an identified, not yet arrested member of an open
+                investigation is arrested on the day (living in the EU; in a cooperating
+                third country it is multiplied by the partners' arrest probability).
+            flagrante_expected: Mean number of transporters on the EU side arrested in the
+                act during the day's controls.
+            forger_prob: Probability per OCG with a document forger that the deployed
+                document-fraud experts identify one of them.
+        """
+        model = self.model
+        p_coop = arrest_prob * model.partners.arrest_prob_cooperating
+        for inv in list(self.open):
+            suspects = [m for m in inv.identified if not m.arrested]
+            arrested = [
+                m
+                for m in suspects
+                if rng.random()
+                < {"eu": arrest_prob, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
+            ]
+            if arrested:
+                places = {m.jurisdiction for m in suspects}
+                for m in arrested:
+                    model.arrest(m)
+                model.prosecution.open_case(Case(inv.ocg, arrested, cross_border=len(places) > 1))
+        ocgs = [o for o in model.ocgs if o.route == self.route and o.operating]
+        drivers = [
+            m
+            for o in ocgs
+            for m in o.members
+            if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
+        ]
+        n = min(int(rng.poisson(flagrante_expected)), len(drivers))
+        if n:
+            for i in rng.choice(len(drivers), size=n, replace=False):
+                driver = drivers[int(i)]
+                model.arrest(driver)
+                model.prosecution.open_case(Case(driver.ocg, [driver]))
+        reliability = model.config.enforcement.reliability_investigation
+        for ocg in ocgs:
+            if ocg.dismantled or not ocg.has_role(Role.DOCUMENT_FORGER):
+                continue
+            if rng.random() >= forger_prob:
+                continue
+            forgers = [m for m in ocg.members if m.role == Role.DOCUMENT_FORGER]
+            forger = forgers[int(rng.integers(len(forgers)))]
+            if ocg.investigation is not None:
+                ocg.investigation.add_target(forger)
+            else:
+                model.emsc.new_lead(forger, "investigation", reliability, rng)
 
     def _open(self, lead: Lead, week: int, rng: np.random.Generator) -> None:
         shape = 3.0
@@ -212,6 +299,8 @@ class PoliceUnit(Agent):
         case.cross_border = len(places) > 1
         for m in arrested:
             model.arrest(m)
+        if any(m.jurisdiction == "cooperating" for m in arrested):
+            model.partners.seize_assets(ocg, case)
         model.prosecution.open_case(case)
 
 
@@ -241,6 +330,16 @@ class FinancialInvestigators(Agent):
         ocg.frozen_out += cash + eu + coop
         self.frozen_eur += cash + eu + coop
         return Case(ocg, [], frozen_eu_eur=cash + eu, frozen_cooperating_eur=coop)
+
+    def freeze_abroad(self, ocg: OrganisedCrimeGroup, case: Case, share: float) -> None:
+        """Assets in a cooperating third country seized there by its police, for the case."""
+        amount = ocg.assets_cooperating * share
+        if amount <= 0:
+            return
+        ocg.assets_cooperating -= amount
+        ocg.frozen_out += amount
+        case.frozen_cooperating_eur += amount
+        self.frozen_eur += amount
 
 
 class InternetReferralUnit(Agent):
@@ -325,6 +424,10 @@ class ThirdCountryPartners(Agent):
         self.observed_share = params.third_country_observed_share
         self.arrest_prob_cooperating = params.arrest_prob_cooperating
         self.reliability = params.reliability_partner
+        # Status quo: no joint seizures and no vessel intelligence (operational partnerships
+        # and MAOC-N synergies, measure 13, switch them on).
+        self.seizure_share = 0.0
+        self.vessel_leads_per_week = 0.0
 
     def step(self) -> None:
         model = self.model
@@ -337,3 +440,76 @@ class ThirdCountryPartners(Agent):
                     break
                 target = local[int(rng.integers(len(local)))]
                 model.emsc.new_lead(target, "partner", self.reliability, rng)
+        if self.vessel_leads_per_week > 0:
+            self._vessel_intelligence()
+
+    def _vessel_intelligence(self) -> None:
+        """Information on vessels of interest used by poly-criminal OCGs (MAOC-N): leads on
+        the boat pilots of those groups on sea legs. Own stream: the baseline has none."""
+        model = self.model
+        rng = model.streams["vessels"]
+        n = rng.poisson(self.vessel_leads_per_week)
+        if not n:
+            return
+        sea = model.routes.legs
+        pilots = [
+            m
+            for m in model.active_members()
+            if m.role == Role.TRANSPORTER and m.ocg.poly_criminal and sea[m.leg].mode == "sea"
+        ]
+        for _ in range(min(n, len(pilots))):
+            target = pilots[int(rng.integers(len(pilots)))]
+            model.emsc.new_lead(target, "partner", self.reliability, rng)
+
+    def seize_assets(self, ocg: OrganisedCrimeGroup, case: Case) -> None:
+        """When their police arrest members of an OCG, partners seize part of its assets held
+        in their countries (joint investigation teams under a partnership)."""
+        if self.seizure_share > 0:
+            self.model.financial_investigators.freeze_abroad(ocg, case, self.seizure_share)
+
+
+# Where CSDP missions and operations work on the routes (2018): EUBAM Libya and EUNAVFOR MED
+# Sophia (Libya and the central Mediterranean), EUCAP Sahel Niger (Agadez), EUCAP Sahel Mali
+# and EUTM Mali (Mali lies in the West Africa origin region). Source: 15250/18, Annex IV.11.
+CSDP_NODES = ("libya", "agadez", "west_africa")
+CSDP_SEA_ROUTES = ("central_med",)
+
+
+class CsdpMissions(Agent):
+    """CSDP missions and operations: intelligence on members in their areas of operation.
+
+    In the status quo they share strategic information only (``leads_per_week`` is 0): no
+    personal data on smugglers reaches EU analysis. Measure 11 sets the rate at which their
+    information (crime information cells, exchange via SIENA) names members living at
+    Libyan and Sahel nodes, or piloting boats on the central Mediterranean sea legs.
+    """
+
+    def __init__(self, model: SmugglingModel) -> None:
+        super().__init__(model)
+        self.leads_per_week = 0.0
+        self.reliability = model.config.enforcement.reliability_partner
+        self.leads = 0
+
+    def step(self) -> None:
+        if self.leads_per_week <= 0:
+            return
+        model = self.model
+        rng = model.streams["csdp"]
+        n = int(rng.poisson(self.leads_per_week))
+        if not n:
+            return
+        legs = model.routes.legs
+        observed = [
+            m
+            for m in model.active_members()
+            if m.node in CSDP_NODES
+            or (
+                m.role == Role.TRANSPORTER
+                and legs[m.leg].mode == "sea"
+                and legs[m.leg].route in CSDP_SEA_ROUTES
+            )
+        ]
+        for _ in range(min(n, len(observed))):
+            target = observed[int(rng.integers(len(observed)))]
+            model.emsc.new_lead(target, "csdp", self.reliability, rng)
+            self.leads += 1

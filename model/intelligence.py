@@ -1,7 +1,8 @@
 """Intelligence: leads, and the EMSC that analyses them and passes them to the police.
 
 A :class:`Lead` names one member of an OCG, with a source and a reliability. Every producer
-(border debriefings, the IRU, liaison officers, third-country partners, investigations)
+(border debriefings, the IRU, liaison officers, third-country partners, investigations, and
+CSDP missions once measure 11 connects them)
 calls :meth:`Emsc.submit`. Each week the EMSC (with the national analysts it supports and
 the Information Clearing House) drops leads that have grown stale, analyses as many as
 its capacity allows, oldest first, and hands the reliable ones on a live target to the
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from model.model import SmugglingModel
     from model.smugglers import Smuggler
 
-SOURCES = ("debriefing", "online", "liaison", "partner", "investigation")
+SOURCES = ("debriefing", "online", "liaison", "partner", "investigation", "csdp")
 
 
 @dataclass(slots=True)

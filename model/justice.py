@@ -44,6 +44,9 @@ class Prosecution(Agent):
         self.mean_weeks = params.prosecution_mean_weeks
         self.conviction_prob = params.conviction_prob
         self.confiscation_given_conviction = params.confiscation_given_conviction
+        # Added to conviction_prob in cross-border cases (Eurojust, JITs: measure 8); 0 in
+        # the status quo, where cross-border cases are judged like the others.
+        self.cross_border_conviction_bonus = 0.0
         self._pending: list[tuple[int, int, Case]] = []
         self._order = itertools.count()
         self.frozen_pending_eur = 0.0
@@ -67,7 +70,10 @@ class Prosecution(Agent):
             _, _, case = heapq.heappop(self._pending)
             self.judgments += 1
             n = len(case.defendants)
-            hits = rng.random(n) < self.conviction_prob
+            p = self.conviction_prob
+            if case.cross_border:
+                p = min(1.0, p + self.cross_border_conviction_bonus)
+            hits = rng.random(n) < p
             case.convicted = [d for d, hit in zip(case.defendants, hits, strict=True) if hit]
             self.convictions += len(case.convicted)
             share = self.confiscation_given_conviction if case.convicted else 0.0

@@ -16,6 +16,7 @@ import pandas as pd
 
 from model.enforcement import (
     BorderGuards,
+    CsdpMissions,
     FinancialInvestigators,
     InternetReferralUnit,
     LiaisonOfficers,
@@ -111,6 +112,7 @@ class SmugglingModel(mesa.Model):
         self.iru = InternetReferralUnit(self)
         self.liaison_officers = LiaisonOfficers(self)
         self.partners = ThirdCountryPartners(self)
+        self.csdp_missions = CsdpMissions(self)
 
         self.migrants = MigrantPopulation(self)
 
@@ -148,6 +150,7 @@ class SmugglingModel(mesa.Model):
         self.iru.step()  # 6. intelligence: online, liaison officers, partners
         self.liaison_officers.step()
         self.partners.step()
+        self.csdp_missions.step()
         self.emsc.step()  # 7. analysis of leads, hand-over to the police
         for unit in self.police_units.values():  # 8. investigations, arrests, freezing
             unit.step()

@@ -1,0 +1,79 @@
+"""Measure 13: common operational partnerships (COP) with third countries.
+
+Source: Council document 15250/18, measure 13 (Annex, section IV.13): common operational
+partnerships with third countries to support joint investigation teams (as the JIT in
+Niger), capacity building and the exchange of liaison officers; enhanced exchange of
+information through AFIC and similar platforms; Police (and Customs) Cooperation Centres
+with neighbouring countries; synergies with MAOC-N on vessels of interest used by
+poly-criminal OCGs.
+
+Mechanism: the police of cooperating third countries arrest the members that EU
+investigations identify on their territory more often (``arrest_prob_cooperating``);
+when they do, they seize a share of the OCG's assets held in their country for the case
+(``seizure_share``, confiscated after conviction like any frozen asset); vessel
+information names boat pilots of poly-criminal OCGs on sea legs (``vessel_leads_per_week``).
+
+Cost (ASSUMPTION): EUR 5 million a year: joint investigation teams and mentoring in
+partner countries, two Police Cooperation Centres, information exchange with MAOC-N.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from model.measures.base import Measure, MeasureParams
+
+if TYPE_CHECKING:
+    from model.model import SmugglingModel
+
+
+class OperationalPartnershipsParams(MeasureParams):
+    arrest_prob_cooperating: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Probability that an identified member in a cooperating third country is arrested there (status quo 0.1).",
+    )
+    seizure_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of an OCG's assets in a cooperating country seized there when its police arrest members.",
+    )
+    vessel_leads_per_week: float = Field(
+        1.0,
+        ge=0,
+        le=1000,
+        description="Leads per week on boat pilots of poly-criminal OCGs from vessel information (MAOC-N).",
+    )
+    cost_eur_per_year: float = Field(
+        5_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
+    )
+
+
+class OperationalPartnerships(Measure):
+    key = "operational_partnerships"
+    number = 13
+    heading = "IV. External action"
+    title = "Common operational partnerships with third countries"
+    source_paragraph = "15250/18, measure 13 (Annex IV.13)"
+    summary = "Arrests and asset seizures in cooperating third countries; vessel intelligence on sea legs."
+    first_moved = "+members_arrested"
+    Params = OperationalPartnershipsParams
+
+    def activate(self, model: SmugglingModel) -> None:
+        partners = model.partners
+        p = self.params
+        self.set(
+            partners,
+            "arrest_prob_cooperating",
+            max(partners.arrest_prob_cooperating, p.arrest_prob_cooperating),
+        )
+        self.set(partners, "seizure_share", max(partners.seizure_share, p.seizure_share))
+        self.set(
+            partners,
+            "vessel_leads_per_week",
+            max(partners.vessel_leads_per_week, p.vessel_leads_per_week),
+        )
