@@ -1,0 +1,103 @@
+"""Benchmark of batch runs: wall time, runs per second and parallel efficiency.
+
+    python -m experiments.bench_batch --replications 20 --years 5 --workers 1 2
+
+runs the same batch (every scenario × N replications, paired seeds) once per worker count,
+each into a fresh folder, and prints one line per setting plus the parallel efficiency
+``t(1) / (k × t(k))``. ``--json FILE`` keeps the figures. The peak resident memory of this
+process and of its worker processes shows whether the batch streams its results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from experiments.batch import run_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bench(
+    scenarios: list[Path], replications: int, years: float, workers: int, engine: str, seed: int
+) -> dict:
+    with tempfile.TemporaryDirectory(prefix="smugglesim-bench-") as tmp:
+        start = time.perf_counter()
+        runs = run_batch(
+            scenarios, replications, out=tmp, workers=workers, engine=engine, seed=seed,
+            overrides={"run.years": years}, progress=False,
+        )  # fmt: skip
+        wall = time.perf_counter() - start
+        size = sum(p.stat().st_size for p in Path(tmp).glob("*.parquet"))
+    return {
+        "engine": engine,
+        "workers": workers,
+        "runs": len(runs),
+        "failed": int((runs["status"] != "ok").sum()),
+        "wall_s": round(wall, 2),
+        "runs_per_s": round(len(runs) / wall, 3),
+        "s_per_run": round(wall / len(runs), 3),
+        "parquet_mb": round(size / 1e6, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("scenarios", nargs="*", type=Path,
+                   help="scenario files (default: every scenarios/*.toml)")  # fmt: skip
+    p.add_argument("--replications", "-n", type=int, default=20)
+    p.add_argument("--years", type=float, default=5.0)
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--engine", choices=("process", "dask"), default="process")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", type=Path, default=None, help="write the figures here")
+    args = p.parse_args(argv)
+    scenarios = args.scenarios or sorted((ROOT / "scenarios").glob("*.toml"))
+    print(
+        f"{len(scenarios)} scenarios × {args.replications} replications, {args.years:g} years, "
+        f"engine {args.engine}, {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}"
+    )
+    results = []
+    for workers in args.workers:
+        r = bench(scenarios, args.replications, args.years, workers, args.engine, args.seed)
+        results.append(r)
+        print(
+            f"workers {workers}: {r['runs']} runs ({r['failed']} failed) in {r['wall_s']:.1f} s, "
+            f"{r['runs_per_s']:.2f} runs/s, {r['s_per_run']:.2f} s per run"
+        )
+    base = next((r for r in results if r["workers"] == 1), None)
+    for r in results:
+        if base is not None and r["workers"] > 1:
+            r["parallel_efficiency"] = round(base["wall_s"] / (r["workers"] * r["wall_s"]), 3)
+            print(f"parallel efficiency at {r['workers']} workers: {r['parallel_efficiency']:.2f}")
+    peak = {
+        "main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "largest_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }  # fmt: skip
+    print(f"peak resident memory: main process {peak['main_mb']} MB, "
+          f"largest worker {peak['largest_worker_mb']} MB")  # fmt: skip
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "scenarios": [str(s) for s in scenarios],
+                    "replications": args.replications,
+                    "years": args.years,
+                    "results": results,
+                    "peak_memory": peak,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
