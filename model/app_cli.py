@@ -1,0 +1,46 @@
+"""``smugglesim app``: start the interactive page (``model.app``) with ``solara run``.
+
+Bound to localhost by default: the page runs arbitrary model settings and is not meant to
+be exposed on a network. Needs the ``app`` extra (solara and Mesa's visualisation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+
+from model.cli import command
+
+# By module name: run as a file, ``model/`` would shadow the ``model`` package.
+APP = "model.app"
+
+
+def _app_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="localhost", help="interface to bind (default localhost)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free port)")
+    p.add_argument("--no-open", action="store_true", help="do not open a browser")
+
+
+def solara_command(args: argparse.Namespace) -> list[str]:
+    """The ``solara run`` command line for these arguments."""
+    cmd = [sys.executable, "-m", "solara", "run", APP, "--host", args.host]
+    cmd += ["--port", str(args.port), "--production"]
+    if args.no_open:
+        cmd.append("--no-open")
+    return cmd
+
+
+@command("app", "start the interactive page (Mesa SolaraViz) on localhost", _app_args)
+def _app(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("solara") is None:
+        print(
+            "error: the app needs solara: pip install 'smugglesim[app]'",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return subprocess.call(solara_command(args))
+    except KeyboardInterrupt:
+        return 0
