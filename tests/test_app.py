@@ -147,7 +147,12 @@ def _free_port() -> int:
 def test_app_command_serves_the_page_on_localhost():
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "model.cli", "app", "--port", str(port), "--no-open"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from model.cli import main; sys.exit(main(sys.argv[1:]))",
+            *["app", "--port", str(port), "--no-open"],
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -166,3 +171,4 @@ def test_app_command_serves_the_page_on_localhost():
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        proc.stderr.close()
