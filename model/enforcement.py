@@ -64,6 +64,9 @@ class BorderGuards(Agent):
         self.flagrante_arrest_prob = params.flagrante_arrest_prob
         self.reliability = params.reliability_debriefing
         self.detection_factor = 1.0  # multiplies every leg's detection probability
+        # Share of debriefing leads cross-checked on the spot against Europol data and
+        # analysed at once (front-line access, mobile analyst teams); none in the status quo.
+        self.realtime_check_share = 0.0
 
     def act_on_detections(self, detected_by_ocg: dict[int, int]) -> None:
         model = self.model
@@ -75,7 +78,11 @@ class BorderGuards(Agent):
                 continue
             for _ in range(rng.binomial(n, p_lead)):
                 target = pick_member(ocg.members, VISIBILITY_TO_MIGRANTS, rng)
-                model.emsc.new_lead(target, "debriefing", self.reliability, rng)
+                checked = (
+                    self.realtime_check_share > 0
+                    and model.streams["frontline"].random() < self.realtime_check_share
+                )
+                model.emsc.new_lead(target, "debriefing", self.reliability, rng, checked)
             if rng.random() < self.flagrante_arrest_prob:
                 pilots = [m for m in ocg.members if m.role == Role.TRANSPORTER]
                 if pilots:
@@ -233,10 +240,15 @@ class PoliceUnit(Agent):
                 < {"eu": arrest_prob, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
             ]
             if arrested:
-                places = {m.jurisdiction for m in suspects}
+                # Searches at the arrests: cash seized and traced assets frozen, as at the
+                # end of an investigation; the investigation goes on with the others.
+                share = len(arrested) / len(inv.ocg.members)
+                case = model.financial_investigators.freeze(inv.ocg, inv, share)
+                case.defendants = arrested
+                case.cross_border = len({m.jurisdiction for m in suspects}) > 1
                 for m in arrested:
                     model.arrest(m)
-                model.prosecution.open_case(Case(inv.ocg, arrested, cross_border=len(places) > 1))
+                model.prosecution.open_case(case)
         ocgs = [o for o in model.ocgs if o.route == self.route and o.operating]
         drivers = [
             m
@@ -265,7 +277,7 @@ class PoliceUnit(Agent):
 
     def _open(self, lead: Lead, week: int, rng: np.random.Generator) -> None:
         shape = 3.0
-        weeks = max(4, int(round(rng.gamma(shape, self.mean_weeks / shape))))
+        weeks = max(4, round(rng.gamma(shape, self.mean_weeks / shape)))
         financial = bool(rng.random() < self.model.financial_investigators.parallel_share)
         inv = Investigation(self, lead.target.ocg, lead, week, weeks, financial)
         lead.target.ocg.investigation = inv

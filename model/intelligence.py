@@ -55,13 +55,27 @@ class Emsc(Agent):
         self.queue.append(lead)
 
     def new_lead(
-        self, target: Smuggler, source: str, mean_reliability: float, rng: np.random.Generator
+        self,
+        target: Smuggler,
+        source: str,
+        mean_reliability: float,
+        rng: np.random.Generator,
+        checked: bool = False,
     ) -> None:
-        """Create and submit a lead; reliability ~ Beta with the source's mean."""
+        """Create and submit a lead; reliability ~ Beta with the source's mean.
+
+        A lead ``checked`` on the spot against Europol data (front-line access, mobile
+        analyst teams) is analysed at once instead of queueing for the analysts.
+        """
         conc = 6.0
         mean = min(max(mean_reliability, 1e-3), 1 - 1e-3)
         reliability = float(rng.beta(mean * conc, (1 - mean) * conc))
-        self.submit(Lead(target, source, self.model.week, reliability))
+        lead = Lead(target, source, self.model.week, reliability)
+        if checked:
+            self.produced[source] += 1
+            self._analyse(lead)
+        else:
+            self.submit(lead)
 
     def step(self) -> None:
         week = self.model.week
@@ -74,17 +88,20 @@ class Emsc(Agent):
         n = min(int(self._carry), len(queue))
         self._carry -= int(self._carry)
         for _ in range(n):
-            lead = queue.popleft()
-            self.analysed += 1
-            target = lead.target
-            if (
-                lead.reliability < self.reliability_threshold
-                or target.arrested
-                or target.ocg.dismantled
-            ):
-                continue
-            self.actionable += 1
-            self.model.police_unit_for(target.ocg).receive(lead)
+            self._analyse(queue.popleft())
+
+    def _analyse(self, lead: Lead) -> None:
+        """Reliable leads on a live target go to the police unit of the target's route."""
+        self.analysed += 1
+        target = lead.target
+        if (
+            lead.reliability < self.reliability_threshold
+            or target.arrested
+            or target.ocg.dismantled
+        ):
+            return
+        self.actionable += 1
+        self.model.police_unit_for(target.ocg).receive(lead)
 
     @property
     def backlog(self) -> int:

@@ -58,7 +58,7 @@ class Prosecution(Agent):
     def open_case(self, case: Case) -> None:
         rng = self.model.streams["justice"]
         shape = 4.0
-        delay = max(1, int(round(rng.gamma(shape, self.mean_weeks / shape))))
+        delay = max(1, round(rng.gamma(shape, self.mean_weeks / shape)))
         case.judgment_week = self.model.week + delay
         self.frozen_pending_eur += case.frozen_eur
         heapq.heappush(self._pending, (case.judgment_week, next(self._order), case))

@@ -7,9 +7,12 @@ aligned with Frontex debriefing; Frontex to expand its PeDRA project and debrief
 obstacles to information flows between Europol and Frontex to be overcome.
 
 Mechanism: at the border more intercepted migrants are debriefed (PeDRA, expanded
-debriefing); a debriefing names a member of the smuggling OCG more often (mobile analyst
-teams at the hubs); and leads cross-checked in real time against Europol data are more
-reliable, so more of them pass the analysts' reliability threshold.
+debriefing) and a debriefing names a member of the smuggling OCG more often; a share of
+the debriefing leads is cross-checked on the spot against Europol data (front-line access,
+mobile analyst teams at the hubs) and analysed at once, without queueing for the EMSC's
+analysts; and cross-checked information is more reliable, so more leads pass the
+analysts' reliability threshold. Without the on-the-spot checks, extra debriefing leads
+only lengthen the analysts' queue, in which leads go stale.
 
 Cost (ASSUMPTION): EUR 4 million a year: ten EMAST/EMIST deployments at EUR 150,000 each,
 EUR 1.5 million for front-line access to Europol systems, EUR 1 million for expanded
@@ -30,16 +33,22 @@ if TYPE_CHECKING:
 
 class FrontlineInformationParams(MeasureParams):
     debrief_share: float = Field(
-        0.45,
+        0.4,
         ge=0,
         le=1,
         description="Share of migrants detected at the border who are debriefed (status quo 0.3).",
     )
     lead_per_debriefing: float = Field(
-        0.03,
+        0.025,
         ge=0,
         le=1,
         description="Probability that a debriefing names a member of the OCG (status quo 0.02).",
+    )
+    realtime_check_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of debriefing leads cross-checked on the spot and analysed at once (status quo 0).",
     )
     reliability: float = Field(
         0.6,
@@ -58,8 +67,10 @@ class FrontlineInformation(Measure):
     heading = "I. Flows of information"
     title = "Link front-line information directly to analysis"
     source_paragraph = "15250/18, measure 3 (Annex I.3)"
-    summary = "More and better debriefing and real-time checks: more, more reliable leads from the border."
-    first_moved = "+leads_produced"
+    summary = (
+        "More debriefing and on-the-spot checks: more, faster, more reliable leads from the border."
+    )
+    first_moved = "+leads_analysed"
     Params = FrontlineInformationParams
 
     def activate(self, model: SmugglingModel) -> None:
@@ -67,4 +78,5 @@ class FrontlineInformation(Measure):
         p = self.params
         self.set(bg, "debrief_share", max(bg.debrief_share, p.debrief_share))
         self.set(bg, "lead_per_debriefing", max(bg.lead_per_debriefing, p.lead_per_debriefing))
+        self.set(bg, "realtime_check_share", max(bg.realtime_check_share, p.realtime_check_share))
         self.set(bg, "reliability", max(bg.reliability, p.reliability))
