@@ -81,6 +81,11 @@ class MigrantPopulation:
         }
         self.detected_by_ocg: dict[int, int] = {}
 
+    def _count(self, name: str, routes: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Add per-route counts (or sums of ``weights``) to this week's tally."""
+        tally = self.week_counts[name]
+        tally += np.bincount(routes, weights=weights, minlength=tally.size).astype(tally.dtype)
+
     def _grow(self, extra: int) -> None:
         need = self.n + extra
         if need <= self.cap:
@@ -114,8 +119,10 @@ class MigrantPopulation:
         for o, k in enumerate(counts):
             if k:
                 paths = self.origin_paths[o]
-                p = np.exp(utility[paths] - utility[paths].max())
-                chosen[at : at + k] = paths[rng.choice(paths.size, size=k, p=p / p.sum())]
+                cdf = np.cumsum(np.exp(utility[paths] - utility[paths].max()))
+                chosen[at : at + k] = paths[
+                    np.searchsorted(cdf, rng.random(k) * cdf[-1], side="right")
+                ]
                 at += k
         sl = slice(self.n, self.n + total)
         c = self.cols
@@ -130,7 +137,7 @@ class MigrantPopulation:
             c[name][sl] = 0
         self.next_id += total
         self.n += total
-        np.add.at(self.week_counts["departed"], self.model.routes.route_of_path[chosen], 1)
+        self._count("departed", self.model.routes.route_of_path[chosen])
 
     def search(self, week: int) -> None:
         """Migrants waiting for a leg look for smugglers; the leg's OCGs sell places."""
@@ -140,57 +147,47 @@ class MigrantPopulation:
         demand = model.config.demand
         state = self.view("state")
         idx = np.flatnonzero(state == SEARCHING)
-        model.waiting_by_leg[:] = 0
         if idx.size == 0:
+            model.waiting_by_leg[:] = 0
             return
         c = self.cols
-        legs = routes.path_legs[c["path"][idx], c["pos"][idx]]
-        order = np.argsort(legs, kind="stable")
-        idx, legs = idx[order], legs[order]
-        bounds = np.flatnonzero(np.diff(legs)) + 1
+        legs = routes.path_legs[c["path"][idx], c["pos"][idx]].astype(np.int64)
+        market = model.market
+        n_legs = len(routes.legs)
+        # Who finds a smuggler, and which one (logit on reach and price, per leg).
+        finders = np.flatnonzero(rng.random(idx.size) < market.p_find[legs])
+        pick = np.searchsorted(
+            market.leg_cdf, legs[finders] + rng.random(finders.size), side="right"
+        )
+        # Each OCG takes those who picked it up to its capacity; the rest go on searching.
+        sold = np.bincount(pick, minlength=market.price.size)
+        if (sold > market.capacity).any():
+            order = np.argsort(pick, kind="stable")
+            pick = pick[order]
+            rank = np.arange(pick.size) - np.searchsorted(pick, pick)
+            ok = rank < market.capacity[pick]
+            finders, pick = finders[order[ok]], pick[ok]
+            sold = np.bincount(pick, minlength=market.price.size)
         upfront = demand.upfront_share
-        beta = demand.price_sensitivity / 1000.0
-        boarded: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []
-        for group in np.split(idx, bounds):
-            leg = int(routes.path_legs[c["path"][group[0]], c["pos"][group[0]]])
-            offers = model.offers(leg)
-            served = np.zeros(group.size, dtype=bool)
-            if offers is not None:
-                finders = np.flatnonzero(rng.random(group.size) < offers.p_find)
-                if finders.size:
-                    # Each finder picks an OCG (logit on reach and price); an OCG takes
-                    # them in turn up to its capacity, the rest go on searching.
-                    prices = offers.price
-                    w = offers.reach * np.exp(-beta * (prices - prices.min()))
-                    pick = rng.choice(w.size, size=finders.size, p=w / w.sum())
-                    order = np.argsort(pick, kind="stable")
-                    pick = pick[order]
-                    rank = np.arange(pick.size) - np.searchsorted(pick, pick)
-                    ok = rank < offers.capacity[pick]
-                    chosen, pick = finders[order[ok]], pick[ok]
-                    served[chosen] = True
-                    sold = np.bincount(pick, minlength=w.size)
-                    for j in np.flatnonzero(sold):
-                        ocg = offers.ocgs[j]
-                        ocg.sold[leg] += int(sold[j])
-                        ocg.receive(float(prices[j] * upfront * sold[j]))
-                    boarded.append((group[chosen], leg, offers.ids[pick], prices[pick]))
-            rest = np.flatnonzero(~served)
-            if rest.size:
-                alone = rest[rng.random(rest.size) < routes.self_travel_prob[leg]]
-                if alone.size:
-                    n = alone.size
-                    boarded.append((group[alone], leg, np.full(n, -1, np.int32), np.zeros(n)))
-                    served[alone] = True
-            model.waiting_by_leg[leg] = group.size
-            model.unserved_by_leg[leg] += int(group.size - served.sum())
-        if boarded:
-            self._board(
-                np.concatenate([b[0] for b in boarded]),
-                np.concatenate([np.full(b[0].size, b[1], np.int16) for b in boarded]),
-                np.concatenate([b[2] for b in boarded]),
-                np.concatenate([b[3] for b in boarded]),
-            )
+        for j in np.flatnonzero(sold):
+            ocg = market.ocgs[j]
+            ocg.sold[int(market.leg[j])] += int(sold[j])
+            ocg.receive(float(market.price[j] * upfront * sold[j]))
+        served = np.zeros(idx.size, dtype=bool)
+        served[finders] = True
+        # Those who found nobody may go on alone where that is possible.
+        rest = np.flatnonzero(~served)
+        alone = rest[rng.random(rest.size) < routes.self_travel_prob[legs[rest]]]
+        served[alone] = True
+        model.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
+        model.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
+        rows = np.concatenate([idx[finders], idx[alone]])
+        self._board(
+            rows,
+            np.concatenate([legs[finders], legs[alone]]),
+            np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int32)]),
+            np.concatenate([market.price[pick], np.zeros(alone.size)]),
+        )
         # Those still searching wait, reconsider their path, or give up.
         still = np.flatnonzero(self.view("state") == SEARCHING)
         if still.size:
@@ -218,7 +215,7 @@ class MigrantPopulation:
         paying = ocg_ids >= 0
         rows, prices = rows[paying], prices[paying]
         first = rows[c["legs_smuggled"][rows] == 0]
-        np.add.at(self.week_counts["smuggled"], routes.route_of_path[c["path"][first]], 1)
+        self._count("smuggled", routes.route_of_path[c["path"][first]])
         c["legs_smuggled"][rows] += 1
         c["paid"][rows] += prices
         c["escrow"][rows] = prices * (1.0 - self.model.config.demand.upfront_share)
@@ -234,9 +231,10 @@ class MigrantPopulation:
             group = rows[key == k]
             options = routes.compatible[(int(k // 64), int(k % 64))]
             if options.size > 1:
-                u = utility[options]
-                p = np.exp(u - u.max())
-                c["path"][group] = options[rng.choice(options.size, size=group.size, p=p / p.sum())]
+                cdf = np.cumsum(np.exp(utility[options] - utility[options].max()))
+                c["path"][group] = options[
+                    np.searchsorted(cdf, rng.random(group.size) * cdf[-1], side="right")
+                ]
         c["wait"][rows] = 0
 
     def travel(self, week: int) -> None:
@@ -278,11 +276,10 @@ class MigrantPopulation:
         detected = rng.random(rows.size) < p_detect
         if detected.any():
             det_ocgs = ocgs[detected]
-            for ocg_id, n in zip(
-                *np.unique(det_ocgs[det_ocgs >= 0], return_counts=True), strict=True
-            ):
+            per_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
+            for ocg_id in np.flatnonzero(per_ocg):
                 self.detected_by_ocg[int(ocg_id)] = self.detected_by_ocg.get(int(ocg_id), 0) + int(
-                    n
+                    per_ocg[ocg_id]
                 )
             self._finish(rows[detected], DETECTED, week)
         rows = rows[~detected]
@@ -302,11 +299,11 @@ class MigrantPopulation:
         c = self.cols
         routes = self.model.routes
         route = routes.route_of_path[c["path"][rows]]
-        np.add.at(self.week_counts[OUTCOMES[outcome]], route, 1)
+        self._count(OUTCOMES[outcome], route)
         if outcome in (ARRIVED, DETECTED):
             fac = c["legs_smuggled"][rows] > 0
-            np.add.at(self.week_counts["fees_sum"], route[fac], c["paid"][rows][fac])
-            np.add.at(self.week_counts["fees_n"], route[fac], 1)
+            self._count("fees_sum", route[fac], c["paid"][rows][fac])
+            self._count("fees_n", route[fac])
         self._log.append(
             {
                 "migrant": c["mid"][rows].copy(),
@@ -329,7 +326,7 @@ class MigrantPopulation:
         keep = np.flatnonzero(self.view("state") >= 0)
         if keep.size == self.n:
             return
-        for k, arr in self.cols.items():
+        for arr in self.cols.values():
             arr[: keep.size] = arr[keep]
         self.n = keep.size
 

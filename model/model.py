@@ -59,6 +59,35 @@ class Offers:
         self.p_find = 1.0 - float(np.prod(1.0 - self.reach))
 
 
+class Market:
+    """This week's offers on every leg, flattened for one vectorised pass over all migrants.
+
+    Offers are ordered by leg; ``leg_cdf`` is ``leg + (cumulative choice weight within the
+    leg)``, so that ``searchsorted(leg_cdf, leg + u)`` with ``u`` uniform on [0, 1) picks an
+    offer on ``leg`` with probability proportional to its weight.
+    """
+
+    def __init__(self, per_leg: list[Offers | None], price_sensitivity_per_eur: float) -> None:
+        present = [(leg, o) for leg, o in enumerate(per_leg) if o is not None]
+        self.ocgs = [ocg for _, o in present for ocg in o.ocgs]
+        self.ocg_ids = np.concatenate([o.ids for _, o in present] or [np.zeros(0, np.int32)])
+        self.price = np.concatenate([o.price for _, o in present] or [np.zeros(0)])
+        self.capacity = np.concatenate([o.capacity for _, o in present] or [np.zeros(0, np.int64)])
+        self.leg = np.concatenate(
+            [np.full(o.ids.size, leg) for leg, o in present] or [np.zeros(0, int)]
+        )
+        self.p_find = np.zeros(len(per_leg))
+        cdf = [np.zeros(0)]
+        for leg, o in present:
+            self.p_find[leg] = o.p_find
+            # Logit choice among the OCGs found: reach (being found) and price.
+            w = np.cumsum(o.reach * np.exp(-price_sensitivity_per_eur * (o.price - o.price.min())))
+            w /= w[-1]
+            w[-1] = 1.0  # exactly: a draw leg + u, u < 1, never falls past the leg's last offer
+            cdf.append(leg + w)
+        self.leg_cdf = np.concatenate(cdf)
+
+
 class SmugglingModel(mesa.Model):
     """Smuggling OCGs, migrants and law enforcement on the four routes into the EU.
 
@@ -185,6 +214,7 @@ class SmugglingModel(mesa.Model):
                 if ocg.operating and (cap := ocg.capacity(leg)) > 0
             ]
             self._offers[leg] = Offers(rows) if rows else None
+        self.market = Market(self._offers, self.config.demand.price_sensitivity / 1000.0)
         self._risk = np.array([o.risk_level for o in self.ocgs])
         forger = np.array([o.has_role(Role.DOCUMENT_FORGER) for o in self.ocgs], dtype=float)
         self._evasion = (
@@ -217,17 +247,14 @@ class SmugglingModel(mesa.Model):
                 else:
                     leg_price[leg] = the_leg.price_max_eur
                 leg_find[leg] = max(leg_find[leg], the_leg.self_travel_prob_week, 0.02)
-            utilities = np.empty(len(routes.paths))
-            for p in routes.paths:
-                legs = list(p.legs)
-                price = leg_price[legs].sum()
-                death = 1.0 - np.prod(1.0 - leg_death[legs])
-                utilities[p.index] = (
-                    p.preference
-                    - demand.price_sensitivity * price / 1000.0
-                    - demand.risk_aversion * death
-                    + np.log(leg_find[legs]).sum()
-                )
+            incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
+            death = 1.0 - np.exp(incidence @ np.log1p(-leg_death))
+            utilities = (
+                routes.path_preference
+                - demand.price_sensitivity * (incidence @ leg_price) / 1000.0
+                - demand.risk_aversion * death
+                + incidence @ np.log(leg_find)
+            )
             self._utilities = utilities
         return self._utilities
 

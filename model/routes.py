@@ -8,6 +8,7 @@ population uses in the hot path.
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -40,7 +41,7 @@ class Leg:
 
 
 @dataclass(frozen=True)
-class Path_:
+class MigrationPath:
     index: int
     origin: str
     nodes: tuple[str, ...]
@@ -55,7 +56,7 @@ class RouteNetwork:
 
     nodes: dict[str, dict]
     legs: list[Leg]
-    paths: list[Path_]
+    paths: list[MigrationPath]
     origins: list[dict]
     routes: dict[str, dict]
     graph: nx.DiGraph = field(repr=False)
@@ -79,6 +80,9 @@ class RouteNetwork:
         self.path_len = np.array([len(p.legs) for p in self.paths], dtype=np.int16)
         self.route_of_path = np.array([ROUTES.index(p.route) for p in self.paths], dtype=np.int8)
         self.path_preference = np.array([p.preference for p in self.paths])
+        self.path_leg_incidence = np.zeros((n_paths, len(legs)))
+        for p in self.paths:
+            self.path_leg_incidence[p.index, list(p.legs)] = 1.0
         # Paths a migrant on path p, standing before leg k, can still switch to: same origin,
         # same nodes so far.
         self.compatible: dict[tuple[int, int], np.ndarray] = {}
@@ -171,7 +175,7 @@ def load_routes(path: str | Path | None = None) -> RouteNetwork:
         graph.add_edge(leg.source, leg.target, leg=i, route=leg.route, mode=leg.mode)
     leg_index = {(leg.source, leg.target): leg.index for leg in legs}
 
-    paths: list[Path_] = []
+    paths: list[MigrationPath] = []
     for o, origin in enumerate(data["origins"]):
         for raw in origin["paths"]:
             seq = tuple(raw["nodes"])
@@ -180,11 +184,11 @@ def load_routes(path: str | Path | None = None) -> RouteNetwork:
                     f"{path}: origins[{o}].paths: a path must start at {origin['node']}"
                 )
             try:
-                leg_ids = tuple(leg_index[(a, b)] for a, b in zip(seq[:-1], seq[1:], strict=True))
+                leg_ids = tuple(leg_index[(a, b)] for a, b in itertools.pairwise(seq))
             except KeyError as exc:
                 raise RouteDataError(f"{path}: origins[{o}].paths: no leg {exc.args[0]}") from None
             paths.append(
-                Path_(
+                MigrationPath(
                     index=len(paths),
                     origin=origin["node"],
                     nodes=seq,
