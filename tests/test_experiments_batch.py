@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -152,3 +153,20 @@ def test_dask_local_cluster_gives_the_same_results_as_the_process_engine(tmp_pat
         pdt.assert_frame_equal(a, b)
     manifest = json.loads((tmp_path / "dask" / "manifest.json").read_text())
     assert manifest["engine"] == "dask" and manifest["workers"] == 2
+
+
+@pytest.mark.slow
+def test_dask_engine_sends_runs_to_a_running_scheduler(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
+        runs = run_batch(
+            [FIN], 2, out=tmp_path / "remote", engine="dask", overrides=SHORT,
+            scheduler=cluster.scheduler_address, progress=False,
+        )  # fmt: skip
+        address = cluster.scheduler_address
+    local = run_batch([FIN], 2, out=tmp_path / "local", overrides=SHORT, progress=False)
+    pdt.assert_frame_equal(runs, local)
+    manifest = json.loads((tmp_path / "remote" / "manifest.json").read_text())
+    assert manifest["scheduler"] == address and manifest["workers"] == 1
