@@ -233,6 +233,11 @@ def run_batch(
                 store.write(task, by_label[task.scenario], result)
                 if bar is not None:
                     bar.update(result.status == "ok")
+        except BaseException as exc:  # Ctrl-C, a broken pool, a lost scheduler
+            manifest.update(status="interrupted", finished=_now(), error=repr(exc))
+            manifest["runs_done"] = len(store.done() & {t.run_id for t in tasks})
+            write_json_atomic(manifest, out / "manifest.json")
+            raise
         finally:
             if bar is not None:
                 bar.close()

@@ -171,3 +171,22 @@ def test_dask_engine_sends_runs_to_a_running_scheduler(tmp_path):
     pdt.assert_frame_equal(runs, local)
     manifest = json.loads((tmp_path / "remote" / "manifest.json").read_text())
     assert manifest["scheduler"] == address and manifest["workers"] == 1
+
+
+def test_interrupted_batch_says_so_in_its_manifest_and_resumes(tmp_path, monkeypatch):
+    calls = []
+
+    def interrupted_model(scenario, rng):
+        calls.append(rng)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return SmugglingModel(scenario, rng=rng)
+
+    monkeypatch.setattr(experiments.engines, "SmugglingModel", interrupted_model)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([BASELINE], 4, out=tmp_path, overrides=SHORT, progress=False)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert (manifest["status"], manifest["runs_done"]) == ("interrupted", 2)
+    runs = run_batch([BASELINE], 4, out=tmp_path, overrides=SHORT, progress=False)
+    assert len(calls) == 5  # only the two missing runs ran again
+    assert (runs["status"] == "ok").all() and runs["replication"].tolist() == [0, 1, 2, 3]
