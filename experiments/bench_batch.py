@@ -17,11 +17,37 @@ import platform
 import resource
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from experiments.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def cpu_control(workers: int, n: int = 10_000_000) -> float:
+    """Parallel efficiency of a pure-Python loop: what the machine offers right now.
+
+    The machine is shared; when other processes hold the cores, even this loop, which has
+    no I/O and nothing to share, cannot reach an efficiency of 1.
+    """
+    start = time.perf_counter()
+    for _ in range(workers):
+        _spin(n)
+    serial = time.perf_counter() - start
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_spin, [1] * workers))  # start the processes first
+        start = time.perf_counter()
+        list(pool.map(_spin, [n] * workers))
+        parallel = time.perf_counter() - start
+    return round(serial / (workers * parallel), 3)
 
 
 def bench(
@@ -67,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(scenarios)} scenarios × {args.replications} replications, {args.years:g} years, "
         f"engine {args.engine}, {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}"
     )
+    top = max(args.workers)
+    control = {"before": cpu_control(top)} if top > 1 else {}
+    if control:
+        print(f"control: a pure-Python loop reaches parallel efficiency {control['before']:.2f} "
+              f"on {top} processes now")  # fmt: skip
     results = []
     for workers in args.workers:
         r = bench(scenarios, args.replications, args.years, workers, args.engine, args.seed)
@@ -81,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         if base is not None and r["workers"] > 1:
             r["parallel_efficiency"] = round(base["wall_s"] / (r["workers"] * r["wall_s"]), 3)
             print(f"parallel efficiency at {r['workers']} workers: {r['parallel_efficiency']:.2f}")
+    if control:
+        control["after"] = cpu_control(top)
+        print(f"control after the batches: {control['after']:.2f}")
     peak = {
         "main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "largest_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
@@ -96,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                     "years": args.years,
                     "results": results,
                     "peak_memory": peak,
+                    "cpu_control_efficiency": control,
                 },
                 indent=2,
             )
