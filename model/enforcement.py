@@ -27,25 +27,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from model.intelligence import Lead
+from model.intelligence import CENTRALITY, Lead
 from model.justice import Case
 from model.smugglers import VISIBILITY_TO_LIAISON, VISIBILITY_TO_MIGRANTS, Role
 
 if TYPE_CHECKING:
     from model.model import SmugglingModel
     from model.smugglers import OrganisedCrimeGroup, Smuggler
-
-
-# Order in which a task force prioritising High Value Targets opens leads (JLT-MS, measure 5):
-# leaders, then coordinators and money handlers (the central members), then the rest.
-CENTRALITY = {
-    Role.ORGANISER: 0,
-    Role.COORDINATOR: 1,
-    Role.MONEY_HANDLER: 2,
-    Role.RECRUITER: 3,
-    Role.DOCUMENT_FORGER: 3,
-    Role.TRANSPORTER: 3,
-}
 
 
 def pick_member(members: list[Smuggler], weights: np.ndarray, rng: np.random.Generator) -> Smuggler:

@@ -44,10 +44,18 @@ NON_DEFAULT = {
     "operational_partnerships": {"arrest_prob_cooperating": 1.0, "vessel_leads_per_week": 20.0},
 }
 
-# Measures whose first-moved figure is too rare or too slow for a one-year run (HVT arrests;
-# investigations opened, which move only as shortened investigations close): checked in the
-# slow test, and by their entity-level tests below in the fast suite.
-NEEDS_LONG_RUN = {"joint_liaison_task_force", "joint_operational_platforms"}
+# Measures whose first-moved figure is too small against the run-to-run noise of a one-year
+# run (HVT arrests are rare; the partners' leads are a small part of all leads; arrests in
+# cooperating countries and investigations opened move only as investigations close):
+# checked in the slow tests, and by entity-level tests below in the fast suite.
+NEEDS_LONG_RUN = {
+    "information_clearing_house",
+    "joint_liaison_task_force",
+    "joint_operational_platforms",
+    "operational_partnerships",
+}
+# Horizon of the slow test: HVT arrests need five years to show the task force's effect.
+SLOW_YEARS = {"joint_liaison_task_force": 5.0}
 
 
 def figure(model: SmugglingModel, column: str) -> float:
@@ -159,8 +167,8 @@ def test_each_measure_moves_its_first_figure_in_the_documented_direction(key):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("key", list(MEASURES))
-def test_each_measure_moves_its_first_figure_over_three_years(key):
-    diffs = paired_differences(key, years=3.0, seeds=range(1, 7))
+def test_each_measure_moves_its_first_figure_over_a_longer_run(key):
+    diffs = paired_differences(key, years=SLOW_YEARS.get(key, 3.0), seeds=range(1, 7))
     assert diffs.mean() > 0, f"{key}: {MEASURES[key].first_moved} moved by {diffs}"
     assert (diffs > 0).sum() >= 5, f"{key}: {diffs}"
 
@@ -182,6 +190,28 @@ def test_the_task_force_opens_leads_on_leaders_and_central_members_first():
         Role.TRANSPORTER,
     ]
     assert unit.cross_border_factor == 0.75
+
+
+def test_the_clearing_house_brings_more_partner_leads():
+    for seed in (1, 2):
+        base = SmugglingModel(short("baseline", 1.0), rng=seed).run().summary()
+        ich = SmugglingModel(short("information_clearing_house", 1.0), rng=seed).run().summary()
+        assert ich["leads_by_source"]["partner"] > base["leads_by_source"]["partner"]
+
+
+def test_the_task_force_has_the_analysts_take_central_members_first():
+    model = SmugglingModel(short("joint_liaison_task_force", 0.1), rng=1)
+    model.step()
+    emsc = model.emsc
+    assert emsc.prioritise_hvts
+    ocg = next(o for o in model.ocgs if o.route == "eastern_med" and o.investigation is None)
+    by_role = {m.role: m for m in ocg.members}
+    emsc.queue.clear()
+    emsc.leads_per_week, emsc._carry = 2, 0.0
+    for role in (Role.TRANSPORTER, Role.RECRUITER, Role.ORGANISER, Role.MONEY_HANDLER):
+        emsc.submit(Lead(by_role[role], "debriefing", model.week, 0.95))
+    emsc.step()
+    assert [lead.target.role for lead in emsc.queue] == [Role.TRANSPORTER, Role.RECRUITER]
 
 
 def test_joint_platforms_act_only_on_their_routes():
@@ -231,11 +261,15 @@ def test_csdp_missions_produce_leads_only_when_connected():
 
 
 def test_partnerships_seize_assets_in_cooperating_countries():
-    base = SmugglingModel(short("baseline", 1.5), rng=3).run()
-    cop = SmugglingModel(short("operational_partnerships", 1.5), rng=3).run()
-    assert cop.summary()["assets_frozen_eur"] > base.summary()["assets_frozen_eur"]
-    assert cop.money_balance()["residual"] == pytest.approx(0.0, abs=1e-3)
-    assert cop.money_balance()["frozen_residual"] == pytest.approx(0.0, abs=1e-3)
+    for seed in (2, 3):
+        base = SmugglingModel(short("baseline", 1.0), rng=seed).run()
+        cop = SmugglingModel(short("operational_partnerships", 1.0), rng=seed).run()
+        assert cop.summary()["assets_frozen_eur"] > base.summary()["assets_frozen_eur"]
+        assert cop.partners.seizure_share == 0.3
+        balance = cop.money_balance()
+        scale = cop.summary()["proceeds_eur"]
+        assert abs(balance["residual"]) < 1e-9 * scale
+        assert abs(balance["frozen_residual"]) < 1e-9 * scale
 
 
 # -- packages ------------------------------------------------------------------------------

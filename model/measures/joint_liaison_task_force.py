@@ -6,10 +6,12 @@ identification, prioritisation and initiation of cross-border investigations, an
 multilateral, intelligence-led, coordinated actions, including operational work on High
 Value Targets (HVTs) operating in the EU and third countries.
 
-Mechanism: the police units open the leads on leaders first, then on coordinators and
-money handlers (the central members), before the oldest lead on anyone else
-(``PoliceUnit.prioritise_hvts``); cross-border investigations, coordinated
-multilaterally through the task force, end in arrests more often (``cross_border_factor``).
+Mechanism: the task force, embedded in the EMSC, has the analysts take the leads on
+leaders first, then those on coordinators and money handlers (the central members),
+before the oldest lead on anyone else (``Emsc.prioritise_hvts``), and the police units
+open investigations in the same order (``PoliceUnit.prioritise_hvts``); cross-border
+investigations, coordinated multilaterally through the task force, end in arrests more
+often (``cross_border_factor``).
 
 Cost (ASSUMPTION): EUR 2 million a year: twelve seconded liaison officers at EUR 150,000
 each and EUR 200,000 of operational costs at Europol.
@@ -29,7 +31,8 @@ if TYPE_CHECKING:
 
 class JointLiaisonTaskForceParams(MeasureParams):
     prioritise_hvts: bool = Field(
-        True, description="Police units open leads on leaders and central members first."
+        True,
+        description="Analysts and police units take leads on leaders and central members first.",
     )
     cross_border_factor: float = Field(
         0.75,
@@ -56,6 +59,8 @@ class JointLiaisonTaskForce(Measure):
 
     def activate(self, model: SmugglingModel) -> None:
         p = self.params
+        if p.prioritise_hvts:
+            self.set(model.emsc, "prioritise_hvts", True)
         for unit in model.police_units.values():
             if p.prioritise_hvts:
                 self.set(unit, "prioritise_hvts", True)
