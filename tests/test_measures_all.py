@@ -328,3 +328,18 @@ def test_docs_measures_has_one_row_per_measure_consistent_with_its_module():
         for name in cls.Params.model_fields:
             if name not in {"enabled", "start_week", "end_week", "cost_eur_per_year"}:
                 assert f"`{name}`" in rows[0], f"{key}.{name} missing from docs/measures.md"
+
+
+def test_the_measures_command_lists_the_13_measures(capsys):
+    from model.cli import main
+
+    assert main(["measures", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [m["key"] for m in listed] == list(MEASURES)
+    fin = listed[6]
+    assert fin["number"] == 7 and fin["heading"] and fin["summary"]
+    assert fin["parameters"]["parallel_share"]["default"] == 0.6
+    assert main(["measures"]) == 0
+    text = capsys.readouterr().out
+    for key, cls in MEASURES.items():
+        assert f"{cls.number:>2}. {key}" in text
