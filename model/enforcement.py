@@ -236,6 +236,8 @@ class PoliceUnit(Agent):
                 case.cross_border = len({m.jurisdiction for m in suspects}) > 1
                 for m in arrested:
                     model.arrest(m)
+                if any(m.jurisdiction == "cooperating" for m in arrested):
+                    model.partners.seize_assets(inv.ocg, case)
                 model.prosecution.open_case(case)
         ocgs = [o for o in model.ocgs if o.route == self.route and o.operating]
         drivers = [

@@ -46,7 +46,10 @@ class JointOperationalPlatformsParams(MeasureParams):
         description="Mean duration of an investigation on those routes (status quo 30).",
     )
     cost_eur_per_year: float = Field(
-        1_500_000.0, ge=0, le=1e10, description="Yearly cost while active."
+        1_500_000.0,
+        ge=0,
+        le=1e10,
+        description="Yearly cost while active: EUR 500,000 per platform (ASSUMPTION), three by default.",
     )
 
     @field_validator("routes")
