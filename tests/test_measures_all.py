@@ -343,3 +343,34 @@ def test_the_measures_command_lists_the_13_measures(capsys):
     text = capsys.readouterr().out
     for key, cls in MEASURES.items():
         assert f"{cls.number:>2}. {key}" in text
+
+
+@pytest.mark.parametrize("key", list(MEASURES))
+def test_a_measure_restores_the_entities_at_its_end_week(key):
+    overrides = {
+        f"measures.{key}.enabled": True,
+        f"measures.{key}.start_week": 2,
+        f"measures.{key}.end_week": 8,
+    }
+    if key == "training":
+        overrides["measures.training.effect_delay_weeks"] = 2
+    if key == "empact_action_days":
+        overrides["measures.empact_action_days.action_days_per_year"] = 26
+    model = SmugglingModel(short("baseline", 0.25, **overrides), rng=1)
+    (measure,) = model.measures
+    for _ in range(6):
+        model.step()
+    if key == "empact_action_days":  # it acts by events, not by setting attributes
+        held = measure.days_held
+        while model.running:
+            model.step()
+        assert held >= 2 and measure.days_held == 3 and not measure.active
+        return
+    assert measure.active and measure._saved, f"{key} changed nothing while active"
+    changed = [(obj, attr, old, getattr(obj, attr)) for obj, attr, old in measure._saved]
+    assert any(new != old for _, _, old, new in changed)
+    while model.running:
+        model.step()
+    assert not measure.active
+    for obj, attr, old, _ in changed:
+        assert getattr(obj, attr) == old, f"{key}: {type(obj).__name__}.{attr} not restored"

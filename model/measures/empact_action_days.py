@@ -71,6 +71,10 @@ class EmpactActionDays(Measure):
     first_moved = "+members_arrested"
     Params = EmpactActionDaysParams
 
+    def __init__(self, params: EmpactActionDaysParams, model: SmugglingModel) -> None:
+        super().__init__(params, model)
+        self.days_held = 0
+
     def activate(self, model: SmugglingModel) -> None:
         self._days = model.schedule_recurring(
             self.action_day,
@@ -82,6 +86,7 @@ class EmpactActionDays(Measure):
         model = self.model
         rng = model.streams["action_days"]
         p = self.params
+        self.days_held += 1
         for unit in model.police_units.values():
             unit.joint_action_day(
                 rng, p.arrest_prob, p.flagrante_per_unit, p.forger_identification_prob
