@@ -226,11 +226,13 @@ def run_batch(
         runner = make_engine(engine, workers, scheduler)
         manifest["workers"] = runner.workers
         by_id = {t.run_id: t for t in todo}
+        run_seconds = 0.0  # time inside the model, summed over runs: how busy the workers were
         try:
             bar = Progress(len(tasks), len(tasks) - len(todo), "batch") if progress else None
             for result in runner.imap_unordered(todo):
                 task = by_id[result.run_id]
                 store.write(task, by_label[task.scenario], result)
+                run_seconds += result.elapsed_s
                 if bar is not None:
                     bar.update(result.status == "ok")
         except BaseException as exc:  # Ctrl-C, a broken pool, a lost scheduler
@@ -242,6 +244,7 @@ def run_batch(
             if bar is not None:
                 bar.close()
             runner.close()
+        manifest["run_seconds"] = round(run_seconds, 3)
     runs = store.consolidate(tasks)
     n_ok = int((runs["status"] == "ok").sum()) if not runs.empty else 0
     manifest.update(

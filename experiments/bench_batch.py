@@ -61,6 +61,7 @@ def bench(
         )  # fmt: skip
         wall = time.perf_counter() - start
         load = os.getloadavg()[0]
+        run_seconds = json.loads((Path(tmp) / "manifest.json").read_text())["run_seconds"]
         size = sum(p.stat().st_size for p in Path(tmp).glob("*.parquet"))
     return {
         "engine": engine,
@@ -71,6 +72,9 @@ def bench(
         "runs_per_s": round(len(runs) / wall, 3),
         "s_per_run": round(wall / len(runs), 3),
         "parquet_mb": round(size / 1e6, 2),
+        # Model time summed over runs / (workers × wall): near 1 when the runner keeps every
+        # worker busy, whatever the speed of each run.
+        "worker_utilisation": round(run_seconds / (workers * wall), 3),
         # The machine is shared: a 1-minute load above the worker count means other
         # processes competed for the cores and the timing overstates the batch's own cost.
         "load_avg_1min_at_end": round(load, 2),
@@ -105,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"workers {workers}: {r['runs']} runs ({r['failed']} failed) in {r['wall_s']:.1f} s, "
             f"{r['runs_per_s']:.2f} runs/s, {r['s_per_run']:.2f} s per run "
-            f"(load average {r['load_avg_1min_at_end']:.1f} at the end)"
+            f"(load average {r['load_avg_1min_at_end']:.1f} at the end; "
+            f"workers busy {r['worker_utilisation']:.0%} of the time)"
         )
     base = next((r for r in results if r["workers"] == 1), None)
     for r in results:
