@@ -453,11 +453,11 @@ class ThirdCountryPartners(Agent):
         n = rng.poisson(self.vessel_leads_per_week)
         if not n:
             return
-        sea = model.routes.legs
+        legs = model.routes.legs
         pilots = [
             m
             for m in model.active_members()
-            if m.role == Role.TRANSPORTER and m.ocg.poly_criminal and sea[m.leg].mode == "sea"
+            if m.role == Role.TRANSPORTER and m.ocg.poly_criminal and legs[m.leg].mode == "sea"
         ]
         for _ in range(min(n, len(pilots))):
             target = pilots[int(rng.integers(len(pilots)))]

@@ -3,10 +3,12 @@
 A :class:`Lead` names one member of an OCG, with a source and a reliability. Every producer
 (border debriefings, the IRU, liaison officers, third-country partners, investigations, and
 CSDP missions once measure 11 connects them)
-calls :meth:`Emsc.submit`. Each week the EMSC (with the national analysts it supports and
+calls :meth:`Emsc.new_lead`. Each week the EMSC (with the national analysts it supports and
 the Information Clearing House) drops leads that have grown stale, analyses as many as
-its capacity allows, oldest first, and hands the reliable ones on a live target to the
-police unit responsible for the target's route.
+its capacity allows, oldest first (leads on central members first while the Joint
+Liaison Task Force, measure 5, is on), and hands the reliable ones on a live target to the
+police unit responsible for the target's route. Leads checked on the spot at the border
+(measure 3) are analysed at once.
 """
 
 from __future__ import annotations
