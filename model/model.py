@@ -176,7 +176,7 @@ class SmugglingModel(mesa.Model):
         for ocg in self.ocgs:  # 5. money: other crime, spending, laundering
             if not ocg.dismantled:
                 ocg.weekly_finances()
-        self.iru.step()  # 6. intelligence: online, liaison officers, partners
+        self.iru.step()  # 6. intelligence: online, liaison officers, partners, CSDP missions
         self.liaison_officers.step()
         self.partners.step()
         self.csdp_missions.step()
