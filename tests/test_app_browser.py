@@ -1,11 +1,13 @@
 """The app in a real browser: start ``smugglesim app``, load it in headless Chromium, step
-the model, check that the plots changed, and save a screenshot.
+the model, check that the plots changed, save a screenshot, then switch a measure on and
+check that the rebuilt model runs it.
 
 Needs playwright (the Python package; its own browser downloads are not used) and a
 Chromium binary: Debian's ``chromium`` package, or the path in ``SMUGGLESIM_CHROMIUM``.
 Skipped, with the reason, when either is missing, or when Solara's front-end assets cannot
-be served (it proxies them from a CDN; offline, pre-fill ``SOLARA_ASSETS_PROXY_CACHE_DIR``
-with the npm packages it asks for). The screenshot goes to
+be served (it proxies them from a CDN; offline, the ``solara-assets`` package provides them
+for ipyvuetify 1.x, or pre-fill ``SOLARA_ASSETS_PROXY_CACHE_DIR`` with the npm packages the
+server log names). The screenshot goes to
 ``$SMUGGLESIM_ARTIFACTS/app.png`` when that is set, else to the test's temporary folder.
 """
 
@@ -115,6 +117,12 @@ def test_app_steps_in_a_browser_and_its_plots_change(app_url, tmp_path):
             assert len(after) >= 5
             assert sum(a != b for a, b in zip(before, after, strict=False)) >= 1
             page.screenshot(path=str(shots / "app.png"), full_page=True)
+            # A measure switched on in the controls is in the model rebuilt by "Reset".
+            page.get_by_text("7. Strengthen the financial investigation component").click()
+            page.get_by_role("button", name="Reset").click()
+            page.get_by_text("Time: 0.0").wait_for(timeout=30_000)
+            step.click()
+            page.get_by_text("measures active: financial_investigations").wait_for(timeout=30_000)
         finally:
             browser.close()
     assert (shots / "app.png").stat().st_size > 10_000
