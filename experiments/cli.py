@@ -175,7 +175,11 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-@command("compare", "paired differences against a baseline, with 95% CIs and plots", _compare_args)
+@command(
+    "compare",
+    "paired differences against a baseline, with confidence intervals and plots",
+    _compare_args,
+)
 def _compare(args: argparse.Namespace) -> int:
     from experiments.compare import format_comparison, write_report
 
