@@ -178,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_, add_arguments, handler) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_, description=help_)
+        escaped = help_.replace("%", "%%")  # argparse formats help strings with %
+        p = sub.add_parser(name, help=escaped, description=escaped)
         add_arguments(p)
         p.set_defaults(handler=handler)
     return parser

@@ -82,6 +82,8 @@ class Market:
             self.p_find[leg] = o.p_find
             # Logit choice among the OCGs found: reach (being found) and price.
             w = np.cumsum(o.reach * np.exp(-price_sensitivity_per_eur * (o.price - o.price.min())))
+            if w[-1] <= 0:  # nobody can be found on this leg (p_find is 0): any order will do
+                w = np.arange(1.0, w.size + 1)
             w /= w[-1]
             w[-1] = 1.0  # exactly: a draw leg + u, u < 1, never falls past the leg's last offer
             cdf.append(leg + w)

@@ -137,7 +137,7 @@ class SmugglerParams(Section):
         3, ge=0, le=50, description="Online adverts each recruiter keeps live."
     )
     advert_repost_weeks: float = Field(
-        3.0, ge=0.1, le=52, description="Mean weeks before a taken-down advert is posted again."
+        3.0, ge=1, le=52, description="Mean weeks before a taken-down advert is posted again."
     )
     replacement_weeks: float = Field(
         8.0,

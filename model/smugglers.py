@@ -224,6 +224,12 @@ class OrganisedCrimeGroup(Agent):
             return
         self.pressure *= params.pressure_decay_week
         self.risk_level = params.risk_shift * min(self.pressure, 1.0)
+        if self.adverts_down:
+            # Recruiters post taken-down adverts again, after advert_repost_weeks on average.
+            repost = 1.0 / params.advert_repost_weeks
+            self.adverts_down -= int(
+                self.model.streams["adverts"].binomial(self.adverts_down, repost)
+            )
         # Demand: full boats push prices up, empty ones down (bounded).
         for leg in self.legs:
             cap = self.capacity(leg)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from model.cli import main
 
@@ -32,3 +33,21 @@ def test_side_by_side_lists_each_scenario(capsys):
     assert main(["side-by-side", BASELINE, fi, "--seeds", "1", "--years", "0.5"]) == 0
     out = capsys.readouterr().out
     assert "baseline" in out and "financial_investigations" in out and "confiscation ratio" in out
+
+
+def test_help_lists_every_subcommand(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for name in (
+        "run",
+        "validate",
+        "side-by-side",
+        "measures",
+        "batch",
+        "compare",
+        "sensitivity",
+        "app",
+    ):
+        assert name in out
