@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ import pytest
 
 import experiments.engines
 from experiments import replication_seeds, run_batch
+from experiments.batch import Progress
 from experiments.specs import sha256_file
 from model import SmugglingModel
 from model.cli import main
@@ -190,3 +192,14 @@ def test_interrupted_batch_says_so_in_its_manifest_and_resumes(tmp_path, monkeyp
     runs = run_batch([BASELINE], 4, out=tmp_path, overrides=SHORT, progress=False)
     assert len(calls) == 5  # only the two missing runs ran again
     assert (runs["status"] == "ok").all() and runs["replication"].tolist() == [0, 1, 2, 3]
+
+
+def test_progress_without_a_terminal_prints_plain_lines():
+    stream = io.StringIO()  # not a tty: no bar, a line every `interval` seconds
+    progress = Progress(total=3, initial=1, desc="batch", interval=0.0, stream=stream)
+    progress.update(ok=True)
+    progress.update(ok=False)
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "batch: 1 of 3 runs already done, resuming"
+    assert lines[-1].startswith("batch: 3/3 runs, 1 failed,")
