@@ -63,7 +63,13 @@ def test_timeseries_has_one_row_per_week_and_stable_names():
     model = SmugglingModel(short("baseline", years=0.5), rng=1).run()
     ts = model.timeseries()
     assert len(ts) == model.n_weeks == 26
-    for name in ["week", "proceeds_eur", "confiscation_ratio", "arrivals_central_med", "members_arrested"]:
+    for name in [
+        "week",
+        "proceeds_eur",
+        "confiscation_ratio",
+        "arrivals_central_med",
+        "members_arrested",
+    ]:
         assert name in ts.columns
     assert np.all(np.diff(ts["proceeds_cum_eur"]) >= 0)
 
@@ -71,14 +77,33 @@ def test_timeseries_has_one_row_per_week_and_stable_names():
 def test_summary_has_the_public_keys():
     summary = SmugglingModel(short("baseline", years=0.5), rng=1).run().summary()
     keys = {
-        "scenario", "seed", "weeks", "migrants_departed", "migrants_smuggled", "arrivals_by_route",
-        "detections_by_route", "deaths_by_route", "proceeds_eur", "assets_frozen_eur",
-        "assets_confiscated_eur", "confiscation_ratio", "ocgs_active_end", "ocgs_dismantled",
-        "members_arrested", "hvts_arrested", "convictions", "mean_fee_eur_by_route",
+        "scenario",
+        "seed",
+        "weeks",
+        "migrants_departed",
+        "migrants_smuggled",
+        "arrivals_by_route",
+        "detections_by_route",
+        "deaths_by_route",
+        "proceeds_eur",
+        "assets_frozen_eur",
+        "assets_confiscated_eur",
+        "confiscation_ratio",
+        "ocgs_active_end",
+        "ocgs_dismantled",
+        "members_arrested",
+        "hvts_arrested",
+        "convictions",
+        "mean_fee_eur_by_route",
         "measures_cost_eur",
     }
     assert keys <= summary.keys()
-    assert set(summary["arrivals_by_route"]) == {"central_med", "eastern_med", "western_med", "western_balkans"}
+    assert set(summary["arrivals_by_route"]) == {
+        "central_med",
+        "eastern_med",
+        "western_med",
+        "western_balkans",
+    }
 
 
 def test_a_finished_model_is_garbage_collected():

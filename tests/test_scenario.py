@@ -31,7 +31,9 @@ def test_every_shipped_scenario_is_valid():
 
 
 def test_extends_merges_the_child_over_the_parent(tmp_path, base):
-    child = write(tmp_path, "child.toml", 'extends = "base.toml"\n[measures.iru_takedowns]\nenabled = true\n')
+    child = write(
+        tmp_path, "child.toml", 'extends = "base.toml"\n[measures.iru_takedowns]\nenabled = true\n'
+    )
     sc = load_scenario(child)
     assert sc.run.years == 2
     assert sc.measures.iru_takedowns.enabled
@@ -46,13 +48,25 @@ def test_overrides_apply_last(base):
 @pytest.mark.parametrize(
     ("text", "key", "words"),
     [
-        ('[run]\nyearz = 3\n', "run.yearz", "Extra inputs"),
+        ("[run]\nyearz = 3\n", "run.yearz", "Extra inputs"),
         ('[demand]\nscale = "lots"\n', "demand.scale", "valid number"),
-        ('[finance]\nparallel_financial_share = 1.5\n', "finance.parallel_financial_share", "less than or equal"),
-        ('[measures.no_such_measure]\nenabled = true\n', "measures.no_such_measure", "Extra inputs"),
-        ('[measures.lo_coordination]\nenabled = true\nstart_week = 10\nend_week = 5\n', "measures.lo_coordination", "end_week"),
+        (
+            "[finance]\nparallel_financial_share = 1.5\n",
+            "finance.parallel_financial_share",
+            "less than or equal",
+        ),
+        (
+            "[measures.no_such_measure]\nenabled = true\n",
+            "measures.no_such_measure",
+            "Extra inputs",
+        ),
+        (
+            "[measures.lo_coordination]\nenabled = true\nstart_week = 10\nend_week = 5\n",
+            "measures.lo_coordination",
+            "end_week",
+        ),
         ('extends = "missing.toml"\n', "extends", "file not found"),
-        ('[run\nyears = 3\n', "TOML syntax error", ""),
+        ("[run\nyears = 3\n", "TOML syntax error", ""),
     ],
 )
 def test_bad_input_is_one_line_naming_file_and_key(tmp_path, text, key, words):
@@ -90,7 +104,10 @@ def test_cli_validate_exit_codes(tmp_path, capsys):
 def test_cli_run_bad_file_exits_2_without_traceback(tmp_path):
     bad = write(tmp_path, "bad.toml", "[smugglers]\nmembers_min = 1\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "model.cli", "run", str(bad)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "model.cli", "run", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

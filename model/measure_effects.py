@@ -1,0 +1,146 @@
+"""Measure each measure's and each package's effect on paired seeds, for docs/measures.md.
+
+    python -m model.measure_effects            # prints both Markdown tables (a few minutes)
+    python -m model.measure_effects --write    # and replaces them in docs/measures.md
+
+A measure's *first-moved figure* (``Measure.first_moved``, e.g. ``+assets_frozen_eur``) is
+read from the weekly time series: summed over the run for flows, averaged for stocks.
+The tests in ``tests/test_measures_all.py`` use :func:`figure` too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import numpy as np
+
+from model.measures import MEASURES
+from model.metrics import WEEKLY
+from model.model import SmugglingModel
+from model.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+DOC = ROOT / "docs" / "measures.md"
+
+# Weekly figures that are stocks (compared as the mean over the weeks); the others are
+# flows (compared as the total over the run).
+STOCKS = {"adverts_live", "lead_backlog", "investigations_open", "ocgs_active", "members_active"}
+PACKAGES = {
+    "package_information_flows": "1–3",
+    "package_operational_tools": "4–9",
+    "package_online": "10",
+    "package_external_action": "11–13",
+    "all_measures": "1–13",
+}
+
+
+def figure(model: SmugglingModel, column: str) -> float:
+    """A weekly figure over a whole run: the mean of a stock, the total of a flow."""
+    series = model.timeseries()[column]
+    return float(series.mean() if column in STOCKS else series.sum())
+
+
+def figure_all(model: SmugglingModel) -> dict[str, float]:
+    return {column: figure(model, column) for column in WEEKLY}
+
+
+def run(name: str, years: float, seed: int) -> SmugglingModel:
+    return SmugglingModel(
+        load_scenario(SCENARIOS / f"{name}.toml", {"run.years": years}), rng=seed
+    ).run()
+
+
+def _fmt(value: float, column: str) -> str:
+    if column.endswith("_eur"):
+        return f"EUR {value / 1e6:,.1f} m"
+    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def _signed(value: float, column: str) -> str:
+    return ("+" if value >= 0 else "−") + _fmt(abs(value), column)
+
+
+def measures_table(short_years: float, short_seeds: int, long_years: float, long_seeds: int) -> str:
+    rows = [
+        f"| # | first moved | baseline, {short_years:g} y | change, {short_years:g} y (seeds up) "
+        f"| baseline, {long_years:g} y | change, {long_years:g} y (seeds up) |",
+        "|---|---|---|---|---|---|",
+    ]
+    base_cache: dict[tuple[float, int], dict[str, float]] = {}
+    for key, cls in MEASURES.items():
+        column = cls.first_moved[1:]
+        sign = 1.0 if cls.first_moved[0] == "+" else -1.0
+        cells = [str(cls.number), f"`{column}` {'up' if sign > 0 else 'down'}"]
+        for years, seeds in ((short_years, short_seeds), (long_years, long_seeds)):
+            base_vals, diffs = [], []
+            for seed in range(1, seeds + 1):
+                if (years, seed) not in base_cache:
+                    base_cache[(years, seed)] = figure_all(run("baseline", years, seed))
+                b = base_cache[(years, seed)][column]
+                base_vals.append(b)
+                diffs.append(figure(run(key, years, seed), column) - b)
+            d = np.array(diffs)
+            up = int((sign * d > 0).sum())
+            cells += [
+                _fmt(float(np.mean(base_vals)), column),
+                f"{_signed(float(d.mean()), column)} ({up}/{seeds})",
+            ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def packages_table(years: float, seeds: int) -> str:
+    base = [run("baseline", years, s).summary() for s in range(1, seeds + 1)]
+    ratio_b = np.mean([b["confiscation_ratio"] for b in base])
+    arrested_b = np.mean([b["members_arrested"] for b in base])
+    rows = [
+        f"| package | measures | confiscation ratio (baseline {ratio_b:.2%}) "
+        f"| members arrested (baseline {arrested_b:,.0f}) | HVTs arrested |",
+        "|---|---|---|---|---|",
+    ]
+    for name, numbers in PACKAGES.items():
+        pkg = [run(name, years, s).summary() for s in range(1, seeds + 1)]
+        cells = [f"`{name}`", numbers]
+        for key, scale, fmt in (
+            ("confiscation_ratio", 100, "{:,.2f} points"),
+            ("members_arrested", 1, "{:,.1f}"),
+            ("hvts_arrested", 1, "{:,.1f}"),
+        ):
+            d = np.array([p[key] - b[key] for p, b in zip(pkg, base, strict=True)]) * scale
+            sign = "+" if d.mean() >= 0 else "−"
+            cells.append(f"{sign}{fmt.format(abs(d.mean()))} ({int((d > 0).sum())}/{seeds} up)")
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def _replace(text: str, marker: str, table: str) -> str:
+    pattern = re.compile(rf"<!-- {marker} -->\n.*?<!-- /{marker} -->", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{DOC}: marker <!-- {marker} --> not found")
+    return pattern.sub(lambda _: f"<!-- {marker} -->\n{table}\n<!-- /{marker} -->", text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="replace the tables in docs/measures.md"
+    )
+    args = parser.parse_args(argv)
+    measures = measures_table(1.0, 3, 3.0, 6)
+    packages = packages_table(5.0, 4)
+    print(measures, "", packages, sep="\n")
+    if args.write:
+        text = DOC.read_text()
+        text = _replace(text, "measure-effects", measures)
+        text = _replace(text, "package-effects", packages)
+        DOC.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
