@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "baseline.toml")
     parser.add_argument("--years", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
@@ -45,7 +47,9 @@ def main() -> int:
     model._refresh_market = timed("market refresh", model._refresh_market)
     model._entry = timed("entry of OCGs", model._entry)
     model.recorder.record = timed("recorder", model.recorder.record)
-    model.border_guards.act_on_detections = timed("border guards", model.border_guards.act_on_detections)
+    model.border_guards.act_on_detections = timed(
+        "border guards", model.border_guards.act_on_detections
+    )
     for name in ("emsc", "prosecution", "iru", "liaison_officers", "partners", "csdp_missions"):
         agent = getattr(model, name)
         agent.step = timed(name, agent.step)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from model.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from model.scenario import Scenario, ScenarioError, read_scenario, scenario_from_dict
 
 SWEEP_METHODS = ("factorial", "lhs", "points")
 
@@ -159,39 +159,10 @@ def read_scenario_file(
     before validation; everything else (``extends``, errors naming file and key) behaves as
     :func:`model.scenario.load_scenario`.
     """
-    path = Path(path)
-    try:
-        with path.open("rb") as fh:
-            top = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
-        return load_scenario(path, overrides), None  # load_scenario words the error
-    if "sweep" not in top:
-        return load_scenario(path, overrides), None
-    # Private helpers of model.scenario, so that extends and error origins stay exactly theirs.
-    from model.scenario import _display, _origin_of, _read_toml
-
-    resolved = path.resolve()
-    origins: dict[str, Path] = {}
-    data = _read_toml(resolved, (), origins)
-    table = data.pop("sweep")
-    if not isinstance(table, dict):
-        raise ScenarioError(f"{_display(resolved)}: sweep: must be a table")
-    sweep = Sweep.from_table(table, _display(resolved))
-    data.setdefault("name", resolved.stem)
-    for dotted, value in (overrides or {}).items():
-        node = data
-        *parents, leaf = dotted.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                raise ScenarioError(f"{_display(resolved)}: {dotted}: not a table")
-        node[leaf] = value
-    try:
-        return scenario_from_dict(data, _display(resolved)), sweep
-    except ScenarioError as exc:
-        key = str(exc).split(": ")[1] if ": " in str(exc) else ""
-        src = _origin_of(tuple(key.split(".")), origins, resolved)
-        raise ScenarioError(f"{_display(src)}: {str(exc).split(': ', 1)[1]}") from None
+    scenario, extras = read_scenario(path, overrides, extra_tables=("sweep",))
+    if "sweep" not in extras:
+        return scenario, None
+    return scenario, Sweep.from_table(extras["sweep"], str(path))
 
 
 def scenario_files(path: Path) -> list[Path]:

@@ -207,4 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module, where the plugin subcommands register themselves.
+    from model.cli import main as _main
+
+    sys.exit(_main())

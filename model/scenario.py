@@ -502,12 +502,32 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     Raises:
         ScenarioError: one line naming the file and the key.
     """
+    return read_scenario(path, overrides)[0]
+
+
+def read_scenario(
+    path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    extra_tables: tuple[str, ...] = (),
+) -> tuple[Scenario, dict[str, dict[str, Any]]]:
+    """:func:`load_scenario`, also returning the tables named in ``extra_tables``.
+
+    Tables that are not model parameters (the experiment layer's ``[sweep]``) are taken out
+    of the merged data before validation and returned as they are, by name; an extra key
+    that is not a table is an error naming the file that set it.
+    """
     path = Path(path).resolve()
     origins: dict[str, Path] = {}
     data = _read_toml(path, (), origins)
     if origins.get("name") != path:
         data["name"] = path.stem  # a scenario is named by its own file, not its parent's
-
+    extras: dict[str, dict[str, Any]] = {}
+    for name in extra_tables:
+        if name in data:
+            table = data.pop(name)
+            if not isinstance(table, dict):
+                raise ScenarioError(f"{_display(origins.get(name, path))}: {name}: must be a table")
+            extras[name] = table
     for dotted, value in (overrides or {}).items():
         node = data
         *parents, leaf = dotted.split(".")
@@ -517,7 +537,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
                 raise ScenarioError(f"{_display(path)}: {dotted}: not a table")
         node[leaf] = value
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data), extras
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = err["loc"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -51,3 +53,11 @@ def test_help_lists_every_subcommand(capsys):
         "app",
     ):
         assert name in out
+
+
+def test_python_dash_m_has_the_plugin_subcommands_too():
+    proc = subprocess.run(
+        [sys.executable, "-m", "model.cli", "batch", "--help"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "--replications" in proc.stdout
