@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import numpy as np
@@ -30,6 +26,7 @@ from model.app import AppModel, leg_flows, make_route_renderer, route_network
 from model.app_cli import solara_command
 from model.cli import build_parser
 from model.measures import MEASURES
+from tests.app_server import serving_app
 
 
 def _control_value(control):
@@ -137,38 +134,8 @@ def test_app_command_binds_localhost_by_default():
     assert "model.app" in cmd
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_app_command_serves_the_page_on_localhost():
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from model.cli import main; sys.exit(main(sys.argv[1:]))",
-            *["app", "--port", str(port), "--no-open"],
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
-                    assert r.status == 200
-                    assert b"solara" in r.read().lower()
-                break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "the app did not start within 60 s"
-                time.sleep(0.5)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        proc.stderr.close()
+    with serving_app() as url, urllib.request.urlopen(url, timeout=5) as r:
+        assert r.status == 200
+        assert b"solara" in r.read().lower()

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.app_server import serving_app
 
 pytestmark = pytest.mark.slow
 
@@ -46,34 +44,8 @@ FLAGS = [
 
 @pytest.fixture
 def app_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from model.cli import main; sys.exit(main(sys.argv[1:]))",
-            *["app", "--port", str(port), "--no-open"],
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
-            except OSError:
-                assert proc.poll() is None, "the app exited at start"
-                assert time.monotonic() < deadline, "the app did not start within 60 s"
-                time.sleep(0.5)
+    with serving_app() as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _image_sources(page) -> list[str]:

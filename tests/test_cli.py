@@ -57,7 +57,10 @@ def test_help_lists_every_subcommand(capsys):
 
 def test_python_dash_m_has_the_plugin_subcommands_too():
     proc = subprocess.run(
-        [sys.executable, "-m", "model.cli", "batch", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "model.cli", "batch", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "--replications" in proc.stdout

@@ -1,0 +1,47 @@
+"""Start ``smugglesim app`` on a free localhost port for the app's tests."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def serving_app(timeout_s: float = 60.0) -> Iterator[str]:
+    """Run the app as the console script does; yield its URL once it answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "model.cli", "app", "--port", str(port), "--no-open"],
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=5).close()
+                    break
+                except OSError:
+                    if proc.poll() is not None:
+                        log.seek(0)
+                        raise AssertionError(
+                            f"the app exited at start:\n{log.read().decode()}"
+                        ) from None
+                    assert time.monotonic() < deadline, (
+                        f"the app did not start within {timeout_s:g} s"
+                    )
+                    time.sleep(0.5)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
