@@ -89,7 +89,8 @@ class OrganisedCrimeGroup(Agent):
         self.dismantled = False
         self.dismantled_week: int | None = None
         self.inactive_weeks = 0
-        self.network_dirty = True
+        self.network_dirty = True  # members changed: recompute the efficiency below
+        self.efficiency = 0.0  # global efficiency of its network, recomputed quarterly if dirty
         # Money (EUR). Identity: proceeds + other_income + released
         #   == cash + assets + spent + frozen_out
         self.cash = 0.0

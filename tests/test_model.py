@@ -119,3 +119,18 @@ def test_route_space_is_a_mesa_network_at_geographic_positions():
     cells = list(model.space.all_cells)
     assert len(cells) == model.routes.graph.number_of_nodes()
     assert all(cell.position is not None for cell in cells)
+
+
+def test_ocg_efficiency_equals_networkx_global_efficiency():
+    import networkx as nx
+
+    from model.smugglers import ocg_efficiency
+
+    model = SmugglingModel(short("baseline", years=1.0), rng=2).run()
+    checked = 0
+    for ocg in model.ocgs:
+        if len(ocg.members) >= 2:
+            expected = nx.global_efficiency(model.social.subgraph(ocg.members))
+            assert ocg_efficiency(model, ocg) == pytest.approx(expected)
+            checked += 1
+    assert checked > 20
