@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from model.intelligence import SOURCES
 from model.smugglers import ocg_efficiency
@@ -164,8 +165,15 @@ class Recorder:
         members = [m for o in existing for m in o.members]
         if not members:
             return 0.0, 0.0, 0.0
-        sub = model.social.subgraph(members)
-        largest = max((len(c) for c in nx.connected_components(sub)), default=0)
+        index = {m: i for i, m in enumerate(members)}
+        adj = model.social.adj
+        pairs = [
+            (i, j) for m, i in index.items() for nb in adj[m] if (j := index.get(nb)) is not None
+        ]
+        rows, cols = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+        graph = coo_matrix((np.ones(rows.size), (rows, cols)), shape=(len(members),) * 2)
+        _, labels = connected_components(graph, directed=False)
+        largest = int(np.bincount(labels).max())
         effs = []
         for o in existing:
             if o.network_dirty:

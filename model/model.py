@@ -44,50 +44,60 @@ def default_routes() -> RouteNetwork:
     return _DEFAULT_ROUTES
 
 
-class Offers:
-    """The OCGs selling one leg this week, as arrays for the migrants' choice."""
-
-    __slots__ = ("capacity", "ids", "ocgs", "p_find", "price", "reach")
-
-    def __init__(self, rows: list[tuple[OrganisedCrimeGroup, float, float, int]]) -> None:
-        self.ocgs = [r[0] for r in rows]
-        self.ids = np.array([o.ocg_id for o in self.ocgs], dtype=np.int32)
-        self.price = np.array([r[1] for r in rows])
-        self.reach = np.array([r[2] for r in rows])
-        self.capacity = np.array([r[3] for r in rows], dtype=np.int64)
-        # Chance that a searching migrant finds at least one of them this week.
-        self.p_find = 1.0 - float(np.prod(1.0 - self.reach))
-
-
 class Market:
-    """This week's offers on every leg, flattened for one vectorised pass over all migrants.
+    """This week's offers on every leg, as flat arrays ordered by leg.
 
-    Offers are ordered by leg; ``leg_cdf`` is ``leg + (cumulative choice weight within the
-    leg)``, so that ``searchsorted(leg_cdf, leg + u)`` with ``u`` uniform on [0, 1) picks an
-    offer on ``leg`` with probability proportional to its weight.
+    One offer is one OCG selling one leg: its price, its reach (the chance that a searching
+    migrant finds it) and its capacity. ``leg_cdf`` is ``leg + (cumulative choice weight
+    within the leg)``, so that ``searchsorted(leg_cdf, leg + u)`` with ``u`` uniform on
+    [0, 1) picks an offer on ``leg`` with probability proportional to its weight: one
+    vectorised pass serves the migrants of every leg.
     """
 
-    def __init__(self, per_leg: list[Offers | None], price_sensitivity_per_eur: float) -> None:
-        present = [(leg, o) for leg, o in enumerate(per_leg) if o is not None]
-        self.ocgs = [ocg for _, o in present for ocg in o.ocgs]
-        self.ocg_ids = np.concatenate([o.ids for _, o in present] or [np.zeros(0, np.int32)])
-        self.price = np.concatenate([o.price for _, o in present] or [np.zeros(0)])
-        self.capacity = np.concatenate([o.capacity for _, o in present] or [np.zeros(0, np.int64)])
-        self.leg = np.concatenate(
-            [np.full(o.ids.size, leg) for leg, o in present] or [np.zeros(0, int)]
-        )
-        self.p_find = np.zeros(len(per_leg))
-        cdf = [np.zeros(0)]
-        for leg, o in present:
-            self.p_find[leg] = o.p_find
-            # Logit choice among the OCGs found: reach (being found) and price.
-            w = np.cumsum(o.reach * np.exp(-price_sensitivity_per_eur * (o.price - o.price.min())))
-            if w[-1] <= 0:  # nobody can be found on this leg (p_find is 0): any order will do
-                w = np.arange(1.0, w.size + 1)
-            w /= w[-1]
-            w[-1] = 1.0  # exactly: a draw leg + u, u < 1, never falls past the leg's last offer
-            cdf.append(leg + w)
-        self.leg_cdf = np.concatenate(cdf)
+    def __init__(
+        self, rows: list[tuple], n_legs: int, price_sensitivity_per_eur: float, risk: np.ndarray
+    ):
+        self.ocgs = [r[0] for r in rows]
+        self.ocg_ids = np.array([o.ocg_id for o in self.ocgs], dtype=np.int32)
+        self.leg = np.array([r[1] for r in rows], dtype=np.int64)
+        self.price = np.array([r[2] for r in rows], dtype=float)
+        self.reach = np.array([r[3] for r in rows], dtype=float)
+        self.capacity = np.array([r[4] for r in rows], dtype=np.int64)
+        count = np.bincount(self.leg, minlength=n_legs)
+        sold_here = count > 0
+        # Per leg: chance to find at least one OCG, total capacity, mean price and risk.
+        miss = np.ones(n_legs)
+        np.multiply.at(miss, self.leg, 1.0 - self.reach)
+        self.p_find = 1.0 - miss
+        self.leg_capacity = np.bincount(self.leg, weights=self.capacity, minlength=n_legs)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.leg_mean_price = (
+                np.bincount(self.leg, weights=self.price, minlength=n_legs) / count
+            )
+            self.leg_mean_risk = (
+                np.bincount(self.leg, weights=risk[self.ocg_ids], minlength=n_legs) / count
+            )
+        self.leg_has_offers = sold_here
+        # Logit choice among the OCGs found on a leg: reach (being found) and price.
+        self.leg_cdf = np.zeros(self.price.size)
+        if rows:
+            starts = np.flatnonzero(np.r_[True, self.leg[1:] != self.leg[:-1]])
+            min_price = np.minimum.reduceat(self.price, starts)
+            ends = np.r_[starts[1:], self.price.size]
+            w = self.reach * np.exp(
+                -price_sensitivity_per_eur * (self.price - np.repeat(min_price, ends - starts))
+            )
+            csum = np.cumsum(w)
+            before = np.repeat(np.r_[0.0, csum[ends[:-1] - 1]], ends - starts)
+            total = np.repeat(csum[ends - 1], ends - starts) - before
+            within = np.where(total > 0, (csum - before) / np.where(total > 0, total, 1.0), 0.0)
+            nobody = total <= 0  # nobody can be found on such a leg (p_find 0): any order will do
+            rank = np.arange(self.price.size) - np.repeat(starts, ends - starts) + 1
+            within[nobody] = (rank / np.repeat(ends - starts, ends - starts))[nobody]
+            within[ends - 1] = (
+                1.0  # exactly: a draw leg + u, u < 1, never passes the leg's last offer
+            )
+            self.leg_cdf = self.leg + within
 
 
 class SmugglingModel(mesa.Model):
@@ -157,7 +167,6 @@ class SmugglingModel(mesa.Model):
                 self.schedule_event(measure.stop, at=params.end_week)
         self.measures_cost_eur = 0.0
 
-        self._offers: list[Offers | None] = [None] * len(self.routes.legs)
         self._utilities: np.ndarray | None = None
         self._risk = np.zeros(0)
         self._evasion = np.zeros(0)
@@ -209,24 +218,21 @@ class SmugglingModel(mesa.Model):
         """Offers per leg, OCG risk arrays and path utilities, computed once a week."""
         self._active_members = None
         params = self.config.smugglers
-        for leg, ocgs in enumerate(self.leg_ocgs):
-            rows = [
-                (ocg, ocg.price(leg), ocg.reach(), cap)
-                for ocg in ocgs
-                if ocg.operating and (cap := ocg.capacity(leg)) > 0
-            ]
-            self._offers[leg] = Offers(rows) if rows else None
-        self.market = Market(self._offers, self.config.demand.price_sensitivity / 1000.0)
         self._risk = np.array([o.risk_level for o in self.ocgs])
         forger = np.array([o.has_role(Role.DOCUMENT_FORGER) for o in self.ocgs], dtype=float)
         self._evasion = (
             params.risky_detection_evasion * self._risk + params.forger_detection_reduction * forger
         )
+        rows = [
+            (ocg, leg, ocg.price(leg), ocg.reach(), cap)
+            for leg, ocgs in enumerate(self.leg_ocgs)
+            for ocg in ocgs
+            if ocg.operating and (cap := ocg.capacity(leg)) > 0
+        ]
+        self.market = Market(
+            rows, len(self.routes.legs), self.config.demand.price_sensitivity / 1000.0, self._risk
+        )
         self._utilities = None
-
-    def offers(self, leg: int) -> Offers | None:
-        """What the OCGs selling the leg offer this week (None: nobody sells it)."""
-        return self._offers[leg]
 
     def ocg_risk_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         return self._risk, self._evasion
@@ -237,18 +243,15 @@ class SmugglingModel(mesa.Model):
             routes = self.routes
             demand = self.config.demand
             mult = self.config.smugglers.risky_death_multiplier - 1.0
-            leg_price = np.zeros(len(routes.legs))
-            leg_death = routes.death_risk.copy()
-            leg_find = np.zeros(len(routes.legs))
-            for leg, offers in enumerate(self._offers):
-                the_leg = routes.legs[leg]
-                if offers is not None:
-                    leg_price[leg] = offers.price.mean()
-                    leg_death[leg] *= 1.0 + self._risk[offers.ids].mean() * mult
-                    leg_find[leg] = offers.p_find
-                else:
-                    leg_price[leg] = the_leg.price_max_eur
-                leg_find[leg] = max(leg_find[leg], the_leg.self_travel_prob_week, 0.02)
+            market = self.market
+            offered = market.leg_has_offers
+            leg_price = np.where(offered, market.leg_mean_price, routes.price_max)
+            leg_death = routes.death_risk * np.where(
+                offered, 1.0 + market.leg_mean_risk * mult, 1.0
+            )
+            leg_find = np.maximum(
+                np.where(offered, market.p_find, 0.0), np.maximum(routes.self_travel_prob, 0.02)
+            )
             incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
             death = 1.0 - np.exp(incidence @ np.log1p(-leg_death))
             utilities = (
@@ -279,8 +282,7 @@ class SmugglingModel(mesa.Model):
         rng = self.streams["entry"]
         prob = self.config.smugglers.entry_prob_month
         for leg, unserved in enumerate(self.unserved_by_leg):
-            offers = self._offers[leg]
-            capacity = int(offers.capacity.sum()) if offers is not None else 0
+            capacity = self.market.leg_capacity[leg]
             unmet = unserved / 4 - 0.5 * capacity - 20  # mean weekly waiting beyond normal
             if unmet > 0:
                 per_ocg = 4 * self.routes.legs[leg].people_per_transporter_week
