@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import subprocess
 import sys
 
@@ -40,7 +41,14 @@ def _app(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    cmd = solara_command(args)
+    if os.name == "posix":
+        # The server takes this process's place, so that a signal that stops
+        # `smugglesim app` (Ctrl-C, a supervisor's SIGTERM) stops the server too.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(cmd[0], cmd)
     try:
-        return subprocess.call(solara_command(args))
+        return subprocess.call(cmd)
     except KeyboardInterrupt:
         return 0

@@ -10,6 +10,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 
 @contextlib.contextmanager
@@ -45,3 +46,17 @@ def serving_app(timeout_s: float = 60.0) -> Iterator[str]:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+            assert not _servers_on(port), "stopping `smugglesim app` left its server running"
+
+
+def _servers_on(port: int) -> list[int]:
+    """PIDs of processes (Linux /proc) whose command line runs a server on ``port``."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"solara" in b" ".join(args) and str(port).encode() in args:
+            found.append(int(entry.name))
+    return found
