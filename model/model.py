@@ -17,10 +17,8 @@ import pandas as pd
 from model.enforcement import (
     BorderGuards,
     CsdpMissions,
-    FinancialInvestigators,
     InternetReferralUnit,
     LiaisonOfficers,
-    PoliceUnit,
     ThirdCountryPartners,
 )
 from model.intelligence import Emsc
@@ -28,6 +26,7 @@ from model.justice import Prosecution
 from model.measures import MEASURES, Measure
 from model.metrics import Recorder
 from model.migrants import MigrantPopulation
+from model.police import FinancialInvestigators, PoliceUnit
 from model.routes import RouteNetwork, load_routes
 from model.scenario import Scenario
 from model.smugglers import OrganisedCrimeGroup, Role, Smuggler, build_ocg, link_poly_criminal

@@ -20,8 +20,8 @@ import numpy as np
 from mesa import Agent
 
 if TYPE_CHECKING:
-    from model.enforcement import Investigation
     from model.model import SmugglingModel
+    from model.police import Investigation
 
 
 class Role(IntEnum):

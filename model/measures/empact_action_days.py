@@ -6,7 +6,7 @@ operational activities such as Joint Action Days (JADs); optimal EMPACT funding;
 third countries in EMPACT actions.
 
 Mechanism: extra joint action days, Mesa recurring events. On each day every Member State
-police unit acts at once (:meth:`model.enforcement.PoliceUnit.joint_action_day`): it
+police unit acts at once (:meth:`model.police.PoliceUnit.joint_action_day`): it
 arrests members already identified by its open investigations (in cooperating third
 countries through their police), with searches that seize cash and freeze traced assets;
 arrests transporters on the EU side in the act; and the document-fraud experts identify
