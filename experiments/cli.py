@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -121,26 +123,40 @@ def _sweep(args: argparse.Namespace) -> Sweep | None:
     return Sweep(args.sweep_method, params, samples=args.sweep_samples, seed=args.sweep_seed)
 
 
-@command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
-def _batch(args: argparse.Namespace) -> int:
-    try:
-        runs = run_batch(
-            args.scenarios,
-            args.replications,
-            out=args.out,
-            workers=args.workers,
-            engine=args.engine,
-            scheduler=args.scheduler,
-            seed=args.seed,
-            sweep=_sweep(args),
-            overrides=_overrides(args),
-            command=_command_line("batch", args),
-        )
-    except (ValueError, RuntimeError) as exc:
-        if isinstance(exc, ScenarioError):
+def _user_errors(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Bad arguments (ValueError, RuntimeError) end in one line and exit status 2;
+    scenario errors go on to ``model.cli.main``, which words them the same way."""
+
+    @functools.wraps(handler)
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ScenarioError:
             raise
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        except (ValueError, RuntimeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+
+    return wrapped
+
+
+@command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
+@_user_errors
+def _batch(args: argparse.Namespace) -> int:
+    runs = run_batch(
+        args.scenarios,
+        args.replications,
+        out=args.out,
+        workers=args.workers,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        seed=args.seed,
+        sweep=_sweep(args),
+        overrides=_overrides(args),
+        command=_command_line("batch", args),
+    )
     return _report_failures(runs, args.out)
 
 
@@ -180,6 +196,7 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     "paired differences against a baseline, with confidence intervals and plots",
     _compare_args,
 )
+@_user_errors
 def _compare(args: argparse.Namespace) -> int:
     from experiments.compare import format_comparison, write_report
 
@@ -208,11 +225,7 @@ def _compare(args: argparse.Namespace) -> int:
         status = _report_failures(runs, folder)
         if args.baseline is None:
             args.baseline = runs["scenario"].iloc[0]
-    try:
-        effects, confiscation, plots = write_report(folder, out, args.baseline)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    effects, confiscation, plots = write_report(folder, out, args.baseline)
     print(format_comparison(effects, confiscation))
     print(
         f"\nwritten: {out / 'compare.csv'}, {out / 'confiscation.csv'}, "
@@ -252,29 +265,24 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 
 
 @command("sensitivity", "Morris or Sobol' sensitivity indices with SALib", _sa_args)
+@_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
-    try:
-        params = dict(parse_param(p) for p in args.param)
-        table = sensitivity(
-            args.scenario,
-            params,
-            args.outcome,
-            args.method,
-            args.samples,
-            args.replications,
-            num_levels=args.levels,
-            seed=args.seed,
-            workers=args.workers,
-            engine=args.engine,
-            scheduler=args.scheduler,
-            overrides=_overrides(args),
-            out=args.out,
-        )
-    except (ValueError, RuntimeError) as exc:
-        if isinstance(exc, ScenarioError):
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    params = dict(parse_param(p) for p in args.param)
+    table = sensitivity(
+        args.scenario,
+        params,
+        args.outcome,
+        args.method,
+        args.samples,
+        args.replications,
+        num_levels=args.levels,
+        seed=args.seed,
+        workers=args.workers,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        overrides=_overrides(args),
+        out=args.out,
+    )
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"\nwritten: {args.out / 'sensitivity.csv'}, {args.out / 'sensitivity.png'}")
     return 0

@@ -65,7 +65,6 @@ class MigrantPopulation:
         n_routes = len(routes.route_names)
         self.week_counts: dict[str, np.ndarray] = {}
         self.reset_week(n_routes)
-        self.escrow_released = 0.0
         self.escrow_refunded = 0.0
         self.fees_paid = 0.0
 
@@ -265,7 +264,6 @@ class MigrantPopulation:
             amounts = np.bincount(ocgs[paid_out], weights=escrow[paid_out])
             for ocg_id in np.flatnonzero(amounts):
                 model.ocgs[ocg_id].receive(float(amounts[ocg_id]))
-            self.escrow_released += float(escrow[paid_out].sum())
         c["escrow"][done] = 0.0
         self._finish(done[died], DIED, week)
         alive = ~died
