@@ -27,9 +27,18 @@ if TYPE_CHECKING:
     from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
-def pick_member(members: list[Smuggler], weights: np.ndarray, rng: np.random.Generator) -> Smuggler:
-    w = weights[[m.role for m in members]]
-    return members[int(rng.choice(len(members), p=w / w.sum()))]
+def pick_member(
+    ocg: OrganisedCrimeGroup, weights: np.ndarray, rng: np.random.Generator
+) -> Smuggler:
+    """A member of ``ocg`` drawn with probability proportional to its role's weight.
+
+    The same draw as ``rng.choice(len(members), p=w / w.sum())`` (one uniform, inverse
+    cumulative distribution), without ``choice``'s checks of ``p``, which cost more here
+    than the draw."""
+    w = weights[ocg.member_roles()]
+    cdf = np.cumsum(w / w.sum())
+    cdf /= cdf[-1]
+    return ocg.members[int(cdf.searchsorted(rng.random(), side="right"))]
 
 
 class BorderGuards(Agent):
@@ -56,7 +65,7 @@ class BorderGuards(Agent):
             if not ocg.members:
                 continue
             for _ in range(rng.binomial(n, p_lead)):
-                target = pick_member(ocg.members, VISIBILITY_TO_MIGRANTS, rng)
+                target = pick_member(ocg, VISIBILITY_TO_MIGRANTS, rng)
                 checked = (
                     self.realtime_check_share > 0
                     and model.streams["frontline"].random() < self.realtime_check_share
@@ -138,7 +147,7 @@ class LiaisonOfficers(Agent):
                 if not abroad:
                     break
                 target = abroad[int(rng.integers(len(abroad)))]
-                target = pick_member(target.ocg.members, VISIBILITY_TO_LIAISON, rng)
+                target = pick_member(target.ocg, VISIBILITY_TO_LIAISON, rng)
                 model.emsc.new_lead(target, "liaison", self.reliability, rng)
 
 

@@ -33,9 +33,9 @@ _COLUMNS = {
     "path": np.int16,
     "pos": np.int16,
     "state": np.int8,
-    "leg": np.int16,
+    "leg": np.int16,  # the leg being travelled, or searched for
     "ocg": np.int32,
-    "weeks_left": np.int16,
+    "due_week": np.int32,  # the week a leg ends (travelling)
     "wait": np.int16,
     "paid": np.float64,
     "escrow": np.float64,
@@ -129,10 +129,10 @@ class MigrantPopulation:
         c["origin"][sl] = origins
         c["path"][sl] = chosen
         c["state"][sl] = SEARCHING
-        c["leg"][sl] = -1
+        c["leg"][sl] = self.model.routes.path_legs[chosen, 0]
         c["ocg"][sl] = -1
         c["depart_week"][sl] = week
-        for name in ("pos", "weeks_left", "wait", "paid", "escrow", "legs_smuggled"):
+        for name in ("pos", "due_week", "wait", "paid", "escrow", "legs_smuggled"):
             c[name][sl] = 0
         self.next_id += total
         self.n += total
@@ -144,34 +144,30 @@ class MigrantPopulation:
         routes = model.routes
         rng = model.streams["market"]
         demand = model.config.demand
-        state = self.view("state")
-        idx = np.flatnonzero(state == SEARCHING)
+        n_legs = len(routes.legs)
+        idx = np.flatnonzero(self.view("state") == SEARCHING)
         if idx.size == 0:
             model.waiting_by_leg[:] = 0
             return
         c = self.cols
-        legs = routes.path_legs[c["path"][idx], c["pos"][idx]].astype(np.int64)
+        legs = c["leg"][idx]
         market = model.market
-        n_legs = len(routes.legs)
         # Who finds a smuggler, and which one (logit on reach and price, per leg).
         finders = np.flatnonzero(rng.random(idx.size) < market.p_find[legs])
-        pick = np.searchsorted(
-            market.leg_cdf, legs[finders] + rng.random(finders.size), side="right"
-        )
-        # Each OCG takes those who picked it up to its capacity; the rest go on searching.
-        sold = np.bincount(pick, minlength=market.price.size)
+        pick = market.pick(legs[finders], rng.random(finders.size))
+        # Each OCG takes those who picked it, in turn, up to its capacity; the rest go on
+        # searching.
+        n_offers = market.price.size
+        sold = np.bincount(pick, minlength=n_offers)
         if (sold > market.capacity).any():
-            order = np.argsort(pick, kind="stable")
+            # Rank among those who picked the same offer, by a stable (radix) sort.
+            order = np.argsort(pick.astype(np.int16 if n_offers < 2**15 else np.int64), kind="stable")
             pick = pick[order]
-            rank = np.arange(pick.size) - np.searchsorted(pick, pick)
-            ok = rank < market.capacity[pick]
+            first = np.cumsum(sold) - sold
+            ok = np.arange(pick.size) - first[pick] < market.capacity[pick]
             finders, pick = finders[order[ok]], pick[ok]
-            sold = np.bincount(pick, minlength=market.price.size)
-        upfront = demand.upfront_share
-        for j in np.flatnonzero(sold):
-            ocg = market.ocgs[j]
-            ocg.sold[int(market.leg[j])] += int(sold[j])
-            ocg.receive(float(market.price[j] * upfront * sold[j]))
+            sold = np.bincount(pick, minlength=n_offers)
+        model.book_sales(market, sold, demand.upfront_share)
         served = np.zeros(idx.size, dtype=bool)
         served[finders] = True
         # Those who found nobody may go on alone where that is possible.
@@ -180,42 +176,36 @@ class MigrantPopulation:
         served[alone] = True
         model.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
         model.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
-        rows = np.concatenate([idx[finders], idx[alone]])
         self._board(
-            rows,
-            np.concatenate([legs[finders], legs[alone]]),
+            np.concatenate([idx[finders], idx[alone]]),
+            week,
             np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int32)]),
             np.concatenate([market.price[pick], np.zeros(alone.size)]),
         )
         # Those still searching wait, reconsider their path, or give up.
-        still = np.flatnonzero(self.view("state") == SEARCHING)
+        still = idx[~served]
         if still.size:
-            c["wait"][still] += 1
-            quit_ = still[rng.random(still.size) < demand.abandon_prob_week]
-            self._finish(quit_, ABANDONED, week)
-            stuck = still[
-                (c["wait"][still] >= demand.reroute_after_weeks) & (c["state"][still] == SEARCHING)
-            ]
-            stuck = stuck[c["path"][stuck] >= 0]
+            wait = c["wait"][still] + 1
+            c["wait"][still] = wait
+            quits = rng.random(still.size) < demand.abandon_prob_week
+            self._finish(still[quits], ABANDONED)
+            stuck = still[(wait >= demand.reroute_after_weeks) & ~quits]
             if stuck.size:
                 self._reroute(stuck, rng)
 
-    def _board(
-        self, rows: np.ndarray, legs: np.ndarray, ocg_ids: np.ndarray, prices: np.ndarray
-    ) -> None:
-        """Migrants start a leg, with an OCG (paying) or alone (``ocg_ids`` -1, price 0)."""
+    def _board(self, rows: np.ndarray, week: int, ocg_ids: np.ndarray, prices: np.ndarray) -> None:
+        """Migrants start their leg, with an OCG (paying) or alone (``ocg_ids`` -1, price 0)."""
         c = self.cols
         routes = self.model.routes
         c["state"][rows] = TRAVELLING
-        c["leg"][rows] = legs
         c["ocg"][rows] = ocg_ids
-        c["weeks_left"][rows] = routes.duration[legs]
+        c["due_week"][rows] = week - 1 + routes.duration[c["leg"][rows]]
         c["wait"][rows] = 0
         paying = ocg_ids >= 0
         rows, prices = rows[paying], prices[paying]
-        first = rows[c["legs_smuggled"][rows] == 0]
-        self._count("smuggled", routes.route_of_path[c["path"][first]])
-        c["legs_smuggled"][rows] += 1
+        smuggled = c["legs_smuggled"][rows]
+        self._count("smuggled", routes.route_of_path[c["path"][rows[smuggled == 0]]])
+        c["legs_smuggled"][rows] = smuggled + 1
         c["paid"][rows] += prices
         c["escrow"][rows] = prices * (1.0 - self.model.config.demand.upfront_share)
         self.fees_paid += float(prices.sum())
@@ -234,96 +224,103 @@ class MigrantPopulation:
                 c["path"][group] = options[
                     np.searchsorted(cdf, rng.random(group.size) * cdf[-1], side="right")
                 ]
+        c["leg"][rows] = routes.path_legs[c["path"][rows], c["pos"][rows]]
         c["wait"][rows] = 0
 
     def travel(self, week: int) -> None:
-        """Migrants on a leg advance; at its end they die, are detected, arrive or wait."""
+        """Migrants at the end of their leg die, are detected, arrive or wait for the next."""
         model = self.model
         routes = model.routes
         rng = model.streams["travel"]
         c = self.cols
-        moving = np.flatnonzero(self.view("state") == TRAVELLING)
-        if moving.size == 0:
-            return
-        c["weeks_left"][moving] -= 1
-        done = moving[c["weeks_left"][moving] <= 0]
+        done = np.flatnonzero((self.view("due_week") <= week) & (self.view("state") == TRAVELLING))
         if done.size == 0:
             return
-        legs = c["leg"][done].astype(np.int64)
+        legs = c["leg"][done]
         ocgs = c["ocg"][done]
         risk, evasion = model.ocg_risk_arrays()
         smuggled = ocgs >= 0
-        ocg_risk = np.where(smuggled, risk[np.maximum(ocgs, 0)], 1.0)  # alone: the riskiest way
-        death_mult = 1.0 + ocg_risk * (model.config.smugglers.risky_death_multiplier - 1.0)
+        # Travelling alone is the riskiest way (risk 1); ``ocgs`` -1 reads the padding.
+        risk_of = np.append(risk, 1.0)
+        death_mult = 1.0 + risk_of[ocgs] * (model.config.smugglers.risky_death_multiplier - 1.0)
         died = rng.random(done.size) < routes.death_risk[legs] * death_mult
         # Escrow: refunded to the family on death, released to the OCG otherwise.
         escrow = c["escrow"][done]
         self.escrow_refunded += float(escrow[died].sum())
         paid_out = ~died & smuggled
         if paid_out.any():
-            amounts = np.bincount(ocgs[paid_out], weights=escrow[paid_out])
-            for ocg_id in np.flatnonzero(amounts):
-                model.ocgs[ocg_id].receive(float(amounts[ocg_id]))
+            model.release_escrow(np.bincount(ocgs[paid_out], weights=escrow[paid_out]))
         c["escrow"][done] = 0.0
-        self._finish(done[died], DIED, week)
+        self._finish(done[died], DIED)
         alive = ~died
         rows, legs, ocgs = done[alive], legs[alive], ocgs[alive]
         # Detection at the EU external border.
+        evasion_of = np.append(evasion, 0.0)
         p_detect = routes.detection_prob[legs] * model.border_guards.detection_factor
-        p_detect = p_detect * (1.0 - np.where(ocgs >= 0, evasion[np.maximum(ocgs, 0)], 0.0))
+        p_detect = p_detect * (1.0 - evasion_of[ocgs])
         detected = rng.random(rows.size) < p_detect
         if detected.any():
             det_ocgs = ocgs[detected]
             per_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
-            for ocg_id in np.flatnonzero(per_ocg):
-                self.detected_by_ocg[int(ocg_id)] = self.detected_by_ocg.get(int(ocg_id), 0) + int(
+            for ocg_id in np.flatnonzero(per_ocg).tolist():
+                self.detected_by_ocg[ocg_id] = self.detected_by_ocg.get(ocg_id, 0) + int(
                     per_ocg[ocg_id]
                 )
-            self._finish(rows[detected], DETECTED, week)
-        rows = rows[~detected]
-        c["pos"][rows] += 1
-        arrived = c["pos"][rows] >= routes.path_len[c["path"][rows]]
-        self._finish(rows[arrived], ARRIVED, week)
-        nxt = rows[~arrived]
+            self._finish(rows[detected], DETECTED)
+            rows = rows[~detected]
+        pos = c["pos"][rows] + 1
+        c["pos"][rows] = pos
+        path = c["path"][rows]
+        arrived = pos >= routes.path_len[path]
+        self._finish(rows[arrived], ARRIVED)
+        on = ~arrived
+        nxt = rows[on]
         c["state"][nxt] = SEARCHING
-        c["leg"][nxt] = -1
+        c["leg"][nxt] = routes.path_legs[path[on], pos[on]]
         c["ocg"][nxt] = -1
         c["wait"][nxt] = 0
 
-    def _finish(self, rows: np.ndarray, outcome: int, week: int) -> None:
-        """End journeys: count them, log them, and mark the rows for removal."""
+    def _finish(self, rows: np.ndarray, outcome: int) -> None:
+        """End journeys; :meth:`compact` counts and logs them at the end of the week."""
+        self.cols["state"][rows] = -1 - outcome
+
+    def compact(self, week: int) -> None:
+        """Count and log this week's finished journeys, and drop their rows, so that the
+        weekly work scales with the migrants en route."""
+        state = self.view("state")
+        ended = state < 0
+        rows = np.flatnonzero(ended)
         if rows.size == 0:
             return
         c = self.cols
         routes = self.model.routes
+        n_routes = len(routes.route_names)
+        outcome = (-1 - state[rows]).astype(np.int8)
         route = routes.route_of_path[c["path"][rows]]
-        self._count(OUTCOMES[outcome], route)
-        if outcome in (ARRIVED, DETECTED):
-            fac = c["legs_smuggled"][rows] > 0
-            self._count("fees_sum", route[fac], c["paid"][rows][fac])
-            self._count("fees_n", route[fac])
+        per = np.bincount(outcome * n_routes + route, minlength=len(OUTCOMES) * n_routes)
+        for k, name in enumerate(OUTCOMES):
+            self.week_counts[name] += per[k * n_routes : (k + 1) * n_routes]
+        paid = c["paid"][rows]
+        smuggled = c["legs_smuggled"][rows]
+        fac = (outcome <= DETECTED) & (smuggled > 0)
+        self._count("fees_sum", route[fac], paid[fac])
+        self._count("fees_n", route[fac])
         self._log.append(
             {
-                "migrant": c["mid"][rows].copy(),
-                "origin": c["origin"][rows].copy(),
-                "path": c["path"][rows].copy(),
+                "migrant": c["mid"][rows],
+                "origin": c["origin"][rows],
+                "path": c["path"][rows],
                 "route": route.astype(np.int8),
-                "outcome": np.full(rows.size, outcome, dtype=np.int8),
-                "depart_week": c["depart_week"][rows].copy(),
+                "outcome": outcome,
+                "depart_week": c["depart_week"][rows],
                 "end_week": np.full(rows.size, week, dtype=np.int32),
-                "legs_completed": c["pos"][rows].copy(),
-                "legs_smuggled": c["legs_smuggled"][rows].copy(),
-                "fee_paid_eur": c["paid"][rows].copy(),
-                "last_ocg": c["ocg"][rows].copy(),
+                "legs_completed": c["pos"][rows],
+                "legs_smuggled": smuggled,
+                "fee_paid_eur": paid,
+                "last_ocg": c["ocg"][rows],
             }
         )
-        c["state"][rows] = -1  # finished; removed by compact()
-
-    def compact(self) -> None:
-        """Drop finished rows so that the weekly work scales with the migrants en route."""
-        keep = np.flatnonzero(self.view("state") >= 0)
-        if keep.size == self.n:
-            return
+        keep = np.flatnonzero(~ended)
         for arr in self.cols.values():
             arr[: keep.size] = arr[keep]
         self.n = keep.size

@@ -97,6 +97,29 @@ class Market:
                 1.0  # exactly: a draw leg + u, u < 1, never passes the leg's last offer
             )
             self.leg_cdf = self.leg + within
+        # Guide table (Chen and Asau 1974): for each leg and each 1/GUIDE_BINS of [0, 1),
+        # the first offer that a draw in that bin can pick; see :meth:`pick`.
+        bins = np.arange(n_legs * self.GUIDE_BINS)
+        self._guide = np.searchsorted(
+            self.leg_cdf,
+            bins // self.GUIDE_BINS + (bins % self.GUIDE_BINS) / self.GUIDE_BINS,
+            side="right",
+        )
+        self._cdf_padded = np.append(self.leg_cdf, np.inf)
+
+    GUIDE_BINS = 64
+
+    def pick(self, legs: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """The offer chosen by migrants on ``legs`` with uniform draws ``u``: the same as
+        ``searchsorted(leg_cdf, legs + u, side="right")``, without a binary search."""
+        q = legs + u
+        pick = self._guide[legs.astype(np.int64) * self.GUIDE_BINS + (u * self.GUIDE_BINS).astype(np.int64)]
+        cdf = self._cdf_padded
+        behind = np.flatnonzero(cdf[pick] <= q)
+        while behind.size:
+            pick[behind] += 1
+            behind = behind[cdf[pick[behind]] <= q[behind]]
+        return pick
 
 
 class SmugglingModel(mesa.Model):
@@ -199,8 +222,8 @@ class SmugglingModel(mesa.Model):
             ocg.adapt(week, rng)
         self._entry(week)  # 11. new OCGs enter legs with unmet demand
         self.measures_cost_eur += sum(m.weekly_cost_eur() for m in self.measures)
-        self.recorder.record(week)  # 12. record the week
-        self.migrants.compact()
+        self.migrants.compact(week)  # 12. log the journeys that ended; record the week
+        self.recorder.record(week)
         self.migrants.reset_week()
         self.week += 1
         if self.week >= self.n_weeks:
@@ -232,6 +255,18 @@ class SmugglingModel(mesa.Model):
             rows, len(self.routes.legs), self.config.demand.price_sensitivity / 1000.0, self._risk
         )
         self._utilities = None
+
+    def book_sales(self, market: Market, sold: np.ndarray, upfront_share: float) -> None:
+        """The OCGs take the upfront part of the fares they sold this week (per offer)."""
+        for j in np.flatnonzero(sold).tolist():
+            ocg = market.ocgs[j]
+            ocg.sold[int(market.leg[j])] += int(sold[j])
+            ocg.receive(float(market.price[j] * upfront_share * sold[j]))
+
+    def release_escrow(self, amounts: np.ndarray) -> None:
+        """Escrow released to the OCGs (by OCG id) when their migrants complete a leg."""
+        for ocg_id in np.flatnonzero(amounts).tolist():
+            self.ocgs[ocg_id].receive(float(amounts[ocg_id]))
 
     def ocg_risk_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         return self._risk, self._evasion

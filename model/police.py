@@ -56,11 +56,13 @@ class Investigation:
     def progress(self, rng: np.random.Generator, p_map: float) -> None:
         """Investigators follow the ties of every identified member."""
         model = self.unit.model
-        social = model.social
+        ties = model.social._adj  # networkx's own adjacency dict: read-only use, for speed
+        identified = self.identified
+        draw = rng.random
         new: list[Smuggler] = []
-        for member in self.identified:
-            for contact in social.adj[member]:
-                if contact in self.identified or contact.arrested or rng.random() >= p_map:
+        for member in identified:
+            for contact in ties[member]:
+                if contact in identified or contact.arrested or draw() >= p_map:
                     continue
                 if contact.ocg is self.ocg:
                     new.append(contact)

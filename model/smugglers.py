@@ -75,6 +75,7 @@ class OrganisedCrimeGroup(Agent):
             for leg in legs
         }
         self.members: list[Smuggler] = []
+        self._member_roles: np.ndarray | None = None  # cache of the members' roles
         self.role_counts = [0] * len(Role)
         self.transporters_by_leg: dict[int, int] = dict.fromkeys(legs, 0)
         self.n_arrested = 0
@@ -106,6 +107,7 @@ class OrganisedCrimeGroup(Agent):
     # -- structure ------------------------------------------------------------------------
     def add_member(self, member: Smuggler) -> None:
         self.members.append(member)
+        self._member_roles = None
         self.role_counts[member.role] += 1
         if member.role == Role.TRANSPORTER:
             self.transporters_by_leg[member.leg] = self.transporters_by_leg.get(member.leg, 0) + 1
@@ -113,10 +115,17 @@ class OrganisedCrimeGroup(Agent):
 
     def remove_member(self, member: Smuggler) -> None:
         self.members.remove(member)
+        self._member_roles = None
         self.role_counts[member.role] -= 1
         if member.role == Role.TRANSPORTER:
             self.transporters_by_leg[member.leg] -= 1
         self.network_dirty = True
+
+    def member_roles(self) -> np.ndarray:
+        """The members' roles, in the order of ``members``."""
+        if self._member_roles is None:
+            self._member_roles = np.array([int(m.role) for m in self.members], dtype=np.int64)
+        return self._member_roles
 
     def count(self, role: Role) -> int:
         return self.role_counts[role]
