@@ -46,6 +46,7 @@ def main() -> int:
         setattr(migrants, name, timed(f"migrants.{name}", getattr(migrants, name)))
     model._refresh_market = timed("market refresh", model._refresh_market)
     model._entry = timed("entry of OCGs", model._entry)
+    model._finances = timed("OCG finances", model._finances)
     model.recorder.record = timed("recorder", model.recorder.record)
     model.border_guards.act_on_detections = timed(
         "border guards", model.border_guards.act_on_detections
@@ -55,15 +56,14 @@ def main() -> int:
         agent.step = timed(name, agent.step)
     for unit in model.police_units.values():
         unit.step = timed("police units", unit.step)
-    adapt, finances = OrganisedCrimeGroup.adapt, OrganisedCrimeGroup.weekly_finances
+    adapt = OrganisedCrimeGroup.adapt
     OrganisedCrimeGroup.adapt = timed("OCG adaptation", adapt)
-    OrganisedCrimeGroup.weekly_finances = timed("OCG finances", finances)
     try:
         start = time.process_time()
         model.run()
         total = time.process_time() - start
     finally:
-        OrganisedCrimeGroup.adapt, OrganisedCrimeGroup.weekly_finances = adapt, finances
+        OrganisedCrimeGroup.adapt = adapt
     print(f"{args.scenario.name}, {args.years:g} years, seed {args.seed}: {total:.2f} s CPU")
     for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<20}{seconds:7.3f} s  {seconds / total:6.1%}")

@@ -120,7 +120,8 @@ class Recorder:
         d["migrants_travelling"][week] = states["travelling"]
 
         ocgs = model.ocgs
-        proceeds = sum(o.proceeds for o in ocgs)
+        books = model.books
+        proceeds = books.total("proceeds")
         pros = model.prosecution
         fi = model.financial_investigators
         d["proceeds_eur"][week] = self._delta("proceeds", proceeds)
@@ -130,7 +131,11 @@ class Recorder:
         d["confiscated_cum_eur"][week] = pros.confiscated_eur
         d["confiscation_ratio"][week] = pros.confiscated_eur / proceeds if proceeds > 0 else 0.0
         existing = [o for o in ocgs if not o.dismantled]
-        d["assets_held_eur"][week] = sum(o.cash + o.assets for o in existing)
+        ids = np.array([o.ocg_id for o in existing], dtype=np.int64)
+        held = books.cash[ids] + (
+            books.assets_eu[ids] + books.assets_cooperating[ids] + books.assets_out_of_reach[ids]
+        )
+        d["assets_held_eur"][week] = float(sum(held.tolist()))
         d["frozen_pending_eur"][week] = pros.frozen_pending_eur
         d["ocgs_active"][week] = sum(o.operating for o in existing)
         d["ocgs_existing"][week] = len(existing)
@@ -193,7 +198,7 @@ class Recorder:
         t = self.totals
         routes = self.routes
         pros = model.prosecution
-        proceeds = sum(o.proceeds for o in model.ocgs)
+        proceeds = model.books.total("proceeds")
         completed = t["arrived"] + t["detected"]
 
         def by_route(arr: np.ndarray) -> dict[str, int]:

@@ -161,7 +161,9 @@ class MigrantPopulation:
         sold = np.bincount(pick, minlength=n_offers)
         if (sold > market.capacity).any():
             # Rank among those who picked the same offer, by a stable (radix) sort.
-            order = np.argsort(pick.astype(np.int16 if n_offers < 2**15 else np.int64), kind="stable")
+            order = np.argsort(
+                pick.astype(np.int16 if n_offers < 2**15 else np.int64), kind="stable"
+            )
             pick = pick[order]
             first = np.cumsum(sold) - sold
             ok = np.arange(pick.size) - first[pick] < market.capacity[pick]

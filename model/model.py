@@ -7,6 +7,7 @@ changes the entities (``model/measures/``), never an output.
 
 from __future__ import annotations
 
+import math
 import secrets
 
 import mesa
@@ -29,7 +30,14 @@ from model.migrants import MigrantPopulation
 from model.police import FinancialInvestigators, PoliceUnit
 from model.routes import RouteNetwork, load_routes
 from model.scenario import Scenario
-from model.smugglers import OrganisedCrimeGroup, Role, Smuggler, build_ocg, link_poly_criminal
+from model.smugglers import (
+    OcgBooks,
+    OrganisedCrimeGroup,
+    Role,
+    Smuggler,
+    build_ocg,
+    link_poly_criminal,
+)
 from model.streams import RandomStreams
 
 _DEFAULT_ROUTES: RouteNetwork | None = None
@@ -54,14 +62,22 @@ class Market:
     """
 
     def __init__(
-        self, rows: list[tuple], n_legs: int, price_sensitivity_per_eur: float, risk: np.ndarray
+        self,
+        ocg_ids: np.ndarray,
+        leg: np.ndarray,
+        price: np.ndarray,
+        reach: np.ndarray,
+        capacity: np.ndarray,
+        n_legs: int,
+        price_sensitivity_per_eur: float,
+        risk: np.ndarray,
     ):
-        self.ocgs = [r[0] for r in rows]
-        self.ocg_ids = np.array([o.ocg_id for o in self.ocgs], dtype=np.int32)
-        self.leg = np.array([r[1] for r in rows], dtype=np.int64)
-        self.price = np.array([r[2] for r in rows], dtype=float)
-        self.reach = np.array([r[3] for r in rows], dtype=float)
-        self.capacity = np.array([r[4] for r in rows], dtype=np.int64)
+        self.ocg_ids = ocg_ids.astype(np.int32)
+        self.leg = leg.astype(np.int64)
+        self.price = price.astype(float)
+        self.reach = reach.astype(float)
+        self.capacity = capacity.astype(np.int64)
+        rows = self.price.size
         count = np.bincount(self.leg, minlength=n_legs)
         sold_here = count > 0
         # Per leg: chance to find at least one OCG, total capacity, mean price and risk.
@@ -113,7 +129,9 @@ class Market:
         """The offer chosen by migrants on ``legs`` with uniform draws ``u``: the same as
         ``searchsorted(leg_cdf, legs + u, side="right")``, without a binary search."""
         q = legs + u
-        pick = self._guide[legs.astype(np.int64) * self.GUIDE_BINS + (u * self.GUIDE_BINS).astype(np.int64)]
+        pick = self._guide[
+            legs.astype(np.int64) * self.GUIDE_BINS + (u * self.GUIDE_BINS).astype(np.int64)
+        ]
         cdf = self._cdf_padded
         behind = np.flatnonzero(cdf[pick] <= q)
         while behind.size:
@@ -144,6 +162,7 @@ class SmugglingModel(mesa.Model):
         self.routes = routes or default_routes()
         self.space = self.routes.space(self.random)
         self.social = nx.Graph()
+        self.books = OcgBooks(len(self.routes.legs))
 
         # Supply: OCGs on every leg; some also run the next leg of the same route.
         self.ocgs: list[OrganisedCrimeGroup] = []
@@ -206,9 +225,7 @@ class SmugglingModel(mesa.Model):
         self.migrants.search(week)  # 2. they find smugglers and buy the next leg
         self.migrants.travel(week)  # 3. they travel; deaths, border detections, arrivals
         self.border_guards.act_on_detections(self.migrants.detected_by_ocg)  # 4. debriefing
-        for ocg in self.ocgs:  # 5. money: other crime, spending, laundering
-            if not ocg.dismantled:
-                ocg.weekly_finances()
+        self._finances()  # 5. money: other crime, spending, laundering
         self.iru.step()  # 6. intelligence: online, liaison officers, partners, CSDP missions
         self.liaison_officers.step()
         self.partners.step()
@@ -237,36 +254,89 @@ class SmugglingModel(mesa.Model):
 
     # -- the market -----------------------------------------------------------------------
     def _refresh_market(self) -> None:
-        """Offers per leg, OCG risk arrays and path utilities, computed once a week."""
+        """Offers per leg, OCG risk arrays and path utilities, computed once a week.
+
+        One offer per OCG operating a leg with at least one transporter on it: its price
+        (base price with the demand markup and the risk premium, within half the leg's
+        lowest and twice its highest fare), its reach (recruiters' live adverts and word of
+        mouth) and its capacity (transporters times places per transporter)."""
         self._active_members = None
         params = self.config.smugglers
-        self._risk = np.array([o.risk_level for o in self.ocgs])
-        forger = np.array([o.has_role(Role.DOCUMENT_FORGER) for o in self.ocgs], dtype=float)
+        routes = self.routes
+        ocgs = self.ocgs
+        self._risk = np.array([o.risk_level for o in ocgs])
+        forger = np.array([o.has_role(Role.DOCUMENT_FORGER) for o in ocgs], dtype=float)
         self._evasion = (
             params.risky_detection_evasion * self._risk + params.forger_detection_reduction * forger
         )
-        rows = [
-            (ocg, leg, ocg.price(leg), ocg.reach(), cap)
-            for leg, ocgs in enumerate(self.leg_ocgs)
-            for ocg in ocgs
-            if ocg.operating and (cap := ocg.capacity(leg)) > 0
+        offers = [
+            (o, leg) for leg, on_leg in enumerate(self.leg_ocgs) for o in on_leg if o.operating
         ]
+        ids = np.array([o.ocg_id for o, _ in offers], dtype=np.int64)
+        legs = np.array([leg for _, leg in offers], dtype=np.int64)
+        transporters = np.array([o.transporters_on(leg) for o, leg in offers], dtype=np.int64)
+        base = np.array([o.base_price[leg] for o, leg in offers], dtype=float)
+        capacity = (transporters * routes.people_per_transporter[legs]).astype(np.int64)
+        has = capacity > 0
+        ids, legs, capacity, base = ids[has], legs[has], capacity[has], base[has]
+        # Per OCG (by id), then per offer.
+        markup = np.array([o.demand_markup for o in ocgs]) + params.risk_premium * np.minimum(
+            np.array([o.pressure for o in ocgs]), 1.0
+        )
+        recruiters = np.array([o.count(Role.RECRUITER) for o in ocgs], dtype=np.int64)
+        live = np.maximum(
+            0,
+            recruiters * params.adverts_per_recruiter
+            - np.array([o.adverts_down for o in ocgs], dtype=np.int64),
+        )
+        found = params.online_reach_per_advert * live + params.word_of_mouth_reach * recruiters
+        reach = np.array([1.0 - math.exp(-x) for x in found.tolist()])
+        price = np.minimum(
+            np.maximum(base * (1.0 + markup[ids]), 0.5 * routes.price_min[legs]),
+            2.0 * routes.price_max[legs],
+        )
         self.market = Market(
-            rows, len(self.routes.legs), self.config.demand.price_sensitivity / 1000.0, self._risk
+            ids,
+            legs,
+            price,
+            reach[ids] if ids.size else np.zeros(0),
+            capacity,
+            len(routes.legs),
+            self.config.demand.price_sensitivity / 1000.0,
+            self._risk,
         )
         self._utilities = None
 
     def book_sales(self, market: Market, sold: np.ndarray, upfront_share: float) -> None:
         """The OCGs take the upfront part of the fares they sold this week (per offer)."""
-        for j in np.flatnonzero(sold).tolist():
-            ocg = market.ocgs[j]
-            ocg.sold[int(market.leg[j])] += int(sold[j])
-            ocg.receive(float(market.price[j] * upfront_share * sold[j]))
+        j = np.flatnonzero(sold)
+        ids = market.ocg_ids[j]
+        self.books.sold[ids, market.leg[j]] += sold[j]
+        self.books.receive(
+            ids,
+            market.price[j] * upfront_share * sold[j],
+            self.config.smugglers.operating_cost_share,
+        )
 
     def release_escrow(self, amounts: np.ndarray) -> None:
         """Escrow released to the OCGs (by OCG id) when their migrants complete a leg."""
-        for ocg_id in np.flatnonzero(amounts).tolist():
-            self.ocgs[ocg_id].receive(float(amounts[ocg_id]))
+        ids = np.flatnonzero(amounts)
+        self.books.receive(ids, amounts[ids], self.config.smugglers.operating_cost_share)
+
+    def _finances(self) -> None:
+        """Every OCG still in existence books its week: other crime, spending, laundering
+        (at a quarter of the rate, crude cash purchases, without a money handler)."""
+        params = self.config.smugglers
+        live = [o for o in self.ocgs if not o.dismantled]
+        if not live:
+            return
+        rate = params.laundering_share_week
+        self.books.weekly_finances(
+            np.array([o.ocg_id for o in live]),
+            np.array([o.poly_criminal for o in live]),
+            np.array([rate if o.has_role(Role.MONEY_HANDLER) else rate * 0.25 for o in live]),
+            params,
+        )
 
     def ocg_risk_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         return self._risk, self._evasion
@@ -332,8 +402,7 @@ class SmugglingModel(mesa.Model):
         the_new = self.routes.legs[new]
         ocg.legs[ocg.legs.index(old)] = new
         ocg.base_price[new] = float(rng.uniform(the_new.price_min_eur, the_new.price_max_eur))
-        ocg.sold[new] = 0
-        del ocg.sold[old]
+        self.books.sold[ocg.ocg_id, [old, new]] = 0
         self.leg_ocgs[old].remove(ocg)
         self.leg_ocgs[new].append(ocg)
         ocg.transporters_by_leg[new] = ocg.transporters_by_leg.pop(old, 0)

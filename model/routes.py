@@ -71,7 +71,9 @@ class RouteNetwork:
         self.death_risk = np.array([leg.death_risk for leg in legs])
         self.detection_prob = np.array([leg.detection_prob for leg in legs])
         self.self_travel_prob = np.array([leg.self_travel_prob_week for leg in legs])
+        self.price_min = np.array([leg.price_min_eur for leg in legs])
         self.price_max = np.array([leg.price_max_eur for leg in legs])
+        self.people_per_transporter = np.array([leg.people_per_transporter_week for leg in legs])
         self.is_border = self.detection_prob > 0
         n_paths = len(self.paths)
         max_len = max(len(p.legs) for p in self.paths)

@@ -1,8 +1,9 @@
 """Organised crime groups (OCGs) and their members: supply, money and adaptation.
 
-An :class:`OrganisedCrimeGroup` operates one or more legs, prices its passages, takes fees
-(:meth:`~OrganisedCrimeGroup.receive`), spends, launders cash into assets held in the EU, in
-cooperating third countries or out of reach, and adapts every week
+An :class:`OrganisedCrimeGroup` operates one or more legs, prices its passages, takes fees,
+spends, launders cash into assets held in the EU, in cooperating third countries or out of
+reach (all OCGs' money is booked at once in the model's :class:`OcgBooks`), and adapts every
+week
 (:meth:`~OrganisedCrimeGroup.adapt`): it replaces arrested members through the remaining
 members' ties after a delay and at a cost, prices in enforcement pressure, shifts to riskier
 crossings, moves to an adjacent leg, and stops operating while it lacks a role it cannot do
@@ -12,7 +13,6 @@ without. Members (:class:`Smuggler`) are Mesa agents and nodes of the model's so
 
 from __future__ import annotations
 
-import math
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,100 @@ VISIBILITY_TO_MIGRANTS = np.array([0.3, 1.5, 4.0, 4.0, 0.5, 0.5])
 VISIBILITY_TO_LIAISON = np.array([1.0, 2.0, 1.0, 1.0, 1.0, 1.0])
 
 
+class OcgBooks:
+    """Every OCG's money, and the fares it sold this week, as numpy columns indexed by
+    ``ocg_id``, so that the weekly fees, spending and laundering of all OCGs are booked in
+    a few array operations. Each OCG reads and writes its own row through its attributes
+    (``ocg.cash``, ``ocg.proceeds``, ...).
+
+    Identity, per OCG: ``proceeds + other_income + released == cash + assets_eu +
+    assets_cooperating + assets_out_of_reach + spent + frozen_out``.
+    """
+
+    MONEY = (
+        "cash",
+        "assets_eu",
+        "assets_cooperating",
+        "assets_out_of_reach",
+        "proceeds",
+        "other_income",
+        "spent",
+        "frozen_out",
+        "released",
+    )
+
+    def __init__(self, n_legs: int) -> None:
+        self.n = 0
+        self.cap = 64
+        for name in self.MONEY:
+            setattr(self, name, np.zeros(self.cap))
+        self.sold = np.zeros((self.cap, n_legs), dtype=np.int64)  # places sold, this week
+
+    def add(self) -> int:
+        """A row for a new OCG (all zero); returns its ``ocg_id``."""
+        if self.n == self.cap:
+            self.cap *= 2
+            for name in (*self.MONEY, "sold"):
+                old = getattr(self, name)
+                new = np.zeros((self.cap, *old.shape[1:]), dtype=old.dtype)
+                new[: self.n] = old
+                setattr(self, name, new)
+        self.n += 1
+        return self.n - 1
+
+    def receive(
+        self, ocg_ids: np.ndarray, amounts: np.ndarray, operating_cost_share: float
+    ) -> None:
+        """Smuggling fees (upfront, or released from escrow) become proceeds; a share is
+        spent at once on operations. An id may appear more than once: each adds in turn."""
+        spend = amounts * operating_cost_share
+        np.add.at(self.proceeds, ocg_ids, amounts)
+        np.add.at(self.spent, ocg_ids, spend)
+        np.add.at(self.cash, ocg_ids, amounts - spend)
+
+    def weekly_finances(
+        self, live: np.ndarray, poly: np.ndarray, laundering: np.ndarray, params
+    ) -> None:
+        """Other crime (poly-criminal OCGs), consumption, and laundering of cash into assets
+        in the EU, in cooperating third countries or out of reach, for the OCGs ``live``,
+        each at its own ``laundering`` rate."""
+        other = np.where(poly, params.other_income_eur_week, 0.0)
+        self.other_income[live] += other
+        cash = self.cash[live] + other
+        consume = cash * params.consumption_share_week
+        self.spent[live] += consume
+        cash = cash - consume
+        amount = cash * laundering
+        amount = np.where(amount > 0, amount, 0.0)
+        cash = cash - amount
+        eu = amount * params.assets_in_eu_share
+        coop = amount * params.assets_in_cooperating_share
+        self.cash[live] = cash
+        self.assets_eu[live] += eu
+        self.assets_cooperating[live] += coop
+        self.assets_out_of_reach[live] += amount - eu - coop
+
+    def total(self, name: str, ids: np.ndarray | None = None) -> float:
+        """The sum of one column over all OCGs (or ``ids``), added up in ``ocg_id`` order."""
+        column = getattr(self, name)[: self.n]
+        return float(sum((column if ids is None else column[ids]).tolist()))
+
+
+class _Books:
+    """An OCG attribute kept in the model's :class:`OcgBooks`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, ocg: OrganisedCrimeGroup | None, owner: type | None = None):
+        if ocg is None:
+            return self
+        return getattr(ocg.books, self.name).item(ocg.ocg_id)
+
+    def __set__(self, ocg: OrganisedCrimeGroup, value: float) -> None:
+        getattr(ocg.books, self.name)[ocg.ocg_id] = value
+
+
 class Smuggler(Agent):
     """A member of an OCG, with a role and a place (which decides who can arrest them)."""
 
@@ -59,13 +153,27 @@ class Smuggler(Agent):
 
 
 class OrganisedCrimeGroup(Agent):
-    """A smuggling organisation: its members, legs, prices and money."""
+    """A smuggling organisation: its members, legs, prices and money.
+
+    Its money lives in the model's :class:`OcgBooks`; the attributes below read and write it.
+    """
+
+    cash = _Books()
+    assets_eu = _Books()
+    assets_cooperating = _Books()
+    assets_out_of_reach = _Books()
+    proceeds = _Books()
+    other_income = _Books()
+    spent = _Books()
+    frozen_out = _Books()
+    released = _Books()
 
     def __init__(
         self, model: SmugglingModel, legs: list[int], poly_criminal: bool, rng: np.random.Generator
     ) -> None:
         super().__init__(model)
-        self.ocg_id = len(model.ocgs)
+        self.books = model.books
+        self.ocg_id = self.books.add()
         routes = model.routes
         self.legs = list(legs)
         self.route = routes.legs[legs[0]].route
@@ -83,7 +191,6 @@ class OrganisedCrimeGroup(Agent):
         self.pressure = 0.0
         self.risk_level = 0.0
         self.adverts_down = 0
-        self.sold: dict[int, int] = dict.fromkeys(legs, 0)
         self.pending_replacements: list[tuple[int, Role, int, str]] = []
         self.investigation: Investigation | None = None
         self.operating = True
@@ -92,17 +199,6 @@ class OrganisedCrimeGroup(Agent):
         self.inactive_weeks = 0
         self.network_dirty = True  # members changed: recompute the efficiency below
         self.efficiency = 0.0  # global efficiency of its network, recomputed quarterly if dirty
-        # Money (EUR). Identity: proceeds + other_income + released
-        #   == cash + assets + spent + frozen_out
-        self.cash = 0.0
-        self.assets_eu = 0.0
-        self.assets_cooperating = 0.0
-        self.assets_out_of_reach = 0.0
-        self.proceeds = 0.0
-        self.other_income = 0.0
-        self.spent = 0.0
-        self.frozen_out = 0.0
-        self.released = 0.0
 
     # -- structure ------------------------------------------------------------------------
     def add_member(self, member: Smuggler) -> None:
@@ -143,58 +239,15 @@ class OrganisedCrimeGroup(Agent):
         self.operating = (not self.dismantled) and lead and counts[Role.TRANSPORTER] > 0
 
     # -- market -----------------------------------------------------------------------------
-    def price(self, leg: int) -> float:
-        routes = self.model.routes
-        lo, hi = routes.legs[leg].price_min_eur, routes.legs[leg].price_max_eur
-        params = self.model.config.smugglers
-        markup = self.demand_markup + params.risk_premium * min(self.pressure, 1.0)
-        return min(max(self.base_price[leg] * (1.0 + markup), 0.5 * lo), 2.0 * hi)
-
     def capacity(self, leg: int) -> int:
         per = self.model.routes.legs[leg].people_per_transporter_week
         return int(self.transporters_on(leg) * per)
-
-    def reach(self) -> float:
-        """Share of migrants searching on this OCG's legs who find it this week."""
-        params = self.model.config.smugglers
-        recruiters = self.count(Role.RECRUITER)
-        live = max(0, recruiters * params.adverts_per_recruiter - self.adverts_down)
-        return 1.0 - math.exp(
-            -(params.online_reach_per_advert * live + params.word_of_mouth_reach * recruiters)
-        )
 
     def adverts_live(self) -> int:
         params = self.model.config.smugglers
         return max(0, self.count(Role.RECRUITER) * params.adverts_per_recruiter - self.adverts_down)
 
     # -- money ------------------------------------------------------------------------------
-    def receive(self, amount: float) -> None:
-        """A smuggling fee (upfront or released from escrow): proceeds, part spent at once."""
-        spend = amount * self.model.config.smugglers.operating_cost_share
-        self.proceeds += amount
-        self.spent += spend
-        self.cash += amount - spend
-
-    def weekly_finances(self) -> None:
-        params = self.model.config.smugglers
-        if self.poly_criminal and not self.dismantled:
-            self.other_income += params.other_income_eur_week
-            self.cash += params.other_income_eur_week
-        consume = self.cash * params.consumption_share_week
-        self.spent += consume
-        self.cash -= consume
-        rate = params.laundering_share_week
-        if not self.has_role(Role.MONEY_HANDLER):
-            rate *= 0.25  # without a money handler only crude laundering (cash purchases)
-        amount = self.cash * rate
-        if amount > 0:
-            self.cash -= amount
-            eu = amount * params.assets_in_eu_share
-            coop = amount * params.assets_in_cooperating_share
-            self.assets_eu += eu
-            self.assets_cooperating += coop
-            self.assets_out_of_reach += amount - eu - coop
-
     @property
     def assets(self) -> float:
         return self.assets_eu + self.assets_cooperating + self.assets_out_of_reach
@@ -241,15 +294,16 @@ class OrganisedCrimeGroup(Agent):
                 self.model.streams["adverts"].binomial(self.adverts_down, repost)
             )
         # Demand: full boats push prices up, empty ones down (bounded).
+        sold = self.books.sold[self.ocg_id]
         for leg in self.legs:
             cap = self.capacity(leg)
             if cap > 0:
-                util = self.sold[leg] / cap
+                util = sold.item(leg) / cap
                 if util > 0.9:
                     self.demand_markup = min(self.demand_markup + 0.02, 0.5)
                 elif util < 0.5:
                     self.demand_markup = max(self.demand_markup - 0.02, -0.3)
-            self.sold[leg] = 0
+            sold[leg] = 0
         if self.pressure > params.reroute_pressure and rng.random() < 0.1:
             self._move_leg(rng)
         self.update_operating()
