@@ -171,7 +171,7 @@ class Recorder:
         if not members:
             return 0.0, 0.0, 0.0
         index = {m: i for i, m in enumerate(members)}
-        adj = model.social.adj
+        adj = model.social._adj  # networkx's own adjacency dict: read-only use, for speed
         pairs = [
             (i, j) for m, i in index.items() for nb in adj[m] if (j := index.get(nb)) is not None
         ]

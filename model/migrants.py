@@ -24,24 +24,28 @@ if TYPE_CHECKING:
     from model.model import SmugglingModel
 
 SEARCHING, TRAVELLING = 0, 1
+GONE = -9  # a finished journey, logged; the row is reused at the next compaction
 OUTCOMES = ("arrived", "detected", "died", "abandoned")
 ARRIVED, DETECTED, DIED, ABANDONED = range(4)
 
+# Columns used as indices are intp (int64), so that numpy indexes with them without a cast;
+# the journey log keeps them in the narrow types of _LOGGED.
 _COLUMNS = {
     "mid": np.int64,
-    "origin": np.int16,
-    "path": np.int16,
-    "pos": np.int16,
+    "origin": np.int64,
+    "path": np.int64,
+    "pos": np.int64,
     "state": np.int8,
-    "leg": np.int16,  # the leg being travelled, or searched for
-    "ocg": np.int32,
-    "due_week": np.int32,  # the week a leg ends (travelling)
+    "leg": np.int64,  # the leg being travelled, or searched for
+    "ocg": np.int64,
+    "due_week": np.int64,  # the week a leg ends (travelling)
     "wait": np.int16,
     "paid": np.float64,
     "escrow": np.float64,
     "depart_week": np.int32,
     "legs_smuggled": np.int16,
 }
+_LOGGED = {"origin": np.int16, "path": np.int16, "pos": np.int16, "ocg": np.int32}
 
 
 class MigrantPopulation:
@@ -53,6 +57,7 @@ class MigrantPopulation:
         self.n = 0
         self.cols = {k: np.zeros(self.cap, dtype=t) for k, t in _COLUMNS.items()}
         self.next_id = 0
+        self.gone = 0  # rows of finished journeys not yet dropped
         self._log: list[dict[str, np.ndarray]] = []
         routes = model.routes
         self.origin_nodes = [o["node"] for o in routes.origins]
@@ -181,7 +186,7 @@ class MigrantPopulation:
         self._board(
             np.concatenate([idx[finders], idx[alone]]),
             week,
-            np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int32)]),
+            np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int64)]),
             np.concatenate([market.price[pick], np.zeros(alone.size)]),
         )
         # Those still searching wait, reconsider their path, or give up.
@@ -287,11 +292,10 @@ class MigrantPopulation:
         self.cols["state"][rows] = -1 - outcome
 
     def compact(self, week: int) -> None:
-        """Count and log this week's finished journeys, and drop their rows, so that the
-        weekly work scales with the migrants en route."""
+        """Count and log this week's finished journeys; drop finished rows once they are a
+        quarter of the table, so that the weekly work scales with the migrants en route."""
         state = self.view("state")
-        ended = state < 0
-        rows = np.flatnonzero(ended)
+        rows = np.flatnonzero((state < 0) & (state != GONE))
         if rows.size == 0:
             return
         c = self.cols
@@ -310,22 +314,27 @@ class MigrantPopulation:
         self._log.append(
             {
                 "migrant": c["mid"][rows],
-                "origin": c["origin"][rows],
-                "path": c["path"][rows],
+                "origin": c["origin"][rows].astype(_LOGGED["origin"]),
+                "path": c["path"][rows].astype(_LOGGED["path"]),
                 "route": route.astype(np.int8),
                 "outcome": outcome,
                 "depart_week": c["depart_week"][rows],
                 "end_week": np.full(rows.size, week, dtype=np.int32),
-                "legs_completed": c["pos"][rows],
+                "legs_completed": c["pos"][rows].astype(_LOGGED["pos"]),
                 "legs_smuggled": smuggled,
                 "fee_paid_eur": paid,
-                "last_ocg": c["ocg"][rows],
+                "last_ocg": c["ocg"][rows].astype(_LOGGED["ocg"]),
             }
         )
-        keep = np.flatnonzero(~ended)
+        state[rows] = GONE
+        self.gone += rows.size
+        if self.gone * 4 < self.n:
+            return
+        keep = np.flatnonzero(state != GONE)
         for arr in self.cols.values():
             arr[: keep.size] = arr[keep]
         self.n = keep.size
+        self.gone = 0
 
     # -- reading ------------------------------------------------------------------------------
     def counts_by_state(self) -> dict[str, int]:

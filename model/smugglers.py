@@ -431,9 +431,9 @@ def ocg_efficiency(model: SmugglingModel, ocg: OrganisedCrimeGroup) -> float:
         return 0.0
     pos = {m: i for i, m in enumerate(members)}
     adj = np.zeros((n, n), dtype=bool)
-    social = model.social
+    ties = model.social._adj  # networkx's own adjacency dict: read-only use, for speed
     for m, i in pos.items():
-        for other in social.adj[m]:
+        for other in ties[m]:
             j = pos.get(other)
             if j is not None:
                 adj[i, j] = True
