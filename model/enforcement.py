@@ -35,9 +35,7 @@ def pick_member(
     The same draw as ``rng.choice(len(members), p=w / w.sum())`` (one uniform, inverse
     cumulative distribution), without ``choice``'s checks of ``p``, which cost more here
     than the draw."""
-    w = weights[ocg.member_roles()]
-    cdf = np.cumsum(w / w.sum())
-    cdf /= cdf[-1]
+    cdf = ocg.member_cdf(weights)
     return ocg.members[int(cdf.searchsorted(rng.random(), side="right"))]
 
 

@@ -184,6 +184,7 @@ class OrganisedCrimeGroup(Agent):
         }
         self.members: list[Smuggler] = []
         self._member_roles: np.ndarray | None = None  # cache of the members' roles
+        self._member_cdfs: dict[int, np.ndarray] = {}  # cache of member_cdf, by weights
         self.role_counts = [0] * len(Role)
         self.transporters_by_leg: dict[int, int] = dict.fromkeys(legs, 0)
         self.n_arrested = 0
@@ -204,6 +205,7 @@ class OrganisedCrimeGroup(Agent):
     def add_member(self, member: Smuggler) -> None:
         self.members.append(member)
         self._member_roles = None
+        self._member_cdfs.clear()
         self.role_counts[member.role] += 1
         if member.role == Role.TRANSPORTER:
             self.transporters_by_leg[member.leg] = self.transporters_by_leg.get(member.leg, 0) + 1
@@ -212,6 +214,7 @@ class OrganisedCrimeGroup(Agent):
     def remove_member(self, member: Smuggler) -> None:
         self.members.remove(member)
         self._member_roles = None
+        self._member_cdfs.clear()
         self.role_counts[member.role] -= 1
         if member.role == Role.TRANSPORTER:
             self.transporters_by_leg[member.leg] -= 1
@@ -222,6 +225,17 @@ class OrganisedCrimeGroup(Agent):
         if self._member_roles is None:
             self._member_roles = np.array([int(m.role) for m in self.members], dtype=np.int64)
         return self._member_roles
+
+    def member_cdf(self, weights: np.ndarray) -> np.ndarray:
+        """Cumulative distribution over ``members`` with probabilities proportional to
+        ``weights`` of their roles (a module-level weights array: cached by identity)."""
+        cdf = self._member_cdfs.get(id(weights))
+        if cdf is None:
+            w = weights[self.member_roles()]
+            cdf = np.cumsum(w / w.sum())
+            cdf /= cdf[-1]
+            self._member_cdfs[id(weights)] = cdf
+        return cdf
 
     def count(self, role: Role) -> int:
         return self.role_counts[role]
