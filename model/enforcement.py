@@ -99,15 +99,17 @@ class InternetReferralUnit(Agent):
         n = int(rng.poisson(expected)) if expected > 0 else 0
         if n == 0:
             return
-        ocgs = [o for o in model.ocgs if o.operating]
-        live = np.array([o.adverts_live() for o in ocgs], dtype=float)
+        table = model.ocg_table
+        ids = np.flatnonzero(table.operating[: table.n])
+        ocgs = [model.ocgs[i] for i in ids.tolist()]
+        live = table.adverts_live(ids, model.config.smugglers.adverts_per_recruiter)
         total = live.sum()
         if total <= 0:
             return
         n = min(n, int(total))
         self.referrals += n
         # Referrals fall on live adverts at random: each OCG in proportion to its adverts.
-        hits = rng.multivariate_hypergeometric(live.astype(np.int64), n)
+        hits = rng.multivariate_hypergeometric(live, n)
         for ocg, k in zip(ocgs, hits, strict=True):
             if k == 0:
                 continue

@@ -119,9 +119,8 @@ class Recorder:
         d["migrants_searching"][week] = states["searching"]
         d["migrants_travelling"][week] = states["travelling"]
 
-        ocgs = model.ocgs
-        books = model.books
-        proceeds = books.total("proceeds")
+        table = model.ocg_table
+        proceeds = table.total("proceeds")
         pros = model.prosecution
         fi = model.financial_investigators
         d["proceeds_eur"][week] = self._delta("proceeds", proceeds)
@@ -130,21 +129,23 @@ class Recorder:
         d["proceeds_cum_eur"][week] = proceeds
         d["confiscated_cum_eur"][week] = pros.confiscated_eur
         d["confiscation_ratio"][week] = pros.confiscated_eur / proceeds if proceeds > 0 else 0.0
-        existing = [o for o in ocgs if not o.dismantled]
-        ids = np.array([o.ocg_id for o in existing], dtype=np.int64)
-        held = books.cash[ids] + (
-            books.assets_eu[ids] + books.assets_cooperating[ids] + books.assets_out_of_reach[ids]
+        ids = table.existing()
+        held = table.cash[ids] + (
+            table.assets_eu[ids] + table.assets_cooperating[ids] + table.assets_out_of_reach[ids]
         )
         d["assets_held_eur"][week] = float(sum(held.tolist()))
         d["frozen_pending_eur"][week] = pros.frozen_pending_eur
-        d["ocgs_active"][week] = sum(o.operating for o in existing)
-        d["ocgs_existing"][week] = len(existing)
+        operating = ids[table.operating[ids]]
+        d["ocgs_active"][week] = operating.size
+        d["ocgs_existing"][week] = ids.size
         d["ocgs_dismantled"][week] = model.ocgs_dismantled
-        d["members_active"][week] = sum(len(o.members) for o in existing)
+        d["members_active"][week] = table.roles[ids].sum()
         d["members_arrested"][week] = self._delta("arrested", model.members_arrested)
         d["hvts_arrested"][week] = self._delta("hvts", model.hvts_arrested)
         d["convictions"][week] = self._delta("convictions", pros.convictions)
-        d["adverts_live"][week] = sum(o.adverts_live() for o in existing if o.operating)
+        d["adverts_live"][week] = table.adverts_live(
+            operating, model.config.smugglers.adverts_per_recruiter
+        ).sum()
         d["takedowns"][week] = self._delta("takedowns", model.iru.takedowns)
         emsc = model.emsc
         d["leads_produced"][week] = self._delta("leads", sum(emsc.produced.values()))
@@ -156,7 +157,7 @@ class Recorder:
         d["investigations_closed"][week] = self._delta("closed", sum(u.closed for u in units))
         d["measures_cost_eur"][week] = self._delta("cost", model.measures_cost_eur)
         if week % NETWORK_EVERY_WEEKS == 0 or week == model.n_weeks - 1:
-            self._network = self._network_measures(existing)
+            self._network = self._network_measures([model.ocgs[i] for i in ids.tolist()])
         (
             d["network_members"][week],
             d["network_largest_component"][week],
@@ -198,7 +199,7 @@ class Recorder:
         t = self.totals
         routes = self.routes
         pros = model.prosecution
-        proceeds = model.books.total("proceeds")
+        proceeds = model.ocg_table.total("proceeds")
         completed = t["arrived"] + t["detected"]
 
         def by_route(arr: np.ndarray) -> dict[str, int]:
@@ -225,7 +226,7 @@ class Recorder:
             "assets_frozen_eur": float(model.financial_investigators.frozen_eur),
             "assets_confiscated_eur": float(pros.confiscated_eur),
             "confiscation_ratio": float(pros.confiscated_eur / proceeds) if proceeds > 0 else 0.0,
-            "ocgs_active_end": int(sum(o.operating for o in model.ocgs)),
+            "ocgs_active_end": int(model.ocg_table.operating.sum()),
             "ocgs_dismantled": int(model.ocgs_dismantled),
             "ocgs_entered": int(model.ocgs_entered),
             "members_arrested": int(model.members_arrested),

@@ -7,7 +7,6 @@ changes the entities (``model/measures/``), never an output.
 
 from __future__ import annotations
 
-import math
 import secrets
 
 import mesa
@@ -31,7 +30,7 @@ from model.police import FinancialInvestigators, PoliceUnit
 from model.routes import RouteNetwork, load_routes
 from model.scenario import Scenario
 from model.smugglers import (
-    OcgBooks,
+    OcgTable,
     OrganisedCrimeGroup,
     Role,
     Smuggler,
@@ -162,7 +161,7 @@ class SmugglingModel(mesa.Model):
         self.routes = routes or default_routes()
         self.space = self.routes.space(self.random)
         self.social = nx.Graph()
-        self.books = OcgBooks(len(self.routes.legs))
+        self.ocg_table = OcgTable(len(self.routes.legs))
 
         # Supply: OCGs on every leg; some also run the next leg of the same route.
         self.ocgs: list[OrganisedCrimeGroup] = []
@@ -234,9 +233,7 @@ class SmugglingModel(mesa.Model):
         for unit in self.police_units.values():  # 8. investigations, arrests, freezing
             unit.step()
         self.prosecution.step()  # 9. judgments: convictions and confiscation
-        rng = self.streams["adaptation"]
-        for ocg in list(self.ocgs):  # 10. OCGs adapt: replace, reprice, reroute, exit
-            ocg.adapt(week, rng)
+        self._adapt(week)  # 10. OCGs adapt: replace, reprice, reroute, exit
         self._entry(week)  # 11. new OCGs enter legs with unmet demand
         self.measures_cost_eur += sum(m.weekly_cost_eur() for m in self.measures)
         self.migrants.compact(week)  # 12. log the journeys that ended; record the week
@@ -263,43 +260,36 @@ class SmugglingModel(mesa.Model):
         self._active_members = None
         params = self.config.smugglers
         routes = self.routes
-        ocgs = self.ocgs
-        self._risk = np.array([o.risk_level for o in ocgs])
-        forger = np.array([o.has_role(Role.DOCUMENT_FORGER) for o in ocgs], dtype=float)
+        table = self.ocg_table
+        n = table.n
+        self._risk = table.risk_level[:n].copy()
+        forger = (table.roles[:n, Role.DOCUMENT_FORGER] > 0).astype(float)
         self._evasion = (
             params.risky_detection_evasion * self._risk + params.forger_detection_reduction * forger
         )
-        offers = [
-            (o, leg) for leg, on_leg in enumerate(self.leg_ocgs) for o in on_leg if o.operating
-        ]
-        ids = np.array([o.ocg_id for o, _ in offers], dtype=np.int64)
-        legs = np.array([leg for _, leg in offers], dtype=np.int64)
-        transporters = np.array([o.transporters_on(leg) for o, leg in offers], dtype=np.int64)
-        base = np.array([o.base_price[leg] for o, leg in offers], dtype=float)
-        capacity = (transporters * routes.people_per_transporter[legs]).astype(np.int64)
-        has = capacity > 0
-        ids, legs, capacity, base = ids[has], legs[has], capacity[has], base[has]
-        # Per OCG (by id), then per offer.
-        markup = np.array([o.demand_markup for o in ocgs]) + params.risk_premium * np.minimum(
-            np.array([o.pressure for o in ocgs]), 1.0
+        offers = [(o.ocg_id, leg) for leg, on_leg in enumerate(self.leg_ocgs) for o in on_leg]
+        ids, legs = np.array(offers, dtype=np.int64).reshape(-1, 2).T
+        capacity = table.capacity(ids, legs, routes.people_per_transporter)
+        on = table.operating[ids] & (capacity > 0)
+        ids, legs, capacity = ids[on], legs[on], capacity[on]
+        markup = table.demand_markup[ids] + params.risk_premium * np.minimum(
+            table.pressure[ids], 1.0
         )
-        recruiters = np.array([o.count(Role.RECRUITER) for o in ocgs], dtype=np.int64)
-        live = np.maximum(
-            0,
-            recruiters * params.adverts_per_recruiter
-            - np.array([o.adverts_down for o in ocgs], dtype=np.int64),
-        )
-        found = params.online_reach_per_advert * live + params.word_of_mouth_reach * recruiters
-        reach = np.array([1.0 - math.exp(-x) for x in found.tolist()])
         price = np.minimum(
-            np.maximum(base * (1.0 + markup[ids]), 0.5 * routes.price_min[legs]),
+            np.maximum(table.base_price[ids, legs] * (1.0 + markup), 0.5 * routes.price_min[legs]),
             2.0 * routes.price_max[legs],
         )
+        recruiters = table.roles[ids, Role.RECRUITER]
+        found = (
+            params.online_reach_per_advert * table.adverts_live(ids, params.adverts_per_recruiter)
+            + params.word_of_mouth_reach * recruiters
+        )
+        reach = 1.0 - np.exp(-found)
         self.market = Market(
             ids,
             legs,
             price,
-            reach[ids] if ids.size else np.zeros(0),
+            reach,
             capacity,
             len(routes.legs),
             self.config.demand.price_sensitivity / 1000.0,
@@ -311,8 +301,8 @@ class SmugglingModel(mesa.Model):
         """The OCGs take the upfront part of the fares they sold this week (per offer)."""
         j = np.flatnonzero(sold)
         ids = market.ocg_ids[j]
-        self.books.sold[ids, market.leg[j]] += sold[j]
-        self.books.receive(
+        self.ocg_table.sold[ids, market.leg[j]] += sold[j]
+        self.ocg_table.receive(
             ids,
             market.price[j] * upfront_share * sold[j],
             self.config.smugglers.operating_cost_share,
@@ -321,22 +311,50 @@ class SmugglingModel(mesa.Model):
     def release_escrow(self, amounts: np.ndarray) -> None:
         """Escrow released to the OCGs (by OCG id) when their migrants complete a leg."""
         ids = np.flatnonzero(amounts)
-        self.books.receive(ids, amounts[ids], self.config.smugglers.operating_cost_share)
+        self.ocg_table.receive(ids, amounts[ids], self.config.smugglers.operating_cost_share)
 
     def _finances(self) -> None:
-        """Every OCG still in existence books its week: other crime, spending, laundering
-        (at a quarter of the rate, crude cash purchases, without a money handler)."""
+        """Every OCG still in existence books its week: other crime, spending, laundering."""
+        table = self.ocg_table
+        table.weekly_finances(table.existing(), self.config.smugglers)
+
+    def _adapt(self, week: int) -> None:
+        """The OCGs adapt: replacements that are due join (OCG by OCG), pressure decays and
+        the risk taken follows it, taken-down adverts are reposted, prices follow demand,
+        OCGs under pressure may move a leg, and those that have not operated for too long
+        exit."""
+        table = self.ocg_table
         params = self.config.smugglers
-        live = [o for o in self.ocgs if not o.dismantled]
-        if not live:
-            return
-        rate = params.laundering_share_week
-        self.books.weekly_finances(
-            np.array([o.ocg_id for o in live]),
-            np.array([o.poly_criminal for o in live]),
-            np.array([rate if o.has_role(Role.MONEY_HANDLER) else rate * 0.25 for o in live]),
-            params,
+        rng = self.streams["adaptation"]
+        for ocg in self.ocgs:
+            if ocg.pending_replacements and not ocg.dismantled:
+                ocg._replace_members(week, rng)
+        live = table.existing()
+        table.pressure[live] *= params.pressure_decay_week
+        table.risk_level[live] = params.risk_shift * np.minimum(table.pressure[live], 1.0)
+        down = live[table.adverts_down[live] > 0]
+        if down.size:
+            # Recruiters post taken-down adverts again, after advert_repost_weeks on average.
+            table.adverts_down[down] -= self.streams["adverts"].binomial(
+                table.adverts_down[down], 1.0 / params.advert_repost_weeks
+            )
+        # Demand: each leg sold out (over 90%) pushes the price up 2 points, each one under
+        # half full pulls it down 2 points, within -30% and +50%.
+        capacity = (table.transporters[live] * self.routes.people_per_transporter).astype(np.int64)
+        used = table.sold[live] / np.maximum(capacity, 1)
+        runs = capacity > 0
+        steps = (runs & (used > 0.9)).sum(axis=1) - (runs & (used < 0.5)).sum(axis=1)
+        table.demand_markup[live] = np.clip(table.demand_markup[live] + 0.02 * steps, -0.3, 0.5)
+        table.sold[live] = 0
+        for i in live[table.pressure[live] > params.reroute_pressure].tolist():
+            if rng.random() < 0.1:
+                self.ocgs[i]._move_leg(rng)
+        table.update_operating(live)
+        table.inactive_weeks[live] = np.where(
+            table.operating[live], 0, table.inactive_weeks[live] + 1
         )
+        for i in live[table.inactive_weeks[live] > params.inactive_exit_weeks].tolist():
+            self.ocgs[i].dismantle(week)
 
     def ocg_risk_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         return self._risk, self._evasion
@@ -401,11 +419,14 @@ class SmugglingModel(mesa.Model):
         """An OCG under pressure moves its operations from one leg to an adjacent one."""
         the_new = self.routes.legs[new]
         ocg.legs[ocg.legs.index(old)] = new
-        ocg.base_price[new] = float(rng.uniform(the_new.price_min_eur, the_new.price_max_eur))
-        self.books.sold[ocg.ocg_id, [old, new]] = 0
+        table, i = self.ocg_table, ocg.ocg_id
+        table.base_price[i, new] = rng.uniform(the_new.price_min_eur, the_new.price_max_eur)
+        table.base_price[i, old] = 0.0
+        table.sold[i, [old, new]] = 0
+        table.transporters[i, new] = table.transporters[i, old]
+        table.transporters[i, old] = 0
         self.leg_ocgs[old].remove(ocg)
         self.leg_ocgs[new].append(ocg)
-        ocg.transporters_by_leg[new] = ocg.transporters_by_leg.pop(old, 0)
         for m in ocg.members:
             if m.leg == old:
                 m.leg = new

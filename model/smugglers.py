@@ -2,7 +2,7 @@
 
 An :class:`OrganisedCrimeGroup` operates one or more legs, prices its passages, takes fees,
 spends, launders cash into assets held in the EU, in cooperating third countries or out of
-reach (all OCGs' money is booked at once in the model's :class:`OcgBooks`), and adapts every
+reach (all OCGs' money is booked at once in the model's :class:`OcgTable`), and adapts every
 week
 (:meth:`~OrganisedCrimeGroup.adapt`): it replaces arrested members through the remaining
 members' ties after a delay and at a cost, prices in enforcement pressure, shifts to riskier
@@ -14,7 +14,7 @@ without. Members (:class:`Smuggler`) are Mesa agents and nodes of the model's so
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from mesa import Agent
@@ -38,13 +38,13 @@ VISIBILITY_TO_MIGRANTS = np.array([0.3, 1.5, 4.0, 4.0, 0.5, 0.5])
 VISIBILITY_TO_LIAISON = np.array([1.0, 2.0, 1.0, 1.0, 1.0, 1.0])
 
 
-class OcgBooks:
-    """Every OCG's money, and the fares it sold this week, as numpy columns indexed by
-    ``ocg_id``, so that the weekly fees, spending and laundering of all OCGs are booked in
-    a few array operations. Each OCG reads and writes its own row through its attributes
-    (``ocg.cash``, ``ocg.proceeds``, ...).
+class OcgTable:
+    """The state of every OCG that the weekly step reads or changes for all OCGs at once,
+    as numpy columns indexed by ``ocg_id``: money, market state, roles and transporters.
+    Fees, finances, the market and adaptation work on whole columns; each OCG reads and
+    writes its own row through its attributes (``ocg.cash``, ``ocg.pressure``, ...).
 
-    Identity, per OCG: ``proceeds + other_income + released == cash + assets_eu +
+    Money identity, per OCG: ``proceeds + other_income + released == cash + assets_eu +
     assets_cooperating + assets_out_of_reach + spent + frozen_out``.
     """
 
@@ -59,19 +59,33 @@ class OcgBooks:
         "frozen_out",
         "released",
     )
+    COLUMNS: ClassVar[dict[str, type]] = {
+        **dict.fromkeys(MONEY, np.float64),
+        "pressure": np.float64,  # enforcement pressure felt; decays every week
+        "risk_level": np.float64,  # 0..1: how far it has shifted to riskier crossings
+        "demand_markup": np.float64,  # price markup from demand (full or empty boats)
+        "adverts_down": np.int64,  # online adverts taken down and not yet reposted
+        "inactive_weeks": np.int64,  # weeks in a row without operating
+        "operating": np.bool_,
+        "dismantled": np.bool_,
+        "poly_criminal": np.bool_,
+    }
 
     def __init__(self, n_legs: int) -> None:
         self.n = 0
         self.cap = 64
-        for name in self.MONEY:
-            setattr(self, name, np.zeros(self.cap))
+        for name, dtype in self.COLUMNS.items():
+            setattr(self, name, np.zeros(self.cap, dtype=dtype))
+        self.roles = np.zeros((self.cap, len(Role)), dtype=np.int64)  # members by role
+        self.transporters = np.zeros((self.cap, n_legs), dtype=np.int64)  # by leg
+        self.base_price = np.zeros((self.cap, n_legs))  # by leg operated
         self.sold = np.zeros((self.cap, n_legs), dtype=np.int64)  # places sold, this week
 
     def add(self) -> int:
         """A row for a new OCG (all zero); returns its ``ocg_id``."""
         if self.n == self.cap:
             self.cap *= 2
-            for name in (*self.MONEY, "sold"):
+            for name in (*self.COLUMNS, "roles", "transporters", "base_price", "sold"):
                 old = getattr(self, name)
                 new = np.zeros((self.cap, *old.shape[1:]), dtype=old.dtype)
                 new[: self.n] = old
@@ -79,6 +93,29 @@ class OcgBooks:
         self.n += 1
         return self.n - 1
 
+    def existing(self) -> np.ndarray:
+        """Ids of the OCGs not dismantled."""
+        return np.flatnonzero(~self.dismantled[: self.n])
+
+    def adverts_live(self, ids: np.ndarray, adverts_per_recruiter: int) -> np.ndarray:
+        """Online adverts up, per OCG in ``ids``: its recruiters' adverts not taken down."""
+        return np.maximum(
+            0, self.roles[ids, Role.RECRUITER] * adverts_per_recruiter - self.adverts_down[ids]
+        )
+
+    def capacity(
+        self, ids: np.ndarray, legs: np.ndarray, per_transporter: np.ndarray
+    ) -> np.ndarray:
+        """Places per week of OCGs ``ids`` on ``legs``: transporters times places each."""
+        return (self.transporters[ids, legs] * per_transporter[legs]).astype(np.int64)
+
+    def update_operating(self, ids: np.ndarray) -> None:
+        """An OCG operates while it has a leader or coordinator and a transporter."""
+        roles = self.roles[ids]
+        lead = roles[:, Role.ORGANISER] + roles[:, Role.COORDINATOR] > 0
+        self.operating[ids] = ~self.dismantled[ids] & lead & (roles[:, Role.TRANSPORTER] > 0)
+
+    # -- money --------------------------------------------------------------------------
     def receive(
         self, ocg_ids: np.ndarray, amounts: np.ndarray, operating_cost_share: float
     ) -> None:
@@ -89,19 +126,19 @@ class OcgBooks:
         np.add.at(self.spent, ocg_ids, spend)
         np.add.at(self.cash, ocg_ids, amounts - spend)
 
-    def weekly_finances(
-        self, live: np.ndarray, poly: np.ndarray, laundering: np.ndarray, params
-    ) -> None:
+    def weekly_finances(self, live: np.ndarray, params) -> None:
         """Other crime (poly-criminal OCGs), consumption, and laundering of cash into assets
-        in the EU, in cooperating third countries or out of reach, for the OCGs ``live``,
-        each at its own ``laundering`` rate."""
-        other = np.where(poly, params.other_income_eur_week, 0.0)
+        in the EU, in cooperating third countries or out of reach, for the OCGs ``live``;
+        without a money handler only crude laundering (cash purchases), at a quarter of the
+        rate."""
+        other = np.where(self.poly_criminal[live], params.other_income_eur_week, 0.0)
         self.other_income[live] += other
         cash = self.cash[live] + other
         consume = cash * params.consumption_share_week
         self.spent[live] += consume
         cash = cash - consume
-        amount = cash * laundering
+        rate = params.laundering_share_week
+        amount = cash * np.where(self.roles[live, Role.MONEY_HANDLER] > 0, rate, rate * 0.25)
         amount = np.where(amount > 0, amount, 0.0)
         cash = cash - amount
         eu = amount * params.assets_in_eu_share
@@ -117,8 +154,8 @@ class OcgBooks:
         return float(sum((column if ids is None else column[ids]).tolist()))
 
 
-class _Books:
-    """An OCG attribute kept in the model's :class:`OcgBooks`."""
+class _Column:
+    """An OCG attribute kept in the model's :class:`OcgTable`."""
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -126,10 +163,10 @@ class _Books:
     def __get__(self, ocg: OrganisedCrimeGroup | None, owner: type | None = None):
         if ocg is None:
             return self
-        return getattr(ocg.books, self.name).item(ocg.ocg_id)
+        return getattr(ocg.table, self.name).item(ocg.ocg_id)
 
-    def __set__(self, ocg: OrganisedCrimeGroup, value: float) -> None:
-        getattr(ocg.books, self.name)[ocg.ocg_id] = value
+    def __set__(self, ocg: OrganisedCrimeGroup, value) -> None:
+        getattr(ocg.table, self.name)[ocg.ocg_id] = value
 
 
 class Smuggler(Agent):
@@ -155,69 +192,78 @@ class Smuggler(Agent):
 class OrganisedCrimeGroup(Agent):
     """A smuggling organisation: its members, legs, prices and money.
 
-    Its money lives in the model's :class:`OcgBooks`; the attributes below read and write it.
+    Its money and the state its market and adaptation work on live in the model's
+    :class:`OcgTable`; the attributes below read and write its row there.
     """
 
-    cash = _Books()
-    assets_eu = _Books()
-    assets_cooperating = _Books()
-    assets_out_of_reach = _Books()
-    proceeds = _Books()
-    other_income = _Books()
-    spent = _Books()
-    frozen_out = _Books()
-    released = _Books()
+    cash = _Column()
+    assets_eu = _Column()
+    assets_cooperating = _Column()
+    assets_out_of_reach = _Column()
+    proceeds = _Column()
+    other_income = _Column()
+    spent = _Column()
+    frozen_out = _Column()
+    released = _Column()
+    pressure = _Column()
+    risk_level = _Column()
+    demand_markup = _Column()
+    adverts_down = _Column()
+    inactive_weeks = _Column()
+    operating = _Column()
+    dismantled = _Column()
+    poly_criminal = _Column()
 
     def __init__(
         self, model: SmugglingModel, legs: list[int], poly_criminal: bool, rng: np.random.Generator
     ) -> None:
         super().__init__(model)
-        self.books = model.books
-        self.ocg_id = self.books.add()
+        self.table = model.ocg_table
+        self.ocg_id = self.table.add()
         routes = model.routes
         self.legs = list(legs)
         self.route = routes.legs[legs[0]].route
         self.poly_criminal = poly_criminal
-        self.base_price = {
-            leg: float(rng.uniform(routes.legs[leg].price_min_eur, routes.legs[leg].price_max_eur))
-            for leg in legs
-        }
+        for leg in legs:
+            self.base_price[leg] = rng.uniform(
+                routes.legs[leg].price_min_eur, routes.legs[leg].price_max_eur
+            )
         self.members: list[Smuggler] = []
         self._member_roles: np.ndarray | None = None  # cache of the members' roles
         self._member_cdfs: dict[int, np.ndarray] = {}  # cache of member_cdf, by weights
-        self.role_counts = [0] * len(Role)
-        self.transporters_by_leg: dict[int, int] = dict.fromkeys(legs, 0)
         self.n_arrested = 0
-        self.demand_markup = 0.0
-        self.pressure = 0.0
-        self.risk_level = 0.0
-        self.adverts_down = 0
         self.pending_replacements: list[tuple[int, Role, int, str]] = []
         self.investigation: Investigation | None = None
         self.operating = True
-        self.dismantled = False
         self.dismantled_week: int | None = None
-        self.inactive_weeks = 0
         self.network_dirty = True  # members changed: recompute the efficiency below
         self.efficiency = 0.0  # global efficiency of its network, recomputed quarterly if dirty
+
+    @property
+    def role_counts(self) -> np.ndarray:
+        """Members by role (a view of its row in the table)."""
+        return self.table.roles[self.ocg_id]
+
+    @property
+    def base_price(self) -> np.ndarray:
+        """Its base fare by leg (a view of its row in the table; 0 on legs it does not run)."""
+        return self.table.base_price[self.ocg_id]
 
     # -- structure ------------------------------------------------------------------------
     def add_member(self, member: Smuggler) -> None:
         self.members.append(member)
-        self._member_roles = None
-        self._member_cdfs.clear()
-        self.role_counts[member.role] += 1
-        if member.role == Role.TRANSPORTER:
-            self.transporters_by_leg[member.leg] = self.transporters_by_leg.get(member.leg, 0) + 1
-        self.network_dirty = True
+        self._members_changed(member, +1)
 
     def remove_member(self, member: Smuggler) -> None:
         self.members.remove(member)
+        self._members_changed(member, -1)
+
+    def _members_changed(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
         self._member_cdfs.clear()
-        self.role_counts[member.role] -= 1
+        self.table.roles[self.ocg_id, member.role] += change
         if member.role == Role.TRANSPORTER:
-            self.transporters_by_leg[member.leg] -= 1
+            self.table.transporters[self.ocg_id, member.leg] += change
         self.network_dirty = True
 
     def member_roles(self) -> np.ndarray:
@@ -238,28 +284,17 @@ class OrganisedCrimeGroup(Agent):
         return cdf
 
     def count(self, role: Role) -> int:
-        return self.role_counts[role]
+        return self.table.roles.item(self.ocg_id, role)
 
     def has_role(self, role: Role) -> bool:
-        return self.role_counts[role] > 0
+        return self.table.roles.item(self.ocg_id, role) > 0
 
     def transporters_on(self, leg: int) -> int:
-        return self.transporters_by_leg.get(leg, 0)
+        return self.table.transporters.item(self.ocg_id, leg)
 
     def update_operating(self) -> None:
         """An OCG operates while it has a leader or coordinator and a transporter."""
-        counts = self.role_counts
-        lead = counts[Role.ORGANISER] + counts[Role.COORDINATOR] > 0
-        self.operating = (not self.dismantled) and lead and counts[Role.TRANSPORTER] > 0
-
-    # -- market -----------------------------------------------------------------------------
-    def capacity(self, leg: int) -> int:
-        per = self.model.routes.legs[leg].people_per_transporter_week
-        return int(self.transporters_on(leg) * per)
-
-    def adverts_live(self) -> int:
-        params = self.model.config.smugglers
-        return max(0, self.count(Role.RECRUITER) * params.adverts_per_recruiter - self.adverts_down)
+        self.table.update_operating(np.array([self.ocg_id]))
 
     # -- money ------------------------------------------------------------------------------
     @property
@@ -290,40 +325,6 @@ class OrganisedCrimeGroup(Agent):
         self.operating = False
         self.pending_replacements.clear()
         self.model.on_ocg_dismantled(self)
-
-    def adapt(self, week: int, rng: np.random.Generator) -> None:
-        """Weekly adaptation: replace, reprice, take more risk, move leg, or stop."""
-        if self.dismantled:
-            return
-        params = self.model.config.smugglers
-        self._replace_members(week, rng)
-        if self.dismantled:
-            return
-        self.pressure *= params.pressure_decay_week
-        self.risk_level = params.risk_shift * min(self.pressure, 1.0)
-        if self.adverts_down:
-            # Recruiters post taken-down adverts again, after advert_repost_weeks on average.
-            repost = 1.0 / params.advert_repost_weeks
-            self.adverts_down -= int(
-                self.model.streams["adverts"].binomial(self.adverts_down, repost)
-            )
-        # Demand: full boats push prices up, empty ones down (bounded).
-        sold = self.books.sold[self.ocg_id]
-        for leg in self.legs:
-            cap = self.capacity(leg)
-            if cap > 0:
-                util = sold.item(leg) / cap
-                if util > 0.9:
-                    self.demand_markup = min(self.demand_markup + 0.02, 0.5)
-                elif util < 0.5:
-                    self.demand_markup = max(self.demand_markup - 0.02, -0.3)
-            sold[leg] = 0
-        if self.pressure > params.reroute_pressure and rng.random() < 0.1:
-            self._move_leg(rng)
-        self.update_operating()
-        self.inactive_weeks = 0 if self.operating else self.inactive_weeks + 1
-        if self.inactive_weeks > params.inactive_exit_weeks:
-            self.dismantle(week)
 
     def _replace_members(self, week: int, rng: np.random.Generator) -> None:
         if not self.pending_replacements:
