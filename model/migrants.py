@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.sampling import grouped_cdf
+
 if TYPE_CHECKING:
     from model.model import SmugglingModel
 
@@ -63,10 +65,15 @@ class MigrantPopulation:
         self.origin_nodes = [o["node"] for o in routes.origins]
         self.origin_rate = np.array([o["departures_per_week"] for o in routes.origins], dtype=float)
         self.origin_season = np.array([o.get("seasonality", 0.0) for o in routes.origins])
-        self.origin_paths = [
-            np.array([p.index for p in routes.paths if p.origin == node], dtype=np.int16)
-            for node in self.origin_nodes
+        # The paths from each origin, origin after origin, for the choice of path.
+        by_origin = [
+            (o, p.index)
+            for o, node in enumerate(self.origin_nodes)
+            for p in routes.paths
+            if p.origin == node
         ]
+        self.choice_origin, self.choice_path = np.array(by_origin, dtype=np.int64).T
+        self.choice_starts = np.flatnonzero(np.diff(self.choice_origin, prepend=-1))
         n_routes = len(routes.route_names)
         self.week_counts: dict[str, np.ndarray] = {}
         self.reset_week(n_routes)
@@ -117,17 +124,12 @@ class MigrantPopulation:
         if total == 0:
             return
         self._grow(total)
+        # Each migrant chooses among the paths from its origin (logit on utility).
         origins = np.repeat(np.arange(counts.size), counts)
-        chosen = np.empty(total, dtype=np.int16)
-        at = 0
-        for o, k in enumerate(counts):
-            if k:
-                paths = self.origin_paths[o]
-                cdf = np.cumsum(np.exp(utility[paths] - utility[paths].max()))
-                chosen[at : at + k] = paths[
-                    np.searchsorted(cdf, rng.random(k) * cdf[-1], side="right")
-                ]
-                at += k
+        u = utility[self.choice_path]
+        top = np.maximum.reduceat(u, self.choice_starts)[self.choice_origin]
+        cdf = grouped_cdf(self.choice_origin, np.exp(u - top))
+        chosen = self.choice_path[np.searchsorted(cdf, origins + rng.random(total), side="right")]
         sl = slice(self.n, self.n + total)
         c = self.cols
         c["mid"][sl] = np.arange(self.next_id, self.next_id + total)

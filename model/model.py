@@ -28,6 +28,7 @@ from model.metrics import Recorder
 from model.migrants import MigrantPopulation
 from model.police import FinancialInvestigators, PoliceUnit
 from model.routes import RouteNetwork, load_routes
+from model.sampling import grouped_cdf
 from model.scenario import Scenario
 from model.smugglers import (
     OcgTable,
@@ -93,25 +94,13 @@ class Market:
             )
         self.leg_has_offers = sold_here
         # Logit choice among the OCGs found on a leg: reach (being found) and price.
-        self.leg_cdf = np.zeros(self.price.size)
+        self.leg_cdf = np.zeros(0)
         if rows:
             starts = np.flatnonzero(np.r_[True, self.leg[1:] != self.leg[:-1]])
             min_price = np.minimum.reduceat(self.price, starts)
-            ends = np.r_[starts[1:], self.price.size]
-            w = self.reach * np.exp(
-                -price_sensitivity_per_eur * (self.price - np.repeat(min_price, ends - starts))
-            )
-            csum = np.cumsum(w)
-            before = np.repeat(np.r_[0.0, csum[ends[:-1] - 1]], ends - starts)
-            total = np.repeat(csum[ends - 1], ends - starts) - before
-            within = np.where(total > 0, (csum - before) / np.where(total > 0, total, 1.0), 0.0)
-            nobody = total <= 0  # nobody can be found on such a leg (p_find 0): any order will do
-            rank = np.arange(self.price.size) - np.repeat(starts, ends - starts) + 1
-            within[nobody] = (rank / np.repeat(ends - starts, ends - starts))[nobody]
-            within[ends - 1] = (
-                1.0  # exactly: a draw leg + u, u < 1, never passes the leg's last offer
-            )
-            self.leg_cdf = self.leg + within
+            cheapest = np.repeat(min_price, np.diff(np.r_[starts, rows]))
+            w = self.reach * np.exp(-price_sensitivity_per_eur * (self.price - cheapest))
+            self.leg_cdf = grouped_cdf(self.leg, w)
         # Guide table (Chen and Asau 1974): for each leg and each 1/GUIDE_BINS of [0, 1),
         # the first offer that a draw in that bin can pick; see :meth:`pick`.
         bins = np.arange(n_legs * self.GUIDE_BINS)

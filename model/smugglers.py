@@ -109,11 +109,11 @@ class OcgTable:
         """Places per week of OCGs ``ids`` on ``legs``: transporters times places each."""
         return (self.transporters[ids, legs] * per_transporter[legs]).astype(np.int64)
 
-    def update_operating(self, ids: np.ndarray) -> None:
+    def update_operating(self, ids: np.ndarray | int) -> None:
         """An OCG operates while it has a leader or coordinator and a transporter."""
-        roles = self.roles[ids]
-        lead = roles[:, Role.ORGANISER] + roles[:, Role.COORDINATOR] > 0
-        self.operating[ids] = ~self.dismantled[ids] & lead & (roles[:, Role.TRANSPORTER] > 0)
+        roles = self.roles
+        lead = roles[ids, Role.ORGANISER] + roles[ids, Role.COORDINATOR] > 0
+        self.operating[ids] = ~self.dismantled[ids] & lead & (roles[ids, Role.TRANSPORTER] > 0)
 
     # -- money --------------------------------------------------------------------------
     def receive(
@@ -294,7 +294,7 @@ class OrganisedCrimeGroup(Agent):
 
     def update_operating(self) -> None:
         """An OCG operates while it has a leader or coordinator and a transporter."""
-        self.table.update_operating(np.array([self.ocg_id]))
+        self.table.update_operating(self.ocg_id)
 
     # -- money ------------------------------------------------------------------------------
     @property

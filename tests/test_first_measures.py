@@ -34,16 +34,38 @@ def test_financial_investigations_raise_frozen_confiscated_and_the_ratio():
         assert sf["measures_cost_eur"] == pytest.approx(2 * 15_000_000)
 
 
+def chance_to_find_a_smuggler(model: SmugglingModel) -> float:
+    """Run ``model``; the weekly chance that a searching migrant finds an OCG, averaged
+    over the weeks and weighted by the migrants waiting on each leg."""
+    weekly = []
+    while model.running:
+        model.step()
+        waiting = model.waiting_by_leg
+        weekly.append((model.market.p_find * waiting).sum() / waiting.sum())
+    return float(np.mean(weekly))
+
+
 def test_iru_takedowns_cut_live_adverts_and_make_searches_fail_more():
     base, iru = paired("iru_takedowns")
     for b, i in zip(base, iru, strict=True):
         # taken-down adverts are reposted after a few weeks, so the cut is partial
         assert i.timeseries()["adverts_live"].mean() < 0.95 * b.timeseries()["adverts_live"].mean()
-    assert sum(i.summary()["migrants_abandoned"] for i in iru) > sum(
-        b.summary()["migrants_abandoned"] for b in base
-    )
-    for b, i in zip(base, iru, strict=True):
         assert i.summary()["leads_by_source"]["online"] > b.summary()["leads_by_source"]["online"]
+    for seed in SEEDS:
+        # fewer adverts: a searching migrant finds a smuggler less often
+        found_base = chance_to_find_a_smuggler(SmugglingModel(short("baseline", 1), rng=seed))
+        found_iru = chance_to_find_a_smuggler(SmugglingModel(short("iru_takedowns", 1), rng=seed))
+        assert found_iru < found_base
+
+
+@pytest.mark.slow
+def test_iru_takedowns_make_more_migrants_give_up():
+    """Searches that fail more often make more migrants abandon, on the mean of 12 seeds
+    (on any one seed capacity, not adverts, decides most searches)."""
+    seeds = range(1, 13)
+    base = [SmugglingModel(short("baseline", 2), rng=s).run().summary() for s in seeds]
+    iru = [SmugglingModel(short("iru_takedowns", 2), rng=s).run().summary() for s in seeds]
+    assert sum(i["migrants_abandoned"] for i in iru) > sum(b["migrants_abandoned"] for b in base)
 
 
 def test_lo_coordination_yields_more_liaison_leads():
