@@ -142,7 +142,7 @@ class LiaisonOfficers(Agent):
         rng = model.streams["liaison"]
         n = rng.poisson(self.officers * self.leads_per_officer_week * (1.0 - self.duplication))
         if n:
-            abroad = [m for m in model.active_members() if m.jurisdiction != "eu"]
+            abroad = model.members_in("cooperating", "non_cooperating")
             for _ in range(n):
                 if not abroad:
                     break
@@ -171,7 +171,7 @@ class ThirdCountryPartners(Agent):
         rng = model.streams["partners"]
         n = rng.poisson(self.leads_per_week * self.observed_share)
         if n:
-            local = [m for m in model.active_members() if m.jurisdiction == "cooperating"]
+            local = model.members_in("cooperating")
             for _ in range(n):
                 if not local:
                     break

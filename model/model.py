@@ -150,6 +150,8 @@ class SmugglingModel(mesa.Model):
         self.routes = routes or default_routes()
         self.space = self.routes.space(self.random)
         self.social = nx.Graph()
+        self._active_members: list[Smuggler] | None = None
+        self._members_in: dict[tuple[str, ...], list[Smuggler]] = {}
         self.ocg_table = OcgTable(len(self.routes.legs))
 
         # Supply: OCGs on every leg; some also run the next leg of the same route.
@@ -199,7 +201,6 @@ class SmugglingModel(mesa.Model):
         self._utilities: np.ndarray | None = None
         self._risk = np.zeros(0)
         self._evasion = np.zeros(0)
-        self._active_members: list[Smuggler] | None = None
         self.unserved_by_leg = np.zeros(len(self.routes.legs), dtype=np.int64)
         self.waiting_by_leg = np.zeros(len(self.routes.legs), dtype=np.int64)
         self.recorder = Recorder(self)
@@ -246,7 +247,6 @@ class SmugglingModel(mesa.Model):
         (base price with the demand markup and the risk premium, within half the leg's
         lowest and twice its highest fare), its reach (recruiters' live adverts and word of
         mouth) and its capacity (transporters times places per transporter)."""
-        self._active_members = None
         params = self.config.smugglers
         routes = self.routes
         table = self.ocg_table
@@ -382,6 +382,7 @@ class SmugglingModel(mesa.Model):
     def _add_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
         ocg = build_ocg(self, legs, rng)
         self.ocgs.append(ocg)
+        self._members_changed()
         for leg in legs:
             self.leg_ocgs[leg].append(ocg)
         return ocg
@@ -416,6 +417,7 @@ class SmugglingModel(mesa.Model):
         table.transporters[i, old] = 0
         self.leg_ocgs[old].remove(ocg)
         self.leg_ocgs[new].append(ocg)
+        self._members_changed()
         for m in ocg.members:
             if m.leg == old:
                 m.leg = new
@@ -428,7 +430,7 @@ class SmugglingModel(mesa.Model):
         member.arrested_week = self.week
         self.members_arrested += 1
         self.hvts_arrested += member.hvt
-        self._active_members = None
+        self._members_changed()
         member.ocg.lose_member(member, self.week, self.streams["adaptation"])
         if member.role == Role.RECRUITER:
             params = self.config.smugglers
@@ -446,21 +448,37 @@ class SmugglingModel(mesa.Model):
         self.social.add_node(new)
         for contact in ranked[: 1 + int(rng.random() < 0.5)]:
             self.social.add_edge(new, contact)
+        ocg.ties_version += 1
         ocg.add_member(new)
         ocg.update_operating()
-        self._active_members = None
+        self._members_changed()
 
     def on_ocg_dismantled(self, ocg: OrganisedCrimeGroup) -> None:
         self.ocgs_dismantled += 1
+        self._members_changed()
         for leg in ocg.legs:
             if ocg in self.leg_ocgs[leg]:
                 self.leg_ocgs[leg].remove(ocg)
 
     # -- lookups for the actors -------------------------------------------------------
     def active_members(self) -> list[Smuggler]:
+        """The members of the OCGs still in existence, not arrested (cached)."""
         if self._active_members is None:
             self._active_members = [m for o in self.ocgs if not o.dismantled for m in o.members]
         return self._active_members
+
+    def members_in(self, *jurisdictions: str) -> list[Smuggler]:
+        """The active members living in ``jurisdictions`` (cached)."""
+        members = self._members_in.get(jurisdictions)
+        if members is None:
+            members = [m for m in self.active_members() if m.jurisdiction in jurisdictions]
+            self._members_in[jurisdictions] = members
+        return members
+
+    def _members_changed(self) -> None:
+        """Members joined, left or moved: forget the cached lists of members."""
+        self._active_members = None
+        self._members_in.clear()
 
     def police_unit_for(self, ocg: OrganisedCrimeGroup) -> PoliceUnit:
         return self.police_units[ocg.route]

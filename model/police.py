@@ -49,34 +49,60 @@ class Investigation:
         self.spilled: set[int] = set()
         self.financial = financial
         self.traced_share = 0.0
+        # The ties investigators can still follow: the contacts of the identified members,
+        # member after member, less those identified or arrested. Rebuilt when the OCG's
+        # ties change (a recruit joins); identified and arrested are for good.
+        self._leads_to: list[Smuggler] = []
+        self._ties_version = -1
 
     def add_target(self, member: Smuggler) -> None:
+        if member in self.identified:
+            return
         self.identified[member] = None
+        if self._ties_version == self.ocg.ties_version:
+            self._follow(member)
+
+    def _follow(self, member: Smuggler) -> None:
+        identified = self.identified
+        self._leads_to.extend(
+            c
+            for c in self.unit.model.social._adj[member]  # networkx's adjacency: read only
+            if c not in identified and not c.arrested
+        )
 
     def progress(self, rng: np.random.Generator, p_map: float) -> None:
-        """Investigators follow the ties of every identified member."""
+        """Investigators follow the ties of every identified member: each contact not yet
+        identified is mapped with probability ``p_map`` per tie and week."""
         model = self.unit.model
-        ties = model.social._adj  # networkx's own adjacency dict: read-only use, for speed
         identified = self.identified
+        if self._ties_version != self.ocg.ties_version:
+            self._ties_version = self.ocg.ties_version
+            self._leads_to = []
+            for member in identified:
+                self._follow(member)
         draw = rng.random
         new: list[Smuggler] = []
-        for member in identified:
-            for contact in ties[member]:
-                if contact in identified or contact.arrested or draw() >= p_map:
-                    continue
-                if contact.ocg is self.ocg:
-                    new.append(contact)
-                elif contact.unique_id not in self.spilled:
-                    # A contact in another OCG: a lead for the analysts.
-                    self.spilled.add(contact.unique_id)
-                    model.emsc.new_lead(
-                        contact,
-                        "investigation",
-                        model.config.enforcement.reliability_investigation,
-                        rng,
-                    )
+        still: list[Smuggler] = []
+        for contact in self._leads_to:
+            if contact in identified or contact.arrested:
+                continue
+            still.append(contact)
+            if draw() >= p_map:
+                continue
+            if contact.ocg is self.ocg:
+                new.append(contact)
+            elif contact.unique_id not in self.spilled:
+                # A contact in another OCG: a lead for the analysts.
+                self.spilled.add(contact.unique_id)
+                model.emsc.new_lead(
+                    contact,
+                    "investigation",
+                    model.config.enforcement.reliability_investigation,
+                    rng,
+                )
+        self._leads_to = still
         for m in new:
-            self.identified[m] = None
+            self.add_target(m)
         if self.financial:
             rate = model.financial_investigators.tracing_rate_week
             self.traced_share += (1.0 - self.traced_share) * rate

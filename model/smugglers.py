@@ -237,6 +237,7 @@ class OrganisedCrimeGroup(Agent):
         self.operating = True
         self.dismantled_week: int | None = None
         self.network_dirty = True  # members changed: recompute the efficiency below
+        self.ties_version = 0  # counts changes to the ties of its members
         self.efficiency = 0.0  # global efficiency of its network, recomputed quarterly if dirty
 
     @property
@@ -434,6 +435,8 @@ def link_poly_criminal(
         a = ocg.members[int(rng.integers(len(ocg.members)))]
         b = other.members[int(rng.integers(len(other.members)))]
         model.social.add_edge(a, b)
+        ocg.ties_version += 1
+        other.ties_version += 1
 
 
 def ocg_efficiency(model: SmugglingModel, ocg: OrganisedCrimeGroup) -> float:
