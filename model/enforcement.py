@@ -54,11 +54,13 @@ class BorderGuards(Agent):
         # analysed at once (front-line access, mobile analyst teams); none in the status quo.
         self.realtime_check_share = 0.0
 
-    def act_on_detections(self, detected_by_ocg: dict[int, int]) -> None:
+    def act_on_detections(self, detected_by_ocg: np.ndarray) -> None:
+        """Debrief migrants detected this week (``detected_by_ocg``: how many, by OCG id)."""
         model = self.model
         rng = model.streams["border"]
         p_lead = self.debrief_share * self.lead_per_debriefing
-        for ocg_id, n in detected_by_ocg.items():
+        for ocg_id in np.flatnonzero(detected_by_ocg).tolist():
+            n = int(detected_by_ocg[ocg_id])
             ocg = model.ocgs[ocg_id]
             if not ocg.members:
                 continue

@@ -171,12 +171,13 @@ class Recorder:
         members = [m for o in existing for m in o.members]
         if not members:
             return 0.0, 0.0, 0.0
-        index = {m: i for i, m in enumerate(members)}
-        adj = model.social._adj  # networkx's own adjacency dict: read-only use, for speed
-        pairs = [
-            (i, j) for m, i in index.items() for nb in adj[m] if (j := index.get(nb)) is not None
-        ]
-        rows, cols = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+        uid = np.array([m.unique_id for m in members], dtype=np.int64)
+        tie_a, tie_b = (np.array(end, dtype=np.int64) for end in model.ties)
+        index = np.full(max(uid.max(), tie_a.max(initial=0), tie_b.max(initial=0)) + 1, -1)
+        index[uid] = np.arange(uid.size)
+        rows, cols = index[tie_a], index[tie_b]
+        among = (rows >= 0) & (cols >= 0)  # ties between active members only
+        rows, cols = rows[among], cols[among]
         graph = coo_matrix((np.ones(rows.size), (rows, cols)), shape=(len(members),) * 2)
         _, labels = connected_components(graph, directed=False)
         largest = int(np.bincount(labels).max())

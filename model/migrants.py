@@ -90,7 +90,7 @@ class MigrantPopulation:
             "fees_sum": np.zeros(n_routes),
             "fees_n": np.zeros(n_routes, dtype=np.int64),
         }
-        self.detected_by_ocg: dict[int, int] = {}
+        self.detected_by_ocg = np.zeros(0, dtype=np.int64)  # this week, by OCG id
 
     def _count(self, name: str, routes: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add per-route counts (or sums of ``weights``) to this week's tally."""
@@ -270,11 +270,7 @@ class MigrantPopulation:
         detected = rng.random(rows.size) < p_detect
         if detected.any():
             det_ocgs = ocgs[detected]
-            per_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
-            for ocg_id in np.flatnonzero(per_ocg).tolist():
-                self.detected_by_ocg[ocg_id] = self.detected_by_ocg.get(ocg_id, 0) + int(
-                    per_ocg[ocg_id]
-                )
+            self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
             self._finish(rows[detected], DETECTED)
             rows = rows[~detected]
         pos = c["pos"][rows] + 1
@@ -285,7 +281,8 @@ class MigrantPopulation:
         on = ~arrived
         nxt = rows[on]
         c["state"][nxt] = SEARCHING
-        c["leg"][nxt] = routes.path_legs[path[on], pos[on]]
+        width = routes.path_legs.shape[1]
+        c["leg"][nxt] = routes.path_legs.ravel()[path[on] * width + pos[on]]
         c["ocg"][nxt] = -1
         c["wait"][nxt] = 0
 
@@ -295,7 +292,7 @@ class MigrantPopulation:
 
     def compact(self, week: int) -> None:
         """Count and log this week's finished journeys; drop finished rows once they are a
-        quarter of the table, so that the weekly work scales with the migrants en route."""
+        half of the table, so that the weekly work scales with the migrants en route."""
         state = self.view("state")
         rows = np.flatnonzero((state < 0) & (state != GONE))
         if rows.size == 0:
@@ -330,7 +327,7 @@ class MigrantPopulation:
         )
         state[rows] = GONE
         self.gone += rows.size
-        if self.gone * 4 < self.n:
+        if self.gone * 2 < self.n:
             return
         keep = np.flatnonzero(state != GONE)
         for arr in self.cols.values():

@@ -150,6 +150,7 @@ class SmugglingModel(mesa.Model):
         self.routes = routes or default_routes()
         self.space = self.routes.space(self.random)
         self.social = nx.Graph()
+        self.ties: tuple[list[int], list[int]] = ([], [])  # every tie, by members' unique_id
         self._active_members: list[Smuggler] | None = None
         self._members_in: dict[tuple[str, ...], list[Smuggler]] = {}
         self.ocg_table = OcgTable(len(self.routes.legs))
@@ -300,7 +301,9 @@ class SmugglingModel(mesa.Model):
     def release_escrow(self, amounts: np.ndarray) -> None:
         """Escrow released to the OCGs (by OCG id) when their migrants complete a leg."""
         ids = np.flatnonzero(amounts)
-        self.ocg_table.receive(ids, amounts[ids], self.config.smugglers.operating_cost_share)
+        self.ocg_table.receive(
+            ids, amounts[ids], self.config.smugglers.operating_cost_share, unique=True
+        )
 
     def _finances(self) -> None:
         """Every OCG still in existence books its week: other crime, spending, laundering."""
@@ -447,11 +450,17 @@ class SmugglingModel(mesa.Model):
         ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
         self.social.add_node(new)
         for contact in ranked[: 1 + int(rng.random() < 0.5)]:
-            self.social.add_edge(new, contact)
+            self.tie(new, contact)
         ocg.ties_version += 1
         ocg.add_member(new)
         ocg.update_operating()
         self._members_changed()
+
+    def tie(self, a: Smuggler, b: Smuggler) -> None:
+        """A social tie between two members (in the graph, and in the list of ties)."""
+        self.social.add_edge(a, b)
+        self.ties[0].append(a.unique_id)
+        self.ties[1].append(b.unique_id)
 
     def on_ocg_dismantled(self, ocg: OrganisedCrimeGroup) -> None:
         self.ocgs_dismantled += 1

@@ -117,14 +117,24 @@ class OcgTable:
 
     # -- money --------------------------------------------------------------------------
     def receive(
-        self, ocg_ids: np.ndarray, amounts: np.ndarray, operating_cost_share: float
+        self,
+        ocg_ids: np.ndarray,
+        amounts: np.ndarray,
+        operating_cost_share: float,
+        unique: bool = False,
     ) -> None:
         """Smuggling fees (upfront, or released from escrow) become proceeds; a share is
-        spent at once on operations. An id may appear more than once: each adds in turn."""
+        spent at once on operations. An id may appear more than once (each adds in turn)
+        unless ``unique``."""
         spend = amounts * operating_cost_share
-        np.add.at(self.proceeds, ocg_ids, amounts)
-        np.add.at(self.spent, ocg_ids, spend)
-        np.add.at(self.cash, ocg_ids, amounts - spend)
+        if unique:
+            self.proceeds[ocg_ids] += amounts
+            self.spent[ocg_ids] += spend
+            self.cash[ocg_ids] += amounts - spend
+        else:
+            np.add.at(self.proceeds, ocg_ids, amounts)
+            np.add.at(self.spent, ocg_ids, spend)
+            np.add.at(self.cash, ocg_ids, amounts - spend)
 
     def weekly_finances(self, live: np.ndarray, params) -> None:
         """Other crime (poly-criminal OCGs), consumption, and laundering of cash into assets
@@ -391,14 +401,14 @@ def build_ocg(
     social.add_nodes_from(members)
     leader, coords = members[0], members[1 : 1 + n_coord]
     for c in coords:
-        social.add_edge(leader, c)
+        model.tie(leader, c)
     for i, m in enumerate(members[1 + n_coord :]):
         if m.role == Role.MONEY_HANDLER:
-            social.add_edge(leader, m)
-        social.add_edge(coords[i % len(coords)], m)
+            model.tie(leader, m)
+        model.tie(coords[i % len(coords)], m)
     extra = rng.random((len(members), len(members))) < 0.08
     for i, j in zip(*np.nonzero(np.triu(extra, 1)), strict=True):
-        social.add_edge(members[i], members[j])
+        model.tie(members[i], members[j])
     ocg.update_operating()
     return ocg
 
@@ -434,7 +444,7 @@ def link_poly_criminal(
             continue
         a = ocg.members[int(rng.integers(len(ocg.members)))]
         b = other.members[int(rng.integers(len(other.members)))]
-        model.social.add_edge(a, b)
+        model.tie(a, b)
         ocg.ties_version += 1
         other.ties_version += 1
 
