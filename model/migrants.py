@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from model.sampling import grouped_cdf
+from model.sampling import Groups, grouped_cdf
 
 if TYPE_CHECKING:
     from model.model import SmugglingModel
@@ -30,24 +30,22 @@ GONE = -9  # a finished journey, logged; the row is reused at the next compactio
 OUTCOMES = ("arrived", "detected", "died", "abandoned")
 ARRIVED, DETECTED, DIED, ABANDONED = range(4)
 
-# Columns used as indices are intp (int64), so that numpy indexes with them without a cast;
-# the journey log keeps them in the narrow types of _LOGGED.
+# Narrow types: the weekly passes are bound by memory traffic more than by arithmetic.
 _COLUMNS = {
-    "mid": np.int64,
-    "origin": np.int64,
-    "path": np.int64,
-    "pos": np.int64,
+    "mid": np.int64,  # journey id
+    "origin": np.int16,
+    "path": np.int16,
+    "pos": np.int16,
     "state": np.int8,
-    "leg": np.int64,  # the leg being travelled, or searched for
-    "ocg": np.int64,
-    "due_week": np.int64,  # the week a leg ends (travelling)
+    "leg": np.int16,  # the leg being travelled, or searched for
+    "ocg": np.int32,
+    "due_week": np.int32,  # the week a leg ends (travelling)
     "wait": np.int16,
     "paid": np.float64,
     "escrow": np.float64,
     "depart_week": np.int32,
     "legs_smuggled": np.int16,
 }
-_LOGGED = {"origin": np.int16, "path": np.int16, "pos": np.int16, "ocg": np.int32}
 
 
 class MigrantPopulation:
@@ -73,7 +71,7 @@ class MigrantPopulation:
             if p.origin == node
         ]
         self.choice_origin, self.choice_path = np.array(by_origin, dtype=np.int64).T
-        self.choice_starts = np.flatnonzero(np.diff(self.choice_origin, prepend=-1))
+        self.choice_runs = Groups.of(self.choice_origin)
         n_routes = len(routes.route_names)
         self.week_counts: dict[str, np.ndarray] = {}
         self.reset_week(n_routes)
@@ -127,8 +125,9 @@ class MigrantPopulation:
         # Each migrant chooses among the paths from its origin (logit on utility).
         origins = np.repeat(np.arange(counts.size), counts)
         u = utility[self.choice_path]
-        top = np.maximum.reduceat(u, self.choice_starts)[self.choice_origin]
-        cdf = grouped_cdf(self.choice_origin, np.exp(u - top))
+        runs = self.choice_runs
+        top = np.maximum.reduceat(u, runs.starts)[runs.of_item]
+        cdf = grouped_cdf(self.choice_origin, np.exp(u - top), runs)
         chosen = self.choice_path[np.searchsorted(cdf, origins + rng.random(total), side="right")]
         sl = slice(self.n, self.n + total)
         c = self.cols
@@ -313,16 +312,16 @@ class MigrantPopulation:
         self._log.append(
             {
                 "migrant": c["mid"][rows],
-                "origin": c["origin"][rows].astype(_LOGGED["origin"]),
-                "path": c["path"][rows].astype(_LOGGED["path"]),
+                "origin": c["origin"][rows],
+                "path": c["path"][rows],
                 "route": route.astype(np.int8),
                 "outcome": outcome,
                 "depart_week": c["depart_week"][rows],
                 "end_week": np.full(rows.size, week, dtype=np.int32),
-                "legs_completed": c["pos"][rows].astype(_LOGGED["pos"]),
+                "legs_completed": c["pos"][rows],
                 "legs_smuggled": smuggled,
                 "fee_paid_eur": paid,
-                "last_ocg": c["ocg"][rows].astype(_LOGGED["ocg"]),
+                "last_ocg": c["ocg"][rows],
             }
         )
         state[rows] = GONE

@@ -28,7 +28,7 @@ from model.metrics import Recorder
 from model.migrants import MigrantPopulation
 from model.police import FinancialInvestigators, PoliceUnit
 from model.routes import RouteNetwork, load_routes
-from model.sampling import grouped_cdf
+from model.sampling import Groups, grouped_cdf
 from model.scenario import Scenario
 from model.smugglers import (
     OcgTable,
@@ -96,11 +96,10 @@ class Market:
         # Logit choice among the OCGs found on a leg: reach (being found) and price.
         self.leg_cdf = np.zeros(0)
         if rows:
-            starts = np.flatnonzero(np.r_[True, self.leg[1:] != self.leg[:-1]])
-            min_price = np.minimum.reduceat(self.price, starts)
-            cheapest = np.repeat(min_price, np.diff(np.r_[starts, rows]))
+            runs = Groups.of(self.leg)
+            cheapest = np.minimum.reduceat(self.price, runs.starts)[runs.of_item]
             w = self.reach * np.exp(-price_sensitivity_per_eur * (self.price - cheapest))
-            self.leg_cdf = grouped_cdf(self.leg, w)
+            self.leg_cdf = grouped_cdf(self.leg, w, runs)
         # Guide table (Chen and Asau 1974): for each leg and each 1/GUIDE_BINS of [0, 1),
         # the first offer that a draw in that bin can pick; see :meth:`pick`.
         bins = np.arange(n_legs * self.GUIDE_BINS)
