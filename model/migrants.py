@@ -70,7 +70,7 @@ class MigrantPopulation:
             for p in routes.paths
             if p.origin == node
         ]
-        self.choice_origin, self.choice_path = np.array(by_origin, dtype=np.int64).T
+        self.choice_origin, self.choice_path = np.array(by_origin, dtype=np.int16).T
         self.choice_runs = Groups.of(self.choice_origin)
         n_routes = len(routes.route_names)
         self.week_counts: dict[str, np.ndarray] = {}
@@ -123,7 +123,7 @@ class MigrantPopulation:
             return
         self._grow(total)
         # Each migrant chooses among the paths from its origin (logit on utility).
-        origins = np.repeat(np.arange(counts.size), counts)
+        origins = np.repeat(np.arange(counts.size, dtype=np.int16), counts)
         u = utility[self.choice_path]
         runs = self.choice_runs
         top = np.maximum.reduceat(u, runs.starts)[runs.of_item]
@@ -187,7 +187,7 @@ class MigrantPopulation:
         self._board(
             np.concatenate([idx[finders], idx[alone]]),
             week,
-            np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int64)]),
+            np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int32)]),
             np.concatenate([market.price[pick], np.zeros(alone.size)]),
         )
         # Those still searching wait, reconsider their path, or give up.
@@ -281,7 +281,7 @@ class MigrantPopulation:
         nxt = rows[on]
         c["state"][nxt] = SEARCHING
         width = routes.path_legs.shape[1]
-        c["leg"][nxt] = routes.path_legs.ravel()[path[on] * width + pos[on]]
+        c["leg"][nxt] = routes.path_legs.ravel()[path[on].astype(np.intp) * width + pos[on]]
         c["ocg"][nxt] = -1
         c["wait"][nxt] = 0
 

@@ -72,7 +72,7 @@ class Market:
         price_sensitivity_per_eur: float,
         risk: np.ndarray,
     ):
-        self.ocg_ids = ocg_ids.astype(np.int64)
+        self.ocg_ids = ocg_ids.astype(np.int32)  # the dtype of the migrants' ocg column
         self.leg = leg.astype(np.int64)
         self.price = price.astype(float)
         self.reach = reach.astype(float)

@@ -67,7 +67,7 @@ class RouteNetwork:
         legs = self.legs
         self.route_names = list(ROUTES)
         self.route_of_leg = np.array([ROUTES.index(leg.route) for leg in legs], dtype=np.int64)
-        self.duration = np.array([leg.duration_weeks for leg in legs], dtype=np.int64)
+        self.duration = np.array([leg.duration_weeks for leg in legs], dtype=np.int32)
         self.death_risk = np.array([leg.death_risk for leg in legs])
         self.detection_prob = np.array([leg.detection_prob for leg in legs])
         self.self_travel_prob = np.array([leg.self_travel_prob_week for leg in legs])
@@ -77,10 +77,10 @@ class RouteNetwork:
         self.is_border = self.detection_prob > 0
         n_paths = len(self.paths)
         max_len = max(len(p.legs) for p in self.paths)
-        self.path_legs = np.full((n_paths, max_len + 1), -1, dtype=np.int64)
+        self.path_legs = np.full((n_paths, max_len + 1), -1, dtype=np.int16)
         for p in self.paths:
             self.path_legs[p.index, : len(p.legs)] = p.legs
-        self.path_len = np.array([len(p.legs) for p in self.paths], dtype=np.int64)
+        self.path_len = np.array([len(p.legs) for p in self.paths], dtype=np.int16)
         self.route_of_path = np.array([ROUTES.index(p.route) for p in self.paths], dtype=np.int64)
         self.path_preference = np.array([p.preference for p in self.paths])
         self.path_leg_incidence = np.zeros((n_paths, len(legs)))
