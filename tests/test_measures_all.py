@@ -18,7 +18,7 @@ import pytest
 
 from model import ScenarioError, SmugglingModel, load_scenario
 from model.intelligence import Lead
-from model.measure_effects import figure, figure_all
+from model.measure_effects import LONG_SEEDS, PACKAGE_SEEDS, figure, figure_all, one_sided_p
 from model.measures import MEASURES
 from model.metrics import WEEKLY
 from model.smugglers import Role
@@ -159,9 +159,11 @@ def test_each_measure_moves_its_first_figure_in_the_documented_direction(key):
 @pytest.mark.slow
 @pytest.mark.parametrize("key", list(MEASURES))
 def test_each_measure_moves_its_first_figure_over_a_longer_run(key):
-    diffs = paired_differences(key, years=SLOW_YEARS.get(key, 3.0), seeds=range(1, 7))
+    """A one-sided paired t-test at 5% over 8 seeds (a sign count over so few seeds fails
+    on one diverging seed when the effect is small against the run-to-run noise)."""
+    diffs = paired_differences(key, years=SLOW_YEARS.get(key, 3.0), seeds=range(1, LONG_SEEDS + 1))
     assert diffs.mean() > 0, f"{key}: {MEASURES[key].first_moved} moved by {diffs}"
-    assert (diffs > 0).sum() >= 5, f"{key}: {diffs}"
+    assert one_sided_p(diffs) < 0.05, f"{key}: {diffs}"
 
 
 # -- entity-level checks of the mechanisms that need long runs to show in the outputs -----
@@ -282,11 +284,11 @@ def test_all_measures_arrest_more_and_confiscate_a_larger_share_than_the_baselin
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("package", "confiscation_too"),
+    ("package", "acts_on_money"),
     [
-        # Measures 1-3 and 10 act on intelligence and online reach, not on money: their
-        # packages raise arrests, while the confiscation ratio stays within the noise of
-        # four seeds (docs/measures.md, "Packages").
+        # Measures 1-3 and 10 act on intelligence and online reach, not on money or arrest
+        # capacity: their packages move neither figure beyond the noise of the seeds
+        # (docs/measures.md, "Packages"); they must not lower either.
         ("package_information_flows", False),
         ("package_operational_tools", True),
         ("package_online", False),
@@ -294,17 +296,19 @@ def test_all_measures_arrest_more_and_confiscate_a_larger_share_than_the_baselin
         ("all_measures", True),
     ],
 )
-def test_a_package_does_not_arrest_or_confiscate_less_than_the_baseline(package, confiscation_too):
-    seeds = range(1, 5)
+def test_a_package_raises_arrests_and_confiscation_or_at_least_does_not_lower_them(
+    package, acts_on_money
+):
+    """Paired one-sided t-tests at 5% over six five-year runs."""
+    seeds = range(1, PACKAGE_SEEDS + 1)
     base = [SmugglingModel(short("baseline", 5.0), rng=s).run().summary() for s in seeds]
     pkg = [SmugglingModel(short(package, 5.0), rng=s).run().summary() for s in seeds]
-
-    def mean(runs, key):
-        return np.mean([r[key] for r in runs])
-
-    assert mean(pkg, "members_arrested") >= mean(base, "members_arrested")
-    if confiscation_too:
-        assert mean(pkg, "confiscation_ratio") >= mean(base, "confiscation_ratio")
+    for key in ("members_arrested", "confiscation_ratio"):
+        diffs = np.array([p[key] - b[key] for p, b in zip(pkg, base, strict=True)])
+        if acts_on_money:
+            assert one_sided_p(diffs) < 0.05, f"{package}: {key} moved by {diffs}"
+        else:
+            assert one_sided_p(-diffs) >= 0.05, f"{package} lowers {key}: {diffs}"
 
 
 def test_docs_measures_has_one_row_per_measure_consistent_with_its_module():
