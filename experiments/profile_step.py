@@ -15,7 +15,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from model import SmugglingModel, load_scenario
-from model.smugglers import OrganisedCrimeGroup
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,14 +55,10 @@ def main() -> int:
         agent.step = timed(name, agent.step)
     for unit in model.police_units.values():
         unit.step = timed("police units", unit.step)
-    adapt = OrganisedCrimeGroup.adapt
-    OrganisedCrimeGroup.adapt = timed("OCG adaptation", adapt)
-    try:
-        start = time.process_time()
-        model.run()
-        total = time.process_time() - start
-    finally:
-        OrganisedCrimeGroup.adapt = adapt
+    model._adapt = timed("OCG adaptation", model._adapt)
+    start = time.process_time()
+    model.run()
+    total = time.process_time() - start
     print(f"{args.scenario.name}, {args.years:g} years, seed {args.seed}: {total:.2f} s CPU")
     for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<20}{seconds:7.3f} s  {seconds / total:6.1%}")
