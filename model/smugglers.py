@@ -2,12 +2,11 @@
 
 An :class:`OrganisedCrimeGroup` operates one or more legs, prices its passages, takes fees,
 spends, launders cash into assets held in the EU, in cooperating third countries or out of
-reach (all OCGs' money is booked at once in the model's :class:`OcgTable`), and adapts every
-week
-(:meth:`~OrganisedCrimeGroup.adapt`): it replaces arrested members through the remaining
-members' ties after a delay and at a cost, prices in enforcement pressure, shifts to riskier
-crossings, moves to an adjacent leg, and stops operating while it lacks a role it cannot do
-without. Members (:class:`Smuggler`) are Mesa agents and nodes of the model's social network
+reach, and adapts every week (``SmugglingModel._adapt``): it replaces arrested members
+through the remaining members' ties after a delay and at a cost, prices in enforcement
+pressure, shifts to riskier crossings, moves to an adjacent leg, and stops operating while
+it lacks a role it cannot do without. The state that all OCGs' money, market and adaptation
+work on is held in one :class:`OcgTable` (numpy columns, one row per OCG). Members (:class:`Smuggler`) are Mesa agents and nodes of the model's social network
 (one networkx graph for all OCGs, with ties between poly-criminal groups).
 """
 
