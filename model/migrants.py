@@ -135,7 +135,7 @@ class MigrantPopulation:
         c["origin"][sl] = origins
         c["path"][sl] = chosen
         c["state"][sl] = SEARCHING
-        c["leg"][sl] = self.model.routes.path_legs[chosen, 0]
+        c["leg"][sl] = self.model.routes.leg_at(chosen, 0)
         c["ocg"][sl] = -1
         c["depart_week"][sl] = week
         for name in ("pos", "due_week", "wait", "paid", "escrow", "legs_smuggled"):
@@ -232,7 +232,7 @@ class MigrantPopulation:
                 c["path"][group] = options[
                     np.searchsorted(cdf, rng.random(group.size) * cdf[-1], side="right")
                 ]
-        c["leg"][rows] = routes.path_legs[c["path"][rows], c["pos"][rows]]
+        c["leg"][rows] = routes.leg_at(c["path"][rows], c["pos"][rows])
         c["wait"][rows] = 0
 
     def travel(self, week: int) -> None:
@@ -280,8 +280,7 @@ class MigrantPopulation:
         on = ~arrived
         nxt = rows[on]
         c["state"][nxt] = SEARCHING
-        width = routes.path_legs.shape[1]
-        c["leg"][nxt] = routes.path_legs.ravel()[path[on].astype(np.intp) * width + pos[on]]
+        c["leg"][nxt] = routes.leg_at(path[on], pos[on])
         c["ocg"][nxt] = -1
         c["wait"][nxt] = 0
 

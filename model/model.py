@@ -319,7 +319,7 @@ class SmugglingModel(mesa.Model):
         rng = self.streams["adaptation"]
         for ocg in self.ocgs:
             if ocg.pending_replacements and not ocg.dismantled:
-                ocg._replace_members(week, rng)
+                ocg.replace_members(week, rng)
         live = table.existing()
         table.pressure[live] *= params.pressure_decay_week
         table.risk_level[live] = params.risk_shift * np.minimum(table.pressure[live], 1.0)
@@ -331,7 +331,8 @@ class SmugglingModel(mesa.Model):
             )
         # Demand: each leg sold out (over 90%) pushes the price up 2 points, each one under
         # half full pulls it down 2 points, within -30% and +50%.
-        capacity = (table.transporters[live] * self.routes.people_per_transporter).astype(np.int64)
+        all_legs = np.arange(len(self.routes.legs))
+        capacity = table.capacity(live[:, None], all_legs, self.routes.people_per_transporter)
         used = table.sold[live] / np.maximum(capacity, 1)
         runs = capacity > 0
         steps = (runs & (used > 0.9)).sum(axis=1) - (runs & (used < 0.5)).sum(axis=1)
@@ -339,7 +340,7 @@ class SmugglingModel(mesa.Model):
         table.sold[live] = 0
         for i in live[table.pressure[live] > params.reroute_pressure].tolist():
             if rng.random() < 0.1:
-                self.ocgs[i]._move_leg(rng)
+                self.ocgs[i].move_leg(rng)
         table.update_operating(live)
         table.inactive_weeks[live] = np.where(
             table.operating[live], 0, table.inactive_weeks[live] + 1
@@ -384,7 +385,7 @@ class SmugglingModel(mesa.Model):
     def _add_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
         ocg = build_ocg(self, legs, rng)
         self.ocgs.append(ocg)
-        self._members_changed()
+        self._forget_member_lists()
         for leg in legs:
             self.leg_ocgs[leg].append(ocg)
         return ocg
@@ -419,7 +420,7 @@ class SmugglingModel(mesa.Model):
         table.transporters[i, old] = 0
         self.leg_ocgs[old].remove(ocg)
         self.leg_ocgs[new].append(ocg)
-        self._members_changed()
+        self._forget_member_lists()
         for m in ocg.members:
             if m.leg == old:
                 m.leg = new
@@ -432,7 +433,7 @@ class SmugglingModel(mesa.Model):
         member.arrested_week = self.week
         self.members_arrested += 1
         self.hvts_arrested += member.hvt
-        self._members_changed()
+        self._forget_member_lists()
         member.ocg.lose_member(member, self.week, self.streams["adaptation"])
         if member.role == Role.RECRUITER:
             params = self.config.smugglers
@@ -453,7 +454,7 @@ class SmugglingModel(mesa.Model):
         ocg.ties_version += 1
         ocg.add_member(new)
         ocg.update_operating()
-        self._members_changed()
+        self._forget_member_lists()
 
     def tie(self, a: Smuggler, b: Smuggler) -> None:
         """A social tie between two members (in the graph, and in the list of ties)."""
@@ -463,7 +464,7 @@ class SmugglingModel(mesa.Model):
 
     def on_ocg_dismantled(self, ocg: OrganisedCrimeGroup) -> None:
         self.ocgs_dismantled += 1
-        self._members_changed()
+        self._forget_member_lists()
         for leg in ocg.legs:
             if ocg in self.leg_ocgs[leg]:
                 self.leg_ocgs[leg].remove(ocg)
@@ -483,7 +484,7 @@ class SmugglingModel(mesa.Model):
             self._members_in[jurisdictions] = members
         return members
 
-    def _members_changed(self) -> None:
+    def _forget_member_lists(self) -> None:
         """Members joined, left or moved: forget the cached lists of members."""
         self._active_members = None
         self._members_in.clear()

@@ -66,7 +66,6 @@ class RouteNetwork:
     def __post_init__(self) -> None:
         legs = self.legs
         self.route_names = list(ROUTES)
-        self.route_of_leg = np.array([ROUTES.index(leg.route) for leg in legs], dtype=np.int64)
         self.duration = np.array([leg.duration_weeks for leg in legs], dtype=np.int32)
         self.death_risk = np.array([leg.death_risk for leg in legs])
         self.detection_prob = np.array([leg.detection_prob for leg in legs])
@@ -114,6 +113,10 @@ class RouteNetwork:
 
     def jurisdiction(self, node: str) -> str:
         return self.nodes[node]["jurisdiction"]
+
+    def leg_at(self, paths: np.ndarray, pos: np.ndarray | int) -> np.ndarray:
+        """The leg at position ``pos`` of each path (-1 past a path's last leg)."""
+        return self.path_legs[paths, pos]
 
     def eu_node_of_route(self, route: str) -> str:
         """The EU entry point of a route with the most legs leading to it."""

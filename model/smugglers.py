@@ -6,7 +6,8 @@ reach, and adapts every week (``SmugglingModel._adapt``): it replaces arrested m
 through the remaining members' ties after a delay and at a cost, prices in enforcement
 pressure, shifts to riskier crossings, moves to an adjacent leg, and stops operating while
 it lacks a role it cannot do without. The state that all OCGs' money, market and adaptation
-work on is held in one :class:`OcgTable` (numpy columns, one row per OCG). Members (:class:`Smuggler`) are Mesa agents and nodes of the model's social network
+work on is held in one :class:`OcgTable` (numpy columns, one row per OCG). Members
+(:class:`Smuggler`) are Mesa agents and nodes of the model's social network
 (one networkx graph for all OCGs, with ties between poly-criminal groups).
 """
 
@@ -105,7 +106,8 @@ class OcgTable:
     def capacity(
         self, ids: np.ndarray, legs: np.ndarray, per_transporter: np.ndarray
     ) -> np.ndarray:
-        """Places per week of OCGs ``ids`` on ``legs``: transporters times places each."""
+        """Places per week of OCGs ``ids`` on ``legs`` (broadcast together): transporters
+        times places per transporter."""
         return (self.transporters[ids, legs] * per_transporter[legs]).astype(np.int64)
 
     def update_operating(self, ids: np.ndarray | int) -> None:
@@ -157,10 +159,9 @@ class OcgTable:
         self.assets_cooperating[live] += coop
         self.assets_out_of_reach[live] += amount - eu - coop
 
-    def total(self, name: str, ids: np.ndarray | None = None) -> float:
-        """The sum of one column over all OCGs (or ``ids``), added up in ``ocg_id`` order."""
-        column = getattr(self, name)[: self.n]
-        return float(sum((column if ids is None else column[ids]).tolist()))
+    def total(self, name: str) -> float:
+        """The sum of one column over all OCGs, added up in ``ocg_id`` order."""
+        return float(sum(getattr(self, name)[: self.n].tolist()))
 
 
 class _Column:
@@ -250,11 +251,6 @@ class OrganisedCrimeGroup(Agent):
         self.efficiency = 0.0  # global efficiency of its network, recomputed quarterly if dirty
 
     @property
-    def role_counts(self) -> np.ndarray:
-        """Members by role (a view of its row in the table)."""
-        return self.table.roles[self.ocg_id]
-
-    @property
     def base_price(self) -> np.ndarray:
         """Its base fare by leg (a view of its row in the table; 0 on legs it does not run)."""
         return self.table.base_price[self.ocg_id]
@@ -262,13 +258,13 @@ class OrganisedCrimeGroup(Agent):
     # -- structure ------------------------------------------------------------------------
     def add_member(self, member: Smuggler) -> None:
         self.members.append(member)
-        self._members_changed(member, +1)
+        self._count_member(member, +1)
 
     def remove_member(self, member: Smuggler) -> None:
         self.members.remove(member)
-        self._members_changed(member, -1)
+        self._count_member(member, -1)
 
-    def _members_changed(self, member: Smuggler, change: int) -> None:
+    def _count_member(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
         self._member_cdfs.clear()
         self.table.roles[self.ocg_id, member.role] += change
@@ -298,9 +294,6 @@ class OrganisedCrimeGroup(Agent):
 
     def has_role(self, role: Role) -> bool:
         return self.table.roles.item(self.ocg_id, role) > 0
-
-    def transporters_on(self, leg: int) -> int:
-        return self.table.transporters.item(self.ocg_id, leg)
 
     def update_operating(self) -> None:
         """An OCG operates while it has a leader or coordinator and a transporter."""
@@ -336,7 +329,8 @@ class OrganisedCrimeGroup(Agent):
         self.pending_replacements.clear()
         self.model.on_ocg_dismantled(self)
 
-    def _replace_members(self, week: int, rng: np.random.Generator) -> None:
+    def replace_members(self, week: int, rng: np.random.Generator) -> None:
+        """Replacements that are due join, if the OCG can pay for them; else wait 4 weeks."""
         if not self.pending_replacements:
             return
         params = self.model.config.smugglers
@@ -352,7 +346,7 @@ class OrganisedCrimeGroup(Agent):
                 self.model.recruit_member(self, role, leg, node, rng)
         self.pending_replacements = still
 
-    def _move_leg(self, rng: np.random.Generator) -> None:
+    def move_leg(self, rng: np.random.Generator) -> None:
         """Move one leg's operations to an adjacent leg that is much less policed and
         where migrants are waiting."""
         model = self.model
