@@ -70,9 +70,9 @@ def checkout(rev: str, into: Path) -> Path:
 
 def run_version(tree: Path, out: Path, years: float, seeds: list[int], scenarios: list[str]):
     out.mkdir(parents=True)
+    seed_list = ",".join(map(str, seeds))
     subprocess.run(
-        [sys.executable, "-c", CHILD, str(tree), str(out), str(years)]
-        + [",".join(map(str, seeds)), *scenarios],
+        [sys.executable, "-c", CHILD, str(tree), str(out), str(years), seed_list, *scenarios],
         check=True,
     )
 

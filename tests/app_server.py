@@ -22,7 +22,7 @@ def serving_app(timeout_s: float = 60.0) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "model.cli", "app", "--port", str(port), "--no-open"],
+            [sys.executable, "-m", "smugglesim.cli", "app", "--port", str(port), "--no-open"],
             stdout=subprocess.DEVNULL,
             stderr=log,
         )

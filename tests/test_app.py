@@ -21,11 +21,11 @@ from mesa.visualization.solara_viz import (
 from mesa.visualization.utils import force_update
 
 from model import ScenarioError
-from model import app as app_module
-from model.app import AppModel, leg_flows, make_route_renderer, route_network
-from model.app_cli import solara_command
-from model.cli import build_parser
 from model.measures import MEASURES
+from smugglesim import app as app_module
+from smugglesim.app import AppModel, leg_flows, make_route_renderer, route_network
+from smugglesim.app_cli import solara_command
+from smugglesim.cli import build_parser
 from tests.app_server import serving_app
 
 
@@ -131,7 +131,7 @@ def test_app_command_binds_localhost_by_default():
     args = build_parser().parse_args(["app"])
     cmd = solara_command(args)
     assert cmd[cmd.index("--host") + 1] == "localhost"
-    assert "model.app" in cmd
+    assert "smugglesim.app" in cmd
 
 
 @pytest.mark.slow

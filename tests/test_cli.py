@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.cli import main
+from smugglesim.cli import main
 
 BASELINE = str(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml")
 
@@ -57,7 +57,7 @@ def test_help_lists_every_subcommand(capsys):
 
 def test_python_dash_m_has_the_plugin_subcommands_too():
     proc = subprocess.run(
-        [sys.executable, "-m", "model.cli", "batch", "--help"],
+        [sys.executable, "-m", "smugglesim.cli", "batch", "--help"],
         capture_output=True,
         text=True,
         check=False,

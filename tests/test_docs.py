@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from model import docs_gen
 from model.measures import MEASURES, Measure, MeasureParams
 from model.scenario import Scenario
+from smugglesim import docs_gen
 
 
 def test_committed_scenario_reference_is_up_to_date():
     committed = docs_gen.DOC_PATH.read_text()
     assert committed == docs_gen.render(), (
-        "docs/scenarios.md is stale: run `python -m model.docs_gen` and commit it"
+        "docs/scenarios.md is stale: run `python -m smugglesim.docs_gen` and commit it"
     )
 
 

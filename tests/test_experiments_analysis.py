@@ -16,8 +16,8 @@ import pytest
 from experiments import Sweep, compare, confiscation_vs_line, read_scenario_file, sensitivity
 from experiments.specs import build_entries
 from model import load_scenario
-from model.cli import main
 from model.scenario import ScenarioError
+from smugglesim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -21,13 +21,13 @@ from experiments import replication_seeds, run_batch
 from experiments.batch import Progress
 from experiments.specs import sha256_file
 from model import SmugglingModel
-from model.cli import main
+from smugglesim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 FIN = ROOT / "scenarios" / "financial_investigations.toml"
 SHORT = {"run.years": 0.25}
-CLI = "import sys; from model.cli import main; sys.exit(main(sys.argv[1:]))"
+CLI = "import sys; from smugglesim.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def test_every_scenario_runs_on_the_same_replication_seeds(tmp_path):

@@ -16,9 +16,9 @@ import re
 import numpy as np
 import pytest
 
+from experiments.measure_effects import LONG_SEEDS, PACKAGE_SEEDS, figure, figure_all, one_sided_p
 from model import ScenarioError, SmugglingModel, load_scenario
 from model.intelligence import Lead
-from model.measure_effects import LONG_SEEDS, PACKAGE_SEEDS, figure, figure_all, one_sided_p
 from model.measures import MEASURES
 from model.metrics import WEEKLY
 from model.smugglers import Role
@@ -327,7 +327,7 @@ def test_docs_measures_has_one_row_per_measure_consistent_with_its_module():
 
 
 def test_the_measures_command_lists_the_13_measures(capsys):
-    from model.cli import main
+    from smugglesim.cli import main
 
     assert main(["measures", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)

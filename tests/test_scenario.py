@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from model import ScenarioError, load_scenario
-from model.cli import main
+from smugglesim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,7 +104,7 @@ def test_cli_validate_exit_codes(tmp_path, capsys):
 def test_cli_run_bad_file_exits_2_without_traceback(tmp_path):
     bad = write(tmp_path, "bad.toml", "[smugglers]\nmembers_min = 1\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "model.cli", "run", str(bad)],
+        [sys.executable, "-m", "smugglesim.cli", "run", str(bad)],
         capture_output=True,
         text=True,
         check=False,

@@ -1,7 +1,7 @@
 """The ``batch``, ``compare`` and ``sensitivity`` subcommands of ``smugglesim``.
 
-Imported by :mod:`model.cli` when present; each command registers itself with
-:func:`model.cli.command`. Bad scenario input exits 2 (handled by ``model.cli.main``);
+Imported by :mod:`smugglesim.cli`; each command registers itself with
+:func:`smugglesim.commands.command`. Bad scenario input exits 2 (handled by ``smugglesim.cli.main``);
 a batch with failed runs exits 1 after all the others have run.
 """
 
@@ -21,8 +21,8 @@ from experiments.batch import run_batch
 from experiments.engines import ENGINES
 from experiments.sensitivity import METHODS, parse_param, sensitivity
 from experiments.specs import Sweep, parse_sweep_param
-from model.cli import command
 from model.scenario import ScenarioError
+from smugglesim.commands import command
 
 
 def _value(text: str) -> Any:
@@ -127,7 +127,7 @@ def _user_errors(
     handler: Callable[[argparse.Namespace], int],
 ) -> Callable[[argparse.Namespace], int]:
     """Bad arguments (ValueError, RuntimeError) end in one line and exit status 2;
-    scenario errors go on to ``model.cli.main``, which words them the same way."""
+    scenario errors go on to ``smugglesim.cli.main``, which words them the same way."""
 
     @functools.wraps(handler)
     def wrapped(args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """Measure each measure's and each package's effect on paired seeds, for docs/measures.md.
 
-    python -m model.measure_effects            # prints both Markdown tables (a few minutes)
-    python -m model.measure_effects --write    # and replaces them in docs/measures.md
+    python -m experiments.measure_effects            # prints both Markdown tables (a few minutes)
+    python -m experiments.measure_effects --write    # and replaces them in docs/measures.md
 
 A measure's *first-moved figure* (``Measure.first_moved``, e.g. ``+assets_frozen_eur``) is
 read from the weekly time series: summed over the run for flows, averaged for stocks.

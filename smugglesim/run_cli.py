@@ -1,8 +1,7 @@
-"""The ``smugglesim`` command line.
+"""The ``run``, ``validate`` and ``side-by-side`` subcommands of ``smugglesim``.
 
-Subcommands register themselves in ``COMMANDS`` (name -> (add_arguments, handler)); the
-experiment layer adds its own from ``experiments``. Bad input ends with one line on stderr
-naming the file and the key, and exit status 2.
+Bad scenario input ends with one line on stderr naming the file and the key, and exit
+status 2 (handled by :func:`smugglesim.cli.main`).
 """
 
 from __future__ import annotations
@@ -11,23 +10,10 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from model.scenario import ScenarioError, load_scenario
-
-Handler = Callable[[argparse.Namespace], int]
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
-
-
-def command(name: str, help_: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
-    """Register a subcommand: ``@command("run", "...", add_args) def handler(args): ...``."""
-
-    def wrap(handler: Handler) -> Handler:
-        COMMANDS[name] = (help_, add_arguments, handler)
-        return handler
-
-    return wrap
+from smugglesim.commands import command
 
 
 def _json_default(value):
@@ -168,46 +154,3 @@ def _side_by_side(args: argparse.Namespace) -> int:
         k = scale[0] if scale else 1.0
         print(f"{label:<22}" + "".join(f"{fmt.format(m[key] * k):>{width}}" for m in means))
     return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    _load_plugins()
-    parser = argparse.ArgumentParser(
-        prog="smugglesim",
-        description="Agent-based model of migrant-smuggling networks and the measures of EU Council document 15250/18.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    for name, (help_, add_arguments, handler) in COMMANDS.items():
-        escaped = help_.replace("%", "%%")  # argparse formats help strings with %
-        p = sub.add_parser(name, help=escaped, description=escaped)
-        add_arguments(p)
-        p.set_defaults(handler=handler)
-    return parser
-
-
-def _load_plugins() -> None:
-    """Import the modules that register further subcommands, when present."""
-    import importlib
-
-    for module in ("experiments.cli", "model.measures_cli", "model.app_cli"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.handler(args)
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    # Run through the imported module, where the plugin subcommands register themselves.
-    from model.cli import main as _main
-
-    sys.exit(_main())

@@ -1,6 +1,6 @@
 """Check the baseline against its calibration targets (DESIGN.md §6).
 
-    python -m model.calibration --seeds 20
+    python -m experiments.calibration --seeds 20
 
 runs the baseline for 20 seeds and prints a Markdown table of model against target, with
 the source of each target; docs/calibration.md shows that table.

@@ -1,7 +1,6 @@
 """Interactive view of smugglesim: a Mesa SolaraViz page.
 
-Start it with ``smugglesim app`` (or ``solara run model.app``: by module name, as run as a
-file ``model/`` would shadow the package). The page shows
+Start it with ``smugglesim app`` (or ``solara run smugglesim.app``, by module name). The page shows
 
 - the route network at its approximate geographic positions (the model's Mesa ``Network``
   space, drawn by a :class:`RouteMapRenderer`), each leg as wide as the number of migrants

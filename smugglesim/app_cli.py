@@ -1,4 +1,4 @@
-"""``smugglesim app``: start the interactive page (``model.app``) with ``solara run``.
+"""``smugglesim app``: start the interactive page (``smugglesim.app``) with ``solara run``.
 
 Bound to localhost by default: the page runs arbitrary model settings and is not meant to
 be exposed on a network. Needs the ``app`` extra (solara and Mesa's visualisation).
@@ -12,10 +12,10 @@ import os
 import subprocess
 import sys
 
-from model.cli import command
+from smugglesim.commands import command
 
-# By module name: run as a file, ``model/`` would shadow the ``model`` package.
-APP = "model.app"
+# By module name, so that solara imports it as part of the installed package.
+APP = "smugglesim.app"
 
 
 def _app_args(p: argparse.ArgumentParser) -> None:

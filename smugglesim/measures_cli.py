@@ -1,6 +1,6 @@
 """``smugglesim measures``: the 13 measures of Council document 15250/18 and their parameters.
 
-Registered in the CLI by :func:`model.cli.command`; ``model.cli`` imports this module when
+Registered in the CLI by :func:`smugglesim.commands.command`; ``smugglesim.cli`` imports this module when
 it builds its parser. The listing is :meth:`model.measures.Measure.describe` of every
 measure in the registry, in the document's order.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from model.cli import command
 from model.measures import MEASURES
+from smugglesim.commands import command
 
 
 def _args(p: argparse.ArgumentParser) -> None:

@@ -1,0 +1,25 @@
+"""The registry of ``smugglesim`` subcommands.
+
+A module of the interface layer registers a subcommand with
+``@command("name", "help", add_arguments)`` on its handler; :mod:`smugglesim.cli` imports
+every such module, in the order the help lists them, and builds the parser from
+``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
+
+
+def command(name: str, help_: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
+    """Register a subcommand: ``@command("run", "...", add_args) def handler(args): ...``."""
+
+    def wrap(handler: Handler) -> Handler:
+        COMMANDS[name] = (help_, add_arguments, handler)
+        return handler
+
+    return wrap
