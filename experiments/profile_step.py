@@ -43,19 +43,22 @@ def main() -> int:
     migrants = model.migrants
     for name in ("depart", "search", "travel", "compact"):
         setattr(migrants, name, timed(f"migrants.{name}", getattr(migrants, name)))
-    model._refresh_market = timed("market refresh", model._refresh_market)
-    model._entry = timed("entry of OCGs", model._entry)
-    model._finances = timed("OCG finances", model._finances)
+    market, lifecycle = model.market, model.ocg_lifecycle
+    market.refresh = timed("market refresh", market.refresh)
+    lifecycle.entry = timed("entry of OCGs", lifecycle.entry)
+    lifecycle.finances = timed("OCG finances", lifecycle.finances)
     model.recorder.record = timed("recorder", model.recorder.record)
     model.border_guards.act_on_detections = timed(
         "border guards", model.border_guards.act_on_detections
     )
-    for name in ("emsc", "prosecution", "iru", "liaison_officers", "partners", "csdp_missions"):
-        agent = getattr(model, name)
-        agent.step = timed(name, agent.step)
+    for name in ("emsc", "prosecution"):
+        actor = getattr(model, name)
+        actor.step = timed(name, actor.step)
+    for _, source in model.lead_sources:
+        source.step = timed("lead sources", source.step)
     for unit in model.police_units.values():
         unit.step = timed("police units", unit.step)
-    model._adapt = timed("OCG adaptation", model._adapt)
+    lifecycle.adapt = timed("OCG adaptation", lifecycle.adapt)
     start = time.process_time()
     model.run()
     total = time.process_time() - start

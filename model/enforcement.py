@@ -5,11 +5,12 @@
 - :class:`InternetReferralUnit` (EU IRU at Europol): refers online adverts for takedown.
 - :class:`LiaisonOfficers` and :class:`ThirdCountryPartners`: leads from third countries,
   and arrests (and, under partnerships, asset seizures) there.
-- :class:`CsdpMissions` (CSDP missions and operations on the routes): leads on members in
-  their areas of operation, once they exchange information with the JHA agencies.
 
-Investigations, and the financial investigators who trace and freeze assets along them,
-are in ``model/police.py``.
+Each receives the collaborators it works with (the EMSC to which its leads go, the OCGs it
+observes, the arrest operation) and its own random stream. Investigations, and the
+financial investigators who trace and freeze assets along them, are in
+``model/police.py``. Sources of leads that only a measure adds (CSDP missions, vessel
+information) live in the measure's module.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from mesa import Agent
 
-from model.justice import Case
 from model.smugglers import VISIBILITY_TO_LIAISON, VISIBILITY_TO_MIGRANTS, Role
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    from model.intelligence import Emsc
+    from model.justice import Case
+    from model.ocg_lifecycle import OcgLifeCycle
+    from model.police import Arrests, FinancialInvestigators
+    from model.scenario import EnforcementParams
     from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
@@ -39,12 +42,32 @@ def pick_member(
     return ocg.members[int(cdf.searchsorted(rng.random(), side="right"))]
 
 
-class BorderGuards(Agent):
-    """Detection is drawn in the migrant population; this agent acts on its results."""
+class BorderGuards:
+    """Detection is drawn in the migrant population; this actor acts on its results.
 
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        params = model.config.enforcement
+    Args:
+        params: The enforcement parameters.
+        lifecycle: The OCGs (by id), whose members the debriefings name.
+        emsc: Where debriefing leads go.
+        arrests: The arrest operation (transporters arrested in the act).
+        rng: Their random stream.
+        frontline_rng: The stream of on-the-spot checks (none in the status quo).
+    """
+
+    def __init__(
+        self,
+        params: EnforcementParams,
+        lifecycle: OcgLifeCycle,
+        emsc: Emsc,
+        arrests: Arrests,
+        rng: np.random.Generator,
+        frontline_rng: np.random.Generator,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.emsc = emsc
+        self.arrests = arrests
+        self.rng = rng
+        self.frontline_rng = frontline_rng
         self.debrief_share = params.debrief_share
         self.lead_per_debriefing = params.lead_per_debriefing
         self.flagrante_arrest_prob = params.flagrante_arrest_prob
@@ -56,35 +79,50 @@ class BorderGuards(Agent):
 
     def act_on_detections(self, detected_by_ocg: np.ndarray) -> None:
         """Debrief migrants detected this week (``detected_by_ocg``: how many, by OCG id)."""
-        model = self.model
-        rng = model.streams["border"]
+        rng = self.rng
+        ocgs = self.lifecycle.ocgs
         p_lead = self.debrief_share * self.lead_per_debriefing
         for ocg_id in np.flatnonzero(detected_by_ocg).tolist():
             n = int(detected_by_ocg[ocg_id])
-            ocg = model.ocgs[ocg_id]
+            ocg = ocgs[ocg_id]
             if not ocg.members:
                 continue
             for _ in range(rng.binomial(n, p_lead)):
                 target = pick_member(ocg, VISIBILITY_TO_MIGRANTS, rng)
                 checked = (
                     self.realtime_check_share > 0
-                    and model.streams["frontline"].random() < self.realtime_check_share
+                    and self.frontline_rng.random() < self.realtime_check_share
                 )
-                model.emsc.new_lead(target, "debriefing", self.reliability, rng, checked)
+                self.emsc.new_lead(target, "debriefing", self.reliability, rng, checked)
             if rng.random() < self.flagrante_arrest_prob:
                 pilots = [m for m in ocg.members if m.role == Role.TRANSPORTER]
                 if pilots:
-                    pilot = pilots[int(rng.integers(len(pilots)))]
-                    model.arrest(pilot)
-                    model.prosecution.open_case(Case(ocg, [pilot]))
+                    self.arrests.in_the_act(pilots[int(rng.integers(len(pilots)))])
 
 
-class InternetReferralUnit(Agent):
-    """The EU IRU: refers smuggling adverts to online service providers for takedown."""
+class InternetReferralUnit:
+    """The EU IRU: refers smuggling adverts to online service providers for takedown.
 
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        params = model.config.enforcement
+    Args:
+        params: The enforcement parameters.
+        lifecycle: The OCGs, whose recruiters' adverts it refers.
+        adverts_per_recruiter: Online adverts each recruiter keeps live.
+        emsc: Where leads from infrastructure mapping go.
+        rng: Its random stream.
+    """
+
+    def __init__(
+        self,
+        params: EnforcementParams,
+        lifecycle: OcgLifeCycle,
+        adverts_per_recruiter: int,
+        emsc: Emsc,
+        rng: np.random.Generator,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.adverts_per_recruiter = adverts_per_recruiter
+        self.emsc = emsc
+        self.rng = rng
         self.referrals_per_week = params.iru_referrals_per_week
         self.takedown_success = params.iru_takedown_success
         self.mapping_lead_prob = params.iru_mapping_lead_prob
@@ -96,15 +134,14 @@ class InternetReferralUnit(Agent):
         self.refer(self.referrals_per_week)
 
     def refer(self, expected: float) -> None:
-        model = self.model
-        rng = model.streams["iru"]
+        rng = self.rng
         n = int(rng.poisson(expected)) if expected > 0 else 0
         if n == 0:
             return
-        table = model.ocg_table
+        table = self.lifecycle.table
         ids = np.flatnonzero(table.operating[: table.n])
-        ocgs = [model.ocgs[i] for i in ids.tolist()]
-        live = table.adverts_live(ids, model.config.smugglers.adverts_per_recruiter)
+        ocgs = [self.lifecycle.ocgs[i] for i in ids.tolist()]
+        live = table.adverts_live(ids, self.adverts_per_recruiter)
         total = live.sum()
         if total <= 0:
             return
@@ -125,130 +162,90 @@ class InternetReferralUnit(Agent):
             for _ in range(rng.binomial(down, self.mapping_lead_prob)):
                 if recruiters:
                     target = recruiters[int(rng.integers(len(recruiters)))]
-                    model.emsc.new_lead(target, "online", self.reliability, rng)
+                    self.emsc.new_lead(target, "online", self.reliability, rng)
 
 
-class LiaisonOfficers(Agent):
-    """EU liaison officers in origin and transit countries: leads on members there."""
+class LiaisonOfficers:
+    """EU liaison officers in origin and transit countries: leads on members there.
 
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        params = model.config.enforcement
+    Args:
+        params: The enforcement parameters.
+        lifecycle: The OCGs' members, by where they live.
+        emsc: Where their leads go.
+        rng: Their random stream.
+    """
+
+    def __init__(
+        self,
+        params: EnforcementParams,
+        lifecycle: OcgLifeCycle,
+        emsc: Emsc,
+        rng: np.random.Generator,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.emsc = emsc
+        self.rng = rng
         self.officers = params.liaison_officers
         self.leads_per_officer_week = params.lo_leads_per_officer_week
         self.duplication = params.lo_duplication
         self.reliability = params.reliability_liaison
 
     def step(self) -> None:
-        model = self.model
-        rng = model.streams["liaison"]
+        rng = self.rng
         n = rng.poisson(self.officers * self.leads_per_officer_week * (1.0 - self.duplication))
         if n:
-            abroad = model.members_in("cooperating", "non_cooperating")
+            abroad = self.lifecycle.members_in("cooperating", "non_cooperating")
             for _ in range(n):
                 if not abroad:
                     break
                 target = abroad[int(rng.integers(len(abroad)))]
                 target = pick_member(target.ocg, VISIBILITY_TO_LIAISON, rng)
-                model.emsc.new_lead(target, "liaison", self.reliability, rng)
+                self.emsc.new_lead(target, "liaison", self.reliability, rng)
 
 
-class ThirdCountryPartners(Agent):
-    """Police of cooperating third countries: report leads; arrest on EU investigations."""
+class ThirdCountryPartners:
+    """Police of cooperating third countries: report leads; arrest on EU investigations.
 
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        params = model.config.enforcement
+    Args:
+        params: The enforcement parameters.
+        lifecycle: The OCGs' members, by where they live.
+        emsc: Where their leads go.
+        finance: The EU financial investigators, who hold what partners seize.
+        rng: Their random stream.
+    """
+
+    def __init__(
+        self,
+        params: EnforcementParams,
+        lifecycle: OcgLifeCycle,
+        emsc: Emsc,
+        finance: FinancialInvestigators,
+        rng: np.random.Generator,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.emsc = emsc
+        self.finance = finance
+        self.rng = rng
         self.leads_per_week = params.partner_leads_per_week
         self.observed_share = params.third_country_observed_share
         self.arrest_prob_cooperating = params.arrest_prob_cooperating
         self.reliability = params.reliability_partner
-        # Status quo: no joint seizures and no vessel intelligence (operational partnerships
-        # and MAOC-N synergies, measure 13, switch them on).
+        # Status quo: no joint seizures (operational partnerships, measure 13, add them).
         self.seizure_share = 0.0
-        self.vessel_leads_per_week = 0.0
 
     def step(self) -> None:
-        model = self.model
-        rng = model.streams["partners"]
+        rng = self.rng
         n = rng.poisson(self.leads_per_week * self.observed_share)
         if n:
-            local = model.members_in("cooperating")
+            local = self.lifecycle.members_in("cooperating")
             for _ in range(n):
                 if not local:
                     break
                 target = local[int(rng.integers(len(local)))]
-                model.emsc.new_lead(target, "partner", self.reliability, rng)
-        if self.vessel_leads_per_week > 0:
-            self._vessel_intelligence()
-
-    def _vessel_intelligence(self) -> None:
-        """Information on vessels of interest used by poly-criminal OCGs (MAOC-N): leads on
-        the boat pilots of those groups on sea legs. Own stream: the baseline has none."""
-        model = self.model
-        rng = model.streams["vessels"]
-        n = rng.poisson(self.vessel_leads_per_week)
-        if not n:
-            return
-        legs = model.routes.legs
-        pilots = [
-            m
-            for m in model.active_members()
-            if m.role == Role.TRANSPORTER and m.ocg.poly_criminal and legs[m.leg].mode == "sea"
-        ]
-        for _ in range(min(n, len(pilots))):
-            target = pilots[int(rng.integers(len(pilots)))]
-            model.emsc.new_lead(target, "partner", self.reliability, rng)
+                self.emsc.new_lead(target, "partner", self.reliability, rng)
 
     def seize_assets(self, ocg: OrganisedCrimeGroup, case: Case) -> None:
         """When their police arrest members of an OCG, partners seize part of its assets held
         in their countries (joint investigation teams under a partnership)."""
         if self.seizure_share > 0:
-            self.model.financial_investigators.freeze_abroad(ocg, case, self.seizure_share)
-
-
-# Where CSDP missions and operations work on the routes (2018): EUBAM Libya and EUNAVFOR MED
-# Sophia (Libya and the central Mediterranean), EUCAP Sahel Niger (Agadez), EUCAP Sahel Mali
-# and EUTM Mali (Mali lies in the West Africa origin region). Source: 15250/18, Annex IV.11.
-CSDP_NODES = ("libya", "agadez", "west_africa")
-CSDP_SEA_ROUTES = ("central_med",)
-
-
-class CsdpMissions(Agent):
-    """CSDP missions and operations: intelligence on members in their areas of operation.
-
-    In the status quo they share strategic information only (``leads_per_week`` is 0): no
-    personal data on smugglers reaches EU analysis. Measure 11 sets the rate at which their
-    information (crime information cells, exchange via SIENA) names members living at
-    Libyan and Sahel nodes, or piloting boats on the central Mediterranean sea legs.
-    """
-
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        self.leads_per_week = 0.0
-        self.reliability = model.config.enforcement.reliability_partner
-        self.leads = 0
-
-    def step(self) -> None:
-        if self.leads_per_week <= 0:
-            return
-        model = self.model
-        rng = model.streams["csdp"]
-        n = int(rng.poisson(self.leads_per_week))
-        if not n:
-            return
-        legs = model.routes.legs
-        observed = [
-            m
-            for m in model.active_members()
-            if m.node in CSDP_NODES
-            or (
-                m.role == Role.TRANSPORTER
-                and legs[m.leg].mode == "sea"
-                and legs[m.leg].route in CSDP_SEA_ROUTES
-            )
-        ]
-        for _ in range(min(n, len(observed))):
-            target = observed[int(rng.integers(len(observed)))]
-            model.emsc.new_lead(target, "csdp", self.reliability, rng)
-            self.leads += 1
+            self.finance.freeze_abroad(ocg, case, self.seizure_share)

@@ -2,8 +2,8 @@
 
 A :class:`Lead` names one member of an OCG, with a source and a reliability. Every producer
 (border debriefings, the IRU, liaison officers, third-country partners, investigations, and
-CSDP missions once measure 11 connects them)
-calls :meth:`Emsc.new_lead`. Each week the EMSC (with the national analysts it supports and
+the sources that measures add: CSDP missions, vessel information) calls
+:meth:`Emsc.new_lead`. Each week the EMSC (with the national analysts it supports and
 the Information Clearing House) drops leads that have grown stale, analyses as many as
 its capacity allows, oldest first (leads on central members first while the Joint
 Liaison Task Force, measure 5, is on), and hands the reliable ones on a live target to the
@@ -14,17 +14,18 @@ police unit responsible for the target's route. Leads checked on the spot at the
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from mesa import Agent
+from typing import TYPE_CHECKING, Protocol
 
 from model.smugglers import Role
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from model.model import SmugglingModel
+    from model.clock import Clock
+    from model.police import PoliceUnit
+    from model.scenario import EnforcementParams
     from model.smugglers import Smuggler
 
 # Order in which a task force prioritising High Value Targets takes leads (JLT-MS, measure 5):
@@ -41,6 +42,12 @@ CENTRALITY = {
 SOURCES = ("debriefing", "online", "liaison", "partner", "investigation", "csdp")
 
 
+class LeadSource(Protocol):
+    """An actor that produces leads each week in the intelligence phase of the step."""
+
+    def step(self) -> None: ...
+
+
 @dataclass(slots=True)
 class Lead:
     target: Smuggler
@@ -49,12 +56,21 @@ class Lead:
     reliability: float
 
 
-class Emsc(Agent):
-    """The European Migrant Smuggling Centre (with the ICH): the analysis bottleneck."""
+class Emsc:
+    """The European Migrant Smuggling Centre (with the ICH): the analysis bottleneck.
 
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        params = model.config.enforcement
+    Args:
+        params: The enforcement parameters.
+        clock: The week (leads are dated, and go stale).
+        police_units: The police unit of each route, to which actionable leads go (the
+            model fills this mapping once the units exist: they report back to the EMSC).
+    """
+
+    def __init__(
+        self, params: EnforcementParams, clock: Clock, police_units: Mapping[str, PoliceUnit]
+    ) -> None:
+        self.clock = clock
+        self.police_units = police_units
         self.leads_per_week = params.emsc_leads_per_week
         self.max_age_weeks = params.lead_max_age_weeks
         self.reliability_threshold = params.lead_reliability_threshold
@@ -86,7 +102,7 @@ class Emsc(Agent):
         conc = 6.0
         mean = min(max(mean_reliability, 1e-3), 1 - 1e-3)
         reliability = float(rng.beta(mean * conc, (1 - mean) * conc))
-        lead = Lead(target, source, self.model.week, reliability)
+        lead = Lead(target, source, self.clock.week, reliability)
         if checked:
             self.produced[source] += 1
             self._analyse(lead)
@@ -94,7 +110,7 @@ class Emsc(Agent):
             self.submit(lead)
 
     def step(self) -> None:
-        week = self.model.week
+        week = self.clock.week
         queue = self.queue
         while queue and week - queue[0].week > self.max_age_weeks:
             queue.popleft()
@@ -130,7 +146,7 @@ class Emsc(Agent):
         ):
             return
         self.actionable += 1
-        self.model.police_unit_for(target.ocg).receive(lead)
+        self.police_units[target.ocg.route].receive(lead)
 
     @property
     def backlog(self) -> int:

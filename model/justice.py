@@ -13,10 +13,11 @@ import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mesa import Agent
-
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    import numpy as np
+
+    from model.clock import Clock
+    from model.scenario import JusticeParams
     from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
@@ -35,12 +36,18 @@ class Case:
         return self.frozen_eu_eur + self.frozen_cooperating_eur
 
 
-class Prosecution(Agent):
-    """Prosecutors and courts of the Member States (with Eurojust for cross-border cases)."""
+class Prosecution:
+    """Prosecutors and courts of the Member States (with Eurojust for cross-border cases).
 
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        params = model.config.justice
+    Args:
+        params: The justice parameters.
+        clock: The week.
+        rng: Their random stream (delays to judgment, verdicts).
+    """
+
+    def __init__(self, params: JusticeParams, clock: Clock, rng: np.random.Generator) -> None:
+        self.clock = clock
+        self.rng = rng
         self.mean_weeks = params.prosecution_mean_weeks
         self.conviction_prob = params.conviction_prob
         self.confiscation_given_conviction = params.confiscation_given_conviction
@@ -56,16 +63,15 @@ class Prosecution(Agent):
         self.judgments = 0
 
     def open_case(self, case: Case) -> None:
-        rng = self.model.streams["justice"]
         shape = 4.0
-        delay = max(1, round(rng.gamma(shape, self.mean_weeks / shape)))
-        case.judgment_week = self.model.week + delay
+        delay = max(1, round(self.rng.gamma(shape, self.mean_weeks / shape)))
+        case.judgment_week = self.clock.week + delay
         self.frozen_pending_eur += case.frozen_eur
         heapq.heappush(self._pending, (case.judgment_week, next(self._order), case))
 
     def step(self) -> None:
-        week = self.model.week
-        rng = self.model.streams["justice"]
+        week = self.clock.week
+        rng = self.rng
         while self._pending and self._pending[0][0] <= week:
             _, _, case = heapq.heappop(self._pending)
             self.judgments += 1

@@ -184,7 +184,7 @@ class Recorder:
         effs = []
         for o in existing:
             if o.network_dirty:
-                o.efficiency = ocg_efficiency(model, o)
+                o.efficiency = ocg_efficiency(model.social, o)
                 o.network_dirty = False
             effs.append(o.efficiency)
         return float(len(members)), float(largest), float(np.mean(effs)) if effs else 0.0

@@ -23,7 +23,11 @@ import pandas as pd
 from model.sampling import Groups, grouped_cdf
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    from model.enforcement import BorderGuards
+    from model.market import Market
+    from model.routes import RouteNetwork
+    from model.scenario import DemandParams, SmugglerParams
+    from model.streams import RandomStreams
 
 SEARCHING, TRAVELLING = 0, 1
 GONE = -9  # a finished journey, logged; the row is reused at the next compaction
@@ -49,17 +53,40 @@ _COLUMNS = {
 
 
 class MigrantPopulation:
-    """The migrants on their way, and the log of finished journeys."""
+    """The migrants on their way, and the log of finished journeys.
 
-    def __init__(self, model: SmugglingModel) -> None:
-        self.model = model
+    Args:
+        routes: The route network.
+        demand: The migrants' parameters.
+        smugglers: The smugglers' parameters (how much riskier their riskiest crossings are).
+        market: The smuggling market (offers, path attractiveness, fares).
+        border_guards: Whose detection factor scales every leg's detection probability.
+        streams: The run's random streams (``demand``, ``market``, ``travel``).
+    """
+
+    def __init__(
+        self,
+        routes: RouteNetwork,
+        demand: DemandParams,
+        smugglers: SmugglerParams,
+        market: Market,
+        border_guards: BorderGuards,
+        streams: RandomStreams,
+    ) -> None:
+        self.routes = routes
+        self.demand = demand
+        self.smugglers = smugglers
+        self.market = market
+        self.border_guards = border_guards
+        self._rng_demand = streams["demand"]
+        self._rng_market = streams["market"]
+        self._rng_travel = streams["travel"]
         self.cap = 1024
         self.n = 0
         self.cols = {k: np.zeros(self.cap, dtype=t) for k, t in _COLUMNS.items()}
         self.next_id = 0
         self.gone = 0  # rows of finished journeys not yet dropped
         self._log: list[dict[str, np.ndarray]] = []
-        routes = model.routes
         self.origin_nodes = [o["node"] for o in routes.origins]
         self.origin_rate = np.array([o["departures_per_week"] for o in routes.origins], dtype=float)
         self.origin_season = np.array([o.get("seasonality", 0.0) for o in routes.origins])
@@ -80,7 +107,7 @@ class MigrantPopulation:
 
     # -- storage ----------------------------------------------------------------------------
     def reset_week(self, n_routes: int | None = None) -> None:
-        n_routes = n_routes or len(self.model.routes.route_names)
+        n_routes = n_routes or len(self.routes.route_names)
         self.week_counts = {
             "departed": np.zeros(n_routes, dtype=np.int64),
             "smuggled": np.zeros(n_routes, dtype=np.int64),
@@ -112,12 +139,11 @@ class MigrantPopulation:
     # -- the week ---------------------------------------------------------------------------
     def depart(self, week: int) -> None:
         """New migrants appear at the origins and choose a path."""
-        model = self.model
-        rng = model.streams["demand"]
-        scale = model.config.demand.scale
+        rng = self._rng_demand
+        scale = self.demand.scale
         season = 1.0 + self.origin_season * np.sin(2 * np.pi * (week % 52 - 13) / 52)
         counts = rng.poisson(self.origin_rate * scale * season)
-        utility = model.path_utilities()
+        utility = self.market.path_utilities()
         total = int(counts.sum())
         if total == 0:
             return
@@ -135,29 +161,28 @@ class MigrantPopulation:
         c["origin"][sl] = origins
         c["path"][sl] = chosen
         c["state"][sl] = SEARCHING
-        c["leg"][sl] = self.model.routes.leg_at(chosen, 0)
+        c["leg"][sl] = self.routes.leg_at(chosen, 0)
         c["ocg"][sl] = -1
         c["depart_week"][sl] = week
         for name in ("pos", "due_week", "wait", "paid", "escrow", "legs_smuggled"):
             c[name][sl] = 0
         self.next_id += total
         self.n += total
-        self._count("departed", self.model.routes.route_of_path[chosen])
+        self._count("departed", self.routes.route_of_path[chosen])
 
     def search(self, week: int) -> None:
         """Migrants waiting for a leg look for smugglers; the leg's OCGs sell places."""
-        model = self.model
-        routes = model.routes
-        rng = model.streams["market"]
-        demand = model.config.demand
+        routes = self.routes
+        rng = self._rng_market
+        demand = self.demand
         n_legs = len(routes.legs)
         idx = np.flatnonzero(self.view("state") == SEARCHING)
         if idx.size == 0:
-            model.waiting_by_leg[:] = 0
+            self.market.waiting_by_leg[:] = 0
             return
         c = self.cols
         legs = c["leg"][idx]
-        market = model.market
+        market = self.market.offers
         # Who finds a smuggler, and which one (logit on reach and price, per leg).
         finders = np.flatnonzero(rng.random(idx.size) < market.p_find[legs])
         pick = market.pick(legs[finders], rng.random(finders.size))
@@ -175,15 +200,15 @@ class MigrantPopulation:
             ok = np.arange(pick.size) - first[pick] < market.capacity[pick]
             finders, pick = finders[order[ok]], pick[ok]
             sold = np.bincount(pick, minlength=n_offers)
-        model.book_sales(market, sold, demand.upfront_share)
+        self.market.book_sales(sold)
         served = np.zeros(idx.size, dtype=bool)
         served[finders] = True
         # Those who found nobody may go on alone where that is possible.
         rest = np.flatnonzero(~served)
         alone = rest[rng.random(rest.size) < routes.self_travel_prob[legs[rest]]]
         served[alone] = True
-        model.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
-        model.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
+        self.market.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
+        self.market.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
         self._board(
             np.concatenate([idx[finders], idx[alone]]),
             week,
@@ -204,7 +229,7 @@ class MigrantPopulation:
     def _board(self, rows: np.ndarray, week: int, ocg_ids: np.ndarray, prices: np.ndarray) -> None:
         """Migrants start their leg, with an OCG (paying) or alone (``ocg_ids`` -1, price 0)."""
         c = self.cols
-        routes = self.model.routes
+        routes = self.routes
         c["state"][rows] = TRAVELLING
         c["ocg"][rows] = ocg_ids
         c["due_week"][rows] = week - 1 + routes.duration[c["leg"][rows]]
@@ -215,14 +240,14 @@ class MigrantPopulation:
         self._count("smuggled", routes.route_of_path[c["path"][rows[smuggled == 0]]])
         c["legs_smuggled"][rows] = smuggled + 1
         c["paid"][rows] += prices
-        c["escrow"][rows] = prices * (1.0 - self.model.config.demand.upfront_share)
+        c["escrow"][rows] = prices * (1.0 - self.demand.upfront_share)
         self.fees_paid += float(prices.sum())
 
     def _reroute(self, rows: np.ndarray, rng: np.random.Generator) -> None:
         """Migrants stuck at a hub switch to the best path still open to them (logit)."""
         c = self.cols
-        routes = self.model.routes
-        utility = self.model.path_utilities()
+        routes = self.routes
+        utility = self.market.path_utilities()
         key = c["path"][rows].astype(np.int64) * 64 + c["pos"][rows]
         for k in np.unique(key):
             group = rows[key == k]
@@ -237,34 +262,33 @@ class MigrantPopulation:
 
     def travel(self, week: int) -> None:
         """Migrants at the end of their leg die, are detected, arrive or wait for the next."""
-        model = self.model
-        routes = model.routes
-        rng = model.streams["travel"]
+        routes = self.routes
+        rng = self._rng_travel
         c = self.cols
         done = np.flatnonzero((self.view("due_week") <= week) & (self.view("state") == TRAVELLING))
         if done.size == 0:
             return
         legs = c["leg"][done]
         ocgs = c["ocg"][done]
-        risk, evasion = model.ocg_risk_arrays()
+        risk, evasion = self.market.risk, self.market.evasion
         smuggled = ocgs >= 0
         # Travelling alone is the riskiest way (risk 1); ``ocgs`` -1 reads the padding.
         risk_of = np.append(risk, 1.0)
-        death_mult = 1.0 + risk_of[ocgs] * (model.config.smugglers.risky_death_multiplier - 1.0)
+        death_mult = 1.0 + risk_of[ocgs] * (self.smugglers.risky_death_multiplier - 1.0)
         died = rng.random(done.size) < routes.death_risk[legs] * death_mult
         # Escrow: refunded to the family on death, released to the OCG otherwise.
         escrow = c["escrow"][done]
         self.escrow_refunded += float(escrow[died].sum())
         paid_out = ~died & smuggled
         if paid_out.any():
-            model.release_escrow(np.bincount(ocgs[paid_out], weights=escrow[paid_out]))
+            self.market.release_escrow(np.bincount(ocgs[paid_out], weights=escrow[paid_out]))
         c["escrow"][done] = 0.0
         self._finish(done[died], DIED)
         alive = ~died
         rows, legs, ocgs = done[alive], legs[alive], ocgs[alive]
         # Detection at the EU external border.
         evasion_of = np.append(evasion, 0.0)
-        p_detect = routes.detection_prob[legs] * model.border_guards.detection_factor
+        p_detect = routes.detection_prob[legs] * self.border_guards.detection_factor
         p_detect = p_detect * (1.0 - evasion_of[ocgs])
         detected = rng.random(rows.size) < p_detect
         if detected.any():
@@ -296,7 +320,7 @@ class MigrantPopulation:
         if rows.size == 0:
             return
         c = self.cols
-        routes = self.model.routes
+        routes = self.routes
         n_routes = len(routes.route_names)
         outcome = (-1 - state[rows]).astype(np.int8)
         route = routes.route_of_path[c["path"][rows]]
@@ -349,7 +373,7 @@ class MigrantPopulation:
 
     def journeys(self) -> pd.DataFrame:
         """One row per finished journey: who, which path and route, how it ended, what it cost."""
-        routes = self.model.routes
+        routes = self.routes
         if not self._log:
             cols = [
                 "migrant",

@@ -7,9 +7,9 @@
   investigations get a financial strand and how fast it traces assets; traced assets are
   frozen at the arrests.
 
-Joint action days (EMPACT) are :meth:`PoliceUnit.joint_action_day`, run on every unit at
-once by a Mesa event; they draw from their own stream so that the baseline's draws are
-untouched.
+- :class:`Arrests`: the arrest operation, written once for every actor that arrests:
+  searches that seize cash and freeze traced assets, the arrests, seizures by partner
+  police abroad, and the case for the prosecutors; or an arrest in the act.
 """
 
 from __future__ import annotations
@@ -18,14 +18,19 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 import numpy as np
-from mesa import Agent
 
 from model.intelligence import CENTRALITY, Lead
 from model.justice import Case
-from model.smugglers import Role
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    import networkx as nx
+
+    from model.clock import Clock
+    from model.enforcement import ThirdCountryPartners
+    from model.intelligence import Emsc
+    from model.justice import Prosecution
+    from model.ocg_lifecycle import OcgLifeCycle
+    from model.scenario import EnforcementParams, FinanceParams
     from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
@@ -66,14 +71,14 @@ class Investigation:
         identified = self.identified
         self._leads_to.extend(
             c
-            for c in self.unit.model.social._adj[member]  # networkx's adjacency: read only
+            for c in self.unit.social._adj[member]  # networkx's adjacency: read only
             if c not in identified and not c.arrested
         )
 
     def progress(self, rng: np.random.Generator, p_map: float) -> None:
         """Investigators follow the ties of every identified member: each contact not yet
         identified is mapped with probability ``p_map`` per tie and week."""
-        model = self.unit.model
+        unit = self.unit
         identified = self.identified
         if self._ties_version != self.ocg.ties_version:
             self._ties_version = self.ocg.ties_version
@@ -94,27 +99,47 @@ class Investigation:
             elif contact.unique_id not in self.spilled:
                 # A contact in another OCG: a lead for the analysts.
                 self.spilled.add(contact.unique_id)
-                model.emsc.new_lead(
-                    contact,
-                    "investigation",
-                    model.config.enforcement.reliability_investigation,
-                    rng,
-                )
+                unit.emsc.new_lead(contact, "investigation", unit.reliability_investigation, rng)
         self._leads_to = still
         for m in new:
             self.add_target(m)
         if self.financial:
-            rate = model.financial_investigators.tracing_rate_week
+            rate = unit.finance.tracing_rate_week
             self.traced_share += (1.0 - self.traced_share) * rate
 
 
-class PoliceUnit(Agent):
-    """Member State police on one route: investigations, limited by capacity."""
+class PoliceUnit:
+    """Member State police on one route: investigations, limited by capacity.
 
-    def __init__(self, model: SmugglingModel, route: str) -> None:
-        super().__init__(model)
-        params = model.config.enforcement
+    Args:
+        route: The route it polices.
+        params: The enforcement parameters.
+        clock: The week.
+        rng: The investigations' random stream.
+        emsc: Where leads found along an investigation go (contacts in other OCGs).
+        finance: The financial investigators (financial strands, tracing).
+        arrests: The arrest operation.
+        social: The members' social network (whose ties investigators follow).
+    """
+
+    def __init__(
+        self,
+        route: str,
+        params: EnforcementParams,
+        clock: Clock,
+        rng: np.random.Generator,
+        emsc: Emsc,
+        finance: FinancialInvestigators,
+        arrests: Arrests,
+        social: nx.Graph,
+    ) -> None:
         self.route = route
+        self.clock = clock
+        self.rng = rng
+        self.emsc = emsc
+        self.finance = finance
+        self.arrests = arrests
+        self.social = social
         self.capacity = params.investigations_per_unit
         self.mean_weeks = params.investigation_mean_weeks
         self.mapping_prob_week = params.mapping_prob_week
@@ -122,6 +147,7 @@ class PoliceUnit(Agent):
         self.cross_border_factor = params.cross_border_success_factor
         self.arrest_prob_eu = params.arrest_prob_eu
         self.max_wait_weeks = params.lead_max_age_weeks
+        self.reliability_investigation = params.reliability_investigation
         self.prioritise_hvts = False  # open leads on leaders and central members first
         self.waiting: deque[Lead] = deque()
         self.open: list[Investigation] = []
@@ -150,9 +176,8 @@ class PoliceUnit(Agent):
         return lead
 
     def step(self) -> None:
-        model = self.model
-        week = model.week
-        rng = model.streams["investigation"]
+        week = self.clock.week
+        rng = self.rng
         for inv in self.open:
             inv.progress(rng, self.mapping_prob_week)
         still = []
@@ -176,84 +201,16 @@ class PoliceUnit(Agent):
                 continue
             self._open(lead, week, rng)
 
-    def joint_action_day(
-        self,
-        rng: np.random.Generator,
-        arrest_prob: float,
-        flagrante_expected: float,
-        forger_prob: float,
-    ) -> None:
-        """One coordinated EMPACT action day on this unit's route.
-
-        Args:
-            rng: The action days' own stream.
-            arrest_prob: Probability that an identified, not yet arrested member of an open
-                investigation is arrested on the day (living in the EU; in a cooperating
-                third country it is multiplied by the partners' arrest probability).
-            flagrante_expected: Mean number of transporters on the EU side arrested in the
-                act during the day's controls.
-            forger_prob: Probability per OCG with a document forger that the deployed
-                document-fraud experts identify one of them.
-        """
-        model = self.model
-        p_coop = arrest_prob * model.partners.arrest_prob_cooperating
-        for inv in list(self.open):
-            suspects = [m for m in inv.identified if not m.arrested]
-            arrested = [
-                m
-                for m in suspects
-                if rng.random()
-                < {"eu": arrest_prob, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
-            ]
-            if arrested:
-                # Searches at the arrests: cash seized and traced assets frozen, as at the
-                # end of an investigation; the investigation goes on with the others.
-                share = len(arrested) / len(inv.ocg.members)
-                case = model.financial_investigators.freeze(inv.ocg, inv, share)
-                case.defendants = arrested
-                case.cross_border = len({m.jurisdiction for m in suspects}) > 1
-                for m in arrested:
-                    model.arrest(m)
-                if any(m.jurisdiction == "cooperating" for m in arrested):
-                    model.partners.seize_assets(inv.ocg, case)
-                model.prosecution.open_case(case)
-        ocgs = [o for o in model.ocgs if o.route == self.route and o.operating]
-        drivers = [
-            m
-            for o in ocgs
-            for m in o.members
-            if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
-        ]
-        n = min(int(rng.poisson(flagrante_expected)), len(drivers))
-        if n:
-            for i in rng.choice(len(drivers), size=n, replace=False):
-                driver = drivers[int(i)]
-                model.arrest(driver)
-                model.prosecution.open_case(Case(driver.ocg, [driver]))
-        reliability = model.config.enforcement.reliability_investigation
-        for ocg in ocgs:
-            if ocg.dismantled or not ocg.has_role(Role.DOCUMENT_FORGER):
-                continue
-            if rng.random() >= forger_prob:
-                continue
-            forgers = [m for m in ocg.members if m.role == Role.DOCUMENT_FORGER]
-            forger = forgers[int(rng.integers(len(forgers)))]
-            if ocg.investigation is not None:
-                ocg.investigation.add_target(forger)
-            else:
-                model.emsc.new_lead(forger, "investigation", reliability, rng)
-
     def _open(self, lead: Lead, week: int, rng: np.random.Generator) -> None:
         shape = 3.0
         weeks = max(4, round(rng.gamma(shape, self.mean_weeks / shape)))
-        financial = bool(rng.random() < self.model.financial_investigators.parallel_share)
+        financial = bool(rng.random() < self.finance.parallel_share)
         inv = Investigation(self, lead.target.ocg, lead, week, weeks, financial)
         lead.target.ocg.investigation = inv
         self.open.append(inv)
         self.opened += 1
 
     def _close(self, inv: Investigation, rng: np.random.Generator) -> None:
-        model = self.model
         ocg = inv.ocg
         ocg.investigation = None
         self.closed += 1
@@ -264,7 +221,7 @@ class PoliceUnit(Agent):
         p = self.success_prob * (self.cross_border_factor if len(places) > 1 else 1.0)
         if not suspects or rng.random() >= p:
             return
-        p_coop = model.partners.arrest_prob_cooperating
+        p_coop = self.arrests.partners.arrest_prob_cooperating
         arrested = []
         for m in suspects:
             prob = {"eu": self.arrest_prob_eu, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
@@ -273,23 +230,65 @@ class PoliceUnit(Agent):
         if not arrested:
             return
         self.successful += 1
-        size_before = len(ocg.members)
-        case = model.financial_investigators.freeze(ocg, inv, len(arrested) / size_before)
+        self.arrests.operation(inv, suspects, arrested)
+
+
+class Arrests:
+    """The arrest operation, written once for every actor that arrests.
+
+    Args:
+        lifecycle: Where an arrested member leaves their OCG.
+        finance: Freezes cash and traced assets at the searches.
+        partners: Third-country police, who seize assets held in their countries.
+        prosecution: Opens the case.
+    """
+
+    def __init__(
+        self,
+        lifecycle: OcgLifeCycle,
+        finance: FinancialInvestigators,
+        partners: ThirdCountryPartners,
+        prosecution: Prosecution,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.finance = finance
+        self.partners = partners
+        self.prosecution = prosecution
+
+    def operation(
+        self, inv: Investigation, suspects: list[Smuggler], arrested: list[Smuggler]
+    ) -> None:
+        """Arrests of ``arrested`` (among the ``suspects`` identified by ``inv``): searches
+        that seize cash and freeze traced assets, the arrests, seizures abroad where members
+        were arrested in a cooperating third country, and one case for the prosecutors,
+        cross-border when the suspects live in more than one jurisdiction."""
+        ocg = inv.ocg
+        case = self.finance.freeze(ocg, inv, len(arrested) / len(ocg.members))
         case.defendants = arrested
-        case.cross_border = len(places) > 1
+        case.cross_border = len({m.jurisdiction for m in suspects}) > 1
         for m in arrested:
-            model.arrest(m)
+            self.lifecycle.arrest(m)
         if any(m.jurisdiction == "cooperating" for m in arrested):
-            model.partners.seize_assets(ocg, case)
-        model.prosecution.open_case(case)
+            self.partners.seize_assets(ocg, case)
+        self.prosecution.open_case(case)
+
+    def in_the_act(self, member: Smuggler) -> None:
+        """An arrest in the act (a transporter at a crossing or a control): a case of its
+        own, with nothing frozen."""
+        self.lifecycle.arrest(member)
+        self.prosecution.open_case(Case(member.ocg, [member]))
 
 
-class FinancialInvestigators(Agent):
-    """Financial investigation and asset recovery: what is traced, and frozen at arrest."""
+class FinancialInvestigators:
+    """Financial investigation and asset recovery: what is traced, and frozen at arrest.
 
-    def __init__(self, model: SmugglingModel) -> None:
-        super().__init__(model)
-        params = model.config.finance
+    Args:
+        params: The finance parameters.
+        rng: Their random stream (cross-border recovery).
+    """
+
+    def __init__(self, params: FinanceParams, rng: np.random.Generator) -> None:
+        self.rng = rng
         self.parallel_share = params.parallel_financial_share
         self.tracing_rate_week = params.tracing_rate_week
         self.cross_border_recovery = params.cross_border_recovery
@@ -298,7 +297,7 @@ class FinancialInvestigators(Agent):
 
     def freeze(self, ocg: OrganisedCrimeGroup, inv: Investigation, arrested_share: float) -> Case:
         """Freeze at the arrests: seized cash, and traced assets where they can be reached."""
-        rng = self.model.streams["finance"]
+        rng = self.rng
         cash = ocg.cash * self.cash_seizure_share * min(1.0, arrested_share * 2.0)
         eu = ocg.assets_eu * inv.traced_share if inv.financial else 0.0
         coop = 0.0

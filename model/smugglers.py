@@ -2,13 +2,12 @@
 
 An :class:`OrganisedCrimeGroup` operates one or more legs, prices its passages, takes fees,
 spends, launders cash into assets held in the EU, in cooperating third countries or out of
-reach, and adapts every week (``SmugglingModel._adapt``): it replaces arrested members
-through the remaining members' ties after a delay and at a cost, prices in enforcement
-pressure, shifts to riskier crossings, moves to an adjacent leg, and stops operating while
-it lacks a role it cannot do without. The state that all OCGs' money, market and adaptation
-work on is held in one :class:`OcgTable` (numpy columns, one row per OCG). Members
-(:class:`Smuggler`) are Mesa agents and nodes of the model's social network
-(one networkx graph for all OCGs, with ties between poly-criminal groups).
+reach, and stops operating while it lacks a role it cannot do without. The state that all
+OCGs' money, market and adaptation work on is held in one :class:`OcgTable` (numpy columns,
+one row per OCG). Members (:class:`Smuggler`) are Mesa agents and nodes of the social
+network (one networkx graph for all OCGs, with ties between poly-criminal groups). How OCGs
+are founded, lose and replace members, adapt, move and exit is in
+``model/ocg_lifecycle.py``.
 """
 
 from __future__ import annotations
@@ -16,12 +15,15 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, ClassVar
 
+import networkx as nx
 import numpy as np
 from mesa import Agent
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    import mesa
+
     from model.police import Investigation
+    from model.routes import RouteNetwork
 
 
 class Role(IntEnum):
@@ -183,13 +185,19 @@ class Smuggler(Agent):
     """A member of an OCG, with a role and a place (which decides who can arrest them)."""
 
     def __init__(
-        self, model: SmugglingModel, ocg: OrganisedCrimeGroup, role: Role, node: str, leg: int
+        self,
+        model: mesa.Model,
+        ocg: OrganisedCrimeGroup,
+        role: Role,
+        node: str,
+        leg: int,
+        jurisdiction: str,
     ) -> None:
         super().__init__(model)
         self.ocg = ocg
         self.role = role
         self.node = node
-        self.jurisdiction = model.routes.jurisdiction(node)
+        self.jurisdiction = jurisdiction
         self.leg = leg
         self.arrested = False
         self.arrested_week: int | None = None
@@ -225,12 +233,17 @@ class OrganisedCrimeGroup(Agent):
     poly_criminal = _Column()
 
     def __init__(
-        self, model: SmugglingModel, legs: list[int], poly_criminal: bool, rng: np.random.Generator
+        self,
+        model: mesa.Model,
+        table: OcgTable,
+        routes: RouteNetwork,
+        legs: list[int],
+        poly_criminal: bool,
+        rng: np.random.Generator,
     ) -> None:
         super().__init__(model)
-        self.table = model.ocg_table
-        self.ocg_id = self.table.add()
-        routes = model.routes
+        self.table = table
+        self.ocg_id = table.add()
         self.legs = list(legs)
         self.route = routes.legs[legs[0]].route
         self.poly_criminal = poly_criminal
@@ -304,145 +317,11 @@ class OrganisedCrimeGroup(Agent):
     def assets(self) -> float:
         return self.assets_eu + self.assets_cooperating + self.assets_out_of_reach
 
-    # -- adaptation -------------------------------------------------------------------------
     def add_pressure(self, amount: float) -> None:
         self.pressure += amount
 
-    def lose_member(self, member: Smuggler, week: int, rng: np.random.Generator) -> None:
-        """A member is arrested: the group plans a replacement and feels the pressure."""
-        self.remove_member(member)
-        self.n_arrested += 1
-        self.add_pressure(2.0 / (len(self.members) + 1))
-        delay = 1 + int(rng.exponential(self.model.config.smugglers.replacement_weeks))
-        self.pending_replacements.append((week + delay, member.role, member.leg, member.node))
-        if not self.members:
-            self.dismantle(week)
-        else:
-            self.update_operating()
 
-    def dismantle(self, week: int) -> None:
-        if self.dismantled:
-            return
-        self.dismantled = True
-        self.dismantled_week = week
-        self.operating = False
-        self.pending_replacements.clear()
-        self.model.on_ocg_dismantled(self)
-
-    def replace_members(self, week: int, rng: np.random.Generator) -> None:
-        """Replacements that are due join, if the OCG can pay for them; else wait 4 weeks."""
-        if not self.pending_replacements:
-            return
-        params = self.model.config.smugglers
-        still: list[tuple[int, Role, int, str]] = []
-        for due, role, leg, node in self.pending_replacements:
-            if due > week:
-                still.append((due, role, leg, node))
-            elif self.cash < params.replacement_cost_eur:
-                still.append((week + 4, role, leg, node))  # cannot pay yet: try again later
-            else:
-                self.cash -= params.replacement_cost_eur
-                self.spent += params.replacement_cost_eur
-                self.model.recruit_member(self, role, leg, node, rng)
-        self.pending_replacements = still
-
-    def move_leg(self, rng: np.random.Generator) -> None:
-        """Move one leg's operations to an adjacent leg that is much less policed and
-        where migrants are waiting."""
-        model = self.model
-        leg = self.legs[int(rng.integers(len(self.legs)))]
-        waiting = model.waiting_by_leg
-        options = [
-            alt
-            for alt in model.routes.adjacent_legs[leg]
-            if alt not in self.legs
-            and model.leg_pressure(alt) < 0.5 * self.pressure
-            and waiting[alt] >= 0.5 * waiting[leg]
-        ]
-        if options:
-            best = min(options, key=lambda alt: (model.leg_pressure(alt), alt))
-            model.move_ocg_leg(self, leg, best, rng)
-
-
-def build_ocg(
-    model: SmugglingModel, legs: list[int], rng: np.random.Generator
-) -> OrganisedCrimeGroup:
-    """Create an OCG with its members, roles, places and internal ties."""
-    params = model.config.smugglers
-    poly = bool(rng.random() < params.poly_criminal_share)
-    ocg = OrganisedCrimeGroup(model, legs, poly, rng)
-    size = int(rng.integers(params.members_min, params.members_max + 1))
-    n_coord = max(1, size // 8)
-    n_money = 1 + int(size >= 12)
-    n_forger = int(rng.random() < 0.6)
-    n_recruit = max(1, round(0.2 * size))
-    n_transport = max(len(legs), size - 1 - n_coord - n_money - n_forger - n_recruit)
-    roles = (
-        [Role.ORGANISER]
-        + [Role.COORDINATOR] * n_coord
-        + [Role.MONEY_HANDLER] * n_money
-        + [Role.DOCUMENT_FORGER] * n_forger
-        + [Role.RECRUITER] * n_recruit
-        + [Role.TRANSPORTER] * n_transport
-    )
-    for i, role in enumerate(roles):
-        leg = legs[i % len(legs)]
-        ocg.add_member(Smuggler(model, ocg, role, place_member(model, role, leg, rng), leg))
-    members = ocg.members
-    # Ties: a hierarchy (leader - coordinators - the rest) with some redundant ties.
-    social = model.social
-    social.add_nodes_from(members)
-    leader, coords = members[0], members[1 : 1 + n_coord]
-    for c in coords:
-        model.tie(leader, c)
-    for i, m in enumerate(members[1 + n_coord :]):
-        if m.role == Role.MONEY_HANDLER:
-            model.tie(leader, m)
-        model.tie(coords[i % len(coords)], m)
-    extra = rng.random((len(members), len(members))) < 0.08
-    for i, j in zip(*np.nonzero(np.triu(extra, 1)), strict=True):
-        model.tie(members[i], members[j])
-    ocg.update_operating()
-    return ocg
-
-
-def place_member(model: SmugglingModel, role: Role, leg: int, rng: np.random.Generator) -> str:
-    """Where a member lives: transporters and recruiters along their leg; the others
-    in the EU with probability ``eu_presence``, else at the leg's start."""
-    routes = model.routes
-    the_leg = routes.legs[leg]
-    if role == Role.TRANSPORTER:
-        # Drivers and boat pilots live where the leg starts; on legs into the EU some
-        # (drivers collecting on the EU side) live at the end.
-        if routes.jurisdiction(the_leg.target) == "eu" and rng.random() < 0.3:
-            return the_leg.target
-        return the_leg.source
-    if role == Role.RECRUITER:
-        return the_leg.source
-    if rng.random() < model.config.smugglers.eu_presence:
-        return routes.eu_node_of_route(the_leg.route)
-    return the_leg.source
-
-
-def link_poly_criminal(
-    model: SmugglingModel, ocgs: list[OrganisedCrimeGroup], rng: np.random.Generator
-) -> None:
-    """Poly-criminal OCGs share contacts (money handlers, leaders) with one another."""
-    poly = [o for o in ocgs if o.poly_criminal and o.members]
-    if len(poly) < 2:
-        return
-    for ocg in poly:
-        other = poly[int(rng.integers(len(poly)))]
-        if other is ocg:
-            continue
-        a = ocg.members[int(rng.integers(len(ocg.members)))]
-        b = other.members[int(rng.integers(len(other.members)))]
-        model.tie(a, b)
-        ocg.ties_version += 1
-        other.ties_version += 1
-
-
-def ocg_efficiency(model: SmugglingModel, ocg: OrganisedCrimeGroup) -> float:
+def ocg_efficiency(social: nx.Graph, ocg: OrganisedCrimeGroup) -> float:
     """Global efficiency of the OCG's own active network (Latora and Marchiori 2001):
     the mean of 1/distance over all pairs of members; 1 when everyone is one tie apart,
     0 when nobody can reach anybody. Same value as ``networkx.global_efficiency``."""
@@ -452,7 +331,7 @@ def ocg_efficiency(model: SmugglingModel, ocg: OrganisedCrimeGroup) -> float:
         return 0.0
     pos = {m: i for i, m in enumerate(members)}
     adj = np.zeros((n, n), dtype=bool)
-    ties = model.social._adj  # networkx's own adjacency dict: read-only use, for speed
+    ties = social._adj  # networkx's own adjacency dict: read-only use, for speed
     for m, i in pos.items():
         for other in ties[m]:
             j = pos.get(other)

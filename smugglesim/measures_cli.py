@@ -1,4 +1,4 @@
-"""``smugglesim measures``: the 13 measures of Council document 15250/18 and their parameters.
+"""``smugglesim measures``: the measures of Council document 15250/18 and their parameters.
 
 Registered in the CLI by :func:`smugglesim.commands.command`; ``smugglesim.cli`` imports this module when
 it builds its parser. The listing is :meth:`model.measures.Measure.describe` of every
@@ -43,7 +43,9 @@ def format_measures(described: list[dict]) -> str:
 
 
 @command(
-    "measures", "list the 13 measures of Council document 15250/18 and their parameters", _args
+    "measures",
+    f"list the {len(MEASURES)} measures of Council document 15250/18 and their parameters",
+    _args,
 )
 def _measures(args: argparse.Namespace) -> int:
     described = [cls.describe() for cls in MEASURES.values()]

@@ -40,8 +40,8 @@ def chance_to_find_a_smuggler(model: SmugglingModel) -> float:
     weekly = []
     while model.running:
         model.step()
-        waiting = model.waiting_by_leg
-        weekly.append((model.market.p_find * waiting).sum() / waiting.sum())
+        waiting = model.market.waiting_by_leg
+        weekly.append((model.market.offers.p_find * waiting).sum() / waiting.sum())
     return float(np.mean(weekly))
 
 

@@ -1,4 +1,4 @@
-"""All 13 measures of Council document 15250/18: registry, switches, mechanisms, packages.
+"""All the measures of Council document 15250/18: registry, switches, mechanisms, packages.
 
 Paired seeds: the baseline and the measure run on the same seed, and every process draws
 from its own named stream, so the difference is the measure's. The fast tests run short
@@ -246,7 +246,8 @@ def test_csdp_missions_produce_leads_only_when_connected():
     csdp = SmugglingModel(short("csdp_links", 0.5), rng=2).run()
     assert base["leads_by_source"]["csdp"] == 0
     assert csdp.summary()["leads_by_source"]["csdp"] > 0
-    assert csdp.csdp_missions.leads == csdp.summary()["leads_by_source"]["csdp"]
+    (measure,) = csdp.measures
+    assert measure.missions.leads == csdp.summary()["leads_by_source"]["csdp"]
     queued = [lead.target for lead in csdp.emsc.queue if lead.source == "csdp"]
     assert queued
     nodes = {"libya", "agadez", "west_africa"}
@@ -354,6 +355,7 @@ def test_a_measure_restores_the_entities_at_its_end_week(key):
         overrides["measures.empact_action_days.action_days_per_year"] = 26
     model = SmugglingModel(short("baseline", 0.25, **overrides), rng=1)
     (measure,) = model.measures
+    sources = [s for _, s in model.lead_sources]
     for _ in range(6):
         model.step()
     if key == "empact_action_days":  # it acts by events, not by setting attributes
@@ -362,11 +364,54 @@ def test_a_measure_restores_the_entities_at_its_end_week(key):
             model.step()
         assert held >= 2 and measure.days_held == 3 and not measure.active
         return
-    assert measure.active and measure._saved, f"{key} changed nothing while active"
+    added = [s for _, s in model.lead_sources if s not in sources]
+    assert measure.active and (measure._saved or added), f"{key} changed nothing while active"
     changed = [(obj, attr, old, getattr(obj, attr)) for obj, attr, old in measure._saved]
-    assert any(new != old for _, _, old, new in changed)
+    assert added or any(new != old for _, _, old, new in changed)
     while model.running:
         model.step()
     assert not measure.active
     for obj, attr, old, _ in changed:
         assert getattr(obj, attr) == old, f"{key}: {type(obj).__name__}.{attr} not restored"
+    assert [s for _, s in model.lead_sources] == sources, f"{key}: its lead source still runs"
+
+
+# -- the measures' common machinery ----------------------------------------------------------
+def test_the_registry_is_the_measures_package_in_the_documents_order():
+    assert [cls.number for cls in MEASURES.values()] == list(range(1, 14))
+    for key, cls in MEASURES.items():
+        assert cls.__module__ == f"model.measures.{key}"
+
+
+def test_a_measure_changes_an_actor_only_through_attributes_it_has():
+    model = SmugglingModel(short("emsc_capacity", 0.1), rng=1)
+    (measure,) = model.measures
+    with pytest.raises(AttributeError, match="Emsc has no attribute 'leads_per_wek'"):
+        measure.raise_to(model.emsc, "leads_per_wek", 30.0)
+    with pytest.raises(AttributeError, match="emsc_capacity"):
+        measure.set(model.emsc, "analysts", 3)
+    assert not hasattr(model.emsc, "analysts")
+
+
+def test_a_measure_restores_what_it_changed_when_it_stops():
+    sc = short("emsc_capacity", 0.5, **{"measures.emsc_capacity.end_week": 10})
+    model = SmugglingModel(sc, rng=1)
+    before = model.emsc.leads_per_week
+    for _ in range(5):
+        model.step()
+    assert model.emsc.leads_per_week == sc.measures.emsc_capacity.leads_per_week > before
+    for _ in range(10):
+        model.step()
+    assert model.emsc.leads_per_week == before
+
+
+def test_a_measure_that_adds_a_source_of_leads_removes_it_when_it_stops():
+    sc = short("csdp_links", 0.5, **{"measures.csdp_links.end_week": 6})
+    model = SmugglingModel(sc, rng=1)
+    core = [source for _, source in model.lead_sources]
+    model.step()
+    (measure,) = model.measures
+    assert [s for _, s in model.lead_sources] == [*core, measure.missions]
+    for _ in range(8):
+        model.step()
+    assert [s for _, s in model.lead_sources] == core

@@ -1,17 +1,23 @@
 """What every measure shares: its scenario parameters and its life cycle in a run.
 
-A measure is one class with a nested ``Params`` (the table ``[measures.<key>]`` of a scenario
-file) and a mechanism: :meth:`Measure.activate` changes the state of the model's entities
-(analyst capacity, the share of investigations with a financial strand, how liaison officers
-work...) and :meth:`Measure.deactivate` restores it. A measure never writes an output
-metric; the outputs move only because the entities behave differently.
+A measure is one module of this package with one :class:`Measure` subclass and its nested
+``Params`` (the table ``[measures.<key>]`` of a scenario file). Its mechanism is
+:meth:`Measure.activate`, which changes the model's actors through the helpers below
+(:meth:`Measure.set`, :meth:`Measure.raise_to`, :meth:`Measure.lower_to`,
+:meth:`Measure.scale`, :meth:`Measure.raise_by`): each remembers the value it replaced, so
+that :meth:`Measure.deactivate` restores it, and fails loudly on an attribute the actor does
+not have. A measure that adds a process of its own (action days, a new source of leads)
+schedules and runs it itself, with Mesa events or :meth:`SmugglingModel.add_lead_source`,
+and stops it in ``deactivate``. A measure never writes an output metric; the outputs move
+only because the actors behave differently.
 
-The model schedules ``activate`` at ``start_week`` and ``deactivate`` at ``end_week`` as Mesa
-events, and charges ``cost_eur_per_year / 52`` for every week the measure is active.
+The model schedules ``start`` at ``start_week`` and ``stop`` at ``end_week`` as Mesa events,
+and charges ``cost_eur_per_year / 52`` for every week the measure is active.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -41,7 +47,7 @@ class MeasureParams(BaseModel):
         return self
 
 
-class Measure:
+class Measure(ABC):
     """A measure of Council document 15250/18 and its mechanism in the model."""
 
     key: ClassVar[str]
@@ -71,20 +77,57 @@ class Measure:
         self.deactivate(self.model)
         self.active = False
 
+    @abstractmethod
     def activate(self, model: SmugglingModel) -> None:
-        """Change the entities; override in each measure."""
-        raise NotImplementedError
+        """Change the actors (through the helpers below) and start any process of its own."""
 
     def deactivate(self, model: SmugglingModel) -> None:
-        """Undo :meth:`activate`: by default restore every attribute set with :meth:`set`."""
+        """Undo :meth:`activate`: by default restore every attribute the helpers changed.
+        A measure with a process of its own stops it here, then calls this."""
         for obj, attr, old in reversed(self._saved):
             setattr(obj, attr, old)
         self._saved.clear()
 
+    # -- the only ways a measure changes an actor --------------------------------------
     def set(self, obj: Any, attr: str, value: Any) -> None:
-        """Set ``obj.attr`` to ``value``, remembering the old value for :meth:`deactivate`."""
-        self._saved.append((obj, attr, getattr(obj, attr)))
+        """Set ``obj.attr`` to ``value``, remembering the old value for :meth:`deactivate`.
+
+        Raises:
+            AttributeError: ``obj`` has no attribute ``attr`` (a misspelled name would
+                otherwise add a new attribute that nothing reads).
+        """
+        try:
+            old = getattr(obj, attr)
+        except AttributeError:
+            raise AttributeError(
+                f"measure {self.key}: {type(obj).__name__} has no attribute {attr!r} to change"
+            ) from None
+        self._saved.append((obj, attr, old))
         setattr(obj, attr, value)
+
+    def raise_to(self, obj: Any, attr: str, value: Any) -> None:
+        """Raise ``obj.attr`` to ``value``; a measure never lowers what is already done."""
+        self.set(obj, attr, max(self._current(obj, attr), value))
+
+    def lower_to(self, obj: Any, attr: str, value: Any) -> None:
+        """Lower ``obj.attr`` to ``value`` (a delay, a duplication); never raise it."""
+        self.set(obj, attr, min(self._current(obj, attr), value))
+
+    def raise_by(self, obj: Any, attr: str, amount: Any, at_most: Any = None) -> None:
+        """Add ``amount`` to ``obj.attr``, capped at ``at_most`` when given."""
+        value = self._current(obj, attr) + amount
+        self.set(obj, attr, value if at_most is None else min(at_most, value))
+
+    def scale(self, obj: Any, attr: str, factor: float) -> None:
+        """Multiply ``obj.attr`` by ``factor``."""
+        self.set(obj, attr, self._current(obj, attr) * factor)
+
+    def _current(self, obj: Any, attr: str) -> Any:
+        if not hasattr(obj, attr):
+            raise AttributeError(
+                f"measure {self.key}: {type(obj).__name__} has no attribute {attr!r} to change"
+            )
+        return getattr(obj, attr)
 
     def weekly_cost_eur(self) -> float:
         return self.params.cost_eur_per_year / 52.0 if self.active else 0.0

@@ -6,10 +6,10 @@ Information Cell in EUNAVFOR MED Operation Sophia, information exchange between 
 missions and JHA agencies; CSDP missions to exchange information via SIENA; rotational
 support by Europol to EUCAP Sahel Mali, EUCAP Sahel Niger and EUBAM Libya.
 
-Mechanism: the CSDP missions (:class:`model.enforcement.CsdpMissions`), which in the
-status quo share strategic information only, pass information on persons to EU analysis:
-leads on members living at the Libyan and Sahel nodes and on boat pilots of the central
-Mediterranean sea legs. Those members mostly cannot be arrested where they are, but the
+Mechanism: the CSDP missions (:class:`CsdpMissions`, a source of leads this measure adds to
+the intelligence phase of the week), which in the status quo share strategic information
+only, pass information on persons to EU analysis: leads on members living at the Libyan and
+Sahel nodes and on boat pilots of the central Mediterranean sea legs. Those members mostly cannot be arrested where they are, but the
 investigations their leads open map the OCG to its members inside the EU.
 
 Cost (ASSUMPTION): EUR 1 million a year: Europol visiting officers rotating through three
@@ -23,9 +23,71 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from model.measures.base import Measure, MeasureParams
+from model.smugglers import Role
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from model.intelligence import Emsc
     from model.model import SmugglingModel
+    from model.ocg_lifecycle import OcgLifeCycle
+    from model.routes import RouteNetwork
+
+# Where CSDP missions and operations work on the routes (2018): EUBAM Libya and EUNAVFOR MED
+# Sophia (Libya and the central Mediterranean), EUCAP Sahel Niger (Agadez), EUCAP Sahel Mali
+# and EUTM Mali (Mali lies in the West Africa origin region). Source: 15250/18, Annex IV.11.
+CSDP_NODES = ("libya", "agadez", "west_africa")
+CSDP_SEA_ROUTES = ("central_med",)
+# Its place in the intelligence phase of the week: after the third-country partners (30).
+LEAD_SOURCE_ORDER = 40
+
+
+class CsdpMissions:
+    """CSDP missions and operations: intelligence on members in their areas of operation.
+
+    Their information (crime information cells, exchange via SIENA) names members living at
+    Libyan and Sahel nodes, or piloting boats on the central Mediterranean sea legs.
+    """
+
+    def __init__(
+        self,
+        leads_per_week: float,
+        reliability: float,
+        lifecycle: OcgLifeCycle,
+        routes: RouteNetwork,
+        emsc: Emsc,
+        rng: np.random.Generator,
+    ) -> None:
+        self.leads_per_week = leads_per_week
+        self.reliability = reliability
+        self.lifecycle = lifecycle
+        self.routes = routes
+        self.emsc = emsc
+        self.rng = rng
+        self.leads = 0
+
+    def step(self) -> None:
+        if self.leads_per_week <= 0:
+            return
+        rng = self.rng
+        n = int(rng.poisson(self.leads_per_week))
+        if not n:
+            return
+        legs = self.routes.legs
+        observed = [
+            m
+            for m in self.lifecycle.active_members()
+            if m.node in CSDP_NODES
+            or (
+                m.role == Role.TRANSPORTER
+                and legs[m.leg].mode == "sea"
+                and legs[m.leg].route in CSDP_SEA_ROUTES
+            )
+        ]
+        for _ in range(min(n, len(observed))):
+            target = observed[int(rng.integers(len(observed)))]
+            self.emsc.new_lead(target, "csdp", self.reliability, rng)
+            self.leads += 1
 
 
 class CsdpLinksParams(MeasureParams):
@@ -59,7 +121,17 @@ class CsdpLinks(Measure):
     Params = CsdpLinksParams
 
     def activate(self, model: SmugglingModel) -> None:
-        csdp = model.csdp_missions
         p = self.params
-        self.set(csdp, "leads_per_week", max(csdp.leads_per_week, p.leads_per_week))
-        self.set(csdp, "reliability", p.reliability)
+        self.missions = CsdpMissions(
+            p.leads_per_week,
+            p.reliability,
+            model.ocg_lifecycle,
+            model.routes,
+            model.emsc,
+            model.streams["csdp"],
+        )
+        model.add_lead_source(self.missions, LEAD_SOURCE_ORDER)
+
+    def deactivate(self, model: SmugglingModel) -> None:
+        model.remove_lead_source(self.missions)
+        super().deactivate(model)

@@ -5,10 +5,11 @@ EMPACT operational actions; deploy document-fraud experts more systematically du
 operational activities such as Joint Action Days (JADs); optimal EMPACT funding; engage
 third countries in EMPACT actions.
 
-Mechanism: extra joint action days, Mesa recurring events. On each day every Member State
-police unit acts at once (:meth:`model.police.PoliceUnit.joint_action_day`): it
+Mechanism: extra joint action days, Mesa recurring events scheduled by this measure. On each
+day every Member State police unit acts at once (:meth:`EmpactActionDays.action_day`): it
 arrests members already identified by its open investigations (in cooperating third
-countries through their police), with searches that seize cash and freeze traced assets;
+countries through their police), with searches that seize cash and freeze traced assets
+(the same arrest operation as at the end of an investigation, ``model.police.Arrests``);
 arrests transporters on the EU side in the act; and the document-fraud experts identify
 document forgers, who join the open case on their OCG or become leads. The days draw from
 their own random stream. The default intensity gives about 10 arrests per action day
@@ -29,9 +30,13 @@ from mesa.time import Schedule
 from pydantic import Field
 
 from model.measures.base import Measure, MeasureParams
+from model.smugglers import Role
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from model.model import SmugglingModel
+    from model.police import PoliceUnit
 
 
 class EmpactActionDaysParams(MeasureParams):
@@ -82,15 +87,55 @@ class EmpactActionDays(Measure):
         )
 
     def action_day(self) -> None:
-        """A joint action day: every police unit acts on the same day."""
-        model = self.model
-        rng = model.streams["action_days"]
-        p = self.params
+        """A joint action day: every police unit acts on the same day. The days draw from
+        their own stream, so that the baseline's draws are untouched."""
+        rng = self.model.streams["action_days"]
         self.days_held += 1
-        for unit in model.police_units.values():
-            unit.joint_action_day(
-                rng, p.arrest_prob, p.flagrante_per_unit, p.forger_identification_prob
-            )
+        for unit in self.model.police_units.values():
+            self._on_route(unit, rng)
+
+    def _on_route(self, unit: PoliceUnit, rng: np.random.Generator) -> None:
+        """The day on ``unit``'s route: arrests of identified members (an identified member
+        in a cooperating third country with the partners' arrest probability on top), the
+        EU-side transporters arrested in the act, and forgers identified."""
+        model = self.model
+        p = self.params
+        arrests = model.arrests
+        p_coop = p.arrest_prob * model.partners.arrest_prob_cooperating
+        for inv in list(unit.open):
+            suspects = [m for m in inv.identified if not m.arrested]
+            arrested = [
+                m
+                for m in suspects
+                if rng.random()
+                < {"eu": p.arrest_prob, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
+            ]
+            if arrested:
+                # The investigation goes on with the others.
+                arrests.operation(inv, suspects, arrested)
+        ocgs = [o for o in model.ocgs if o.route == unit.route and o.operating]
+        drivers = [
+            m
+            for o in ocgs
+            for m in o.members
+            if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
+        ]
+        n = min(int(rng.poisson(p.flagrante_per_unit)), len(drivers))
+        if n:
+            for i in rng.choice(len(drivers), size=n, replace=False):
+                arrests.in_the_act(drivers[int(i)])
+        reliability = model.config.enforcement.reliability_investigation
+        for ocg in ocgs:
+            if ocg.dismantled or not ocg.has_role(Role.DOCUMENT_FORGER):
+                continue
+            if rng.random() >= p.forger_identification_prob:
+                continue
+            forgers = [m for m in ocg.members if m.role == Role.DOCUMENT_FORGER]
+            forger = forgers[int(rng.integers(len(forgers)))]
+            if ocg.investigation is not None:
+                ocg.investigation.add_target(forger)
+            else:
+                model.emsc.new_lead(forger, "investigation", reliability, rng)
 
     def deactivate(self, model: SmugglingModel) -> None:
         self._days.stop()

@@ -50,4 +50,4 @@ class EmscCapacity(Measure):
 
     def activate(self, model: SmugglingModel) -> None:
         emsc = model.emsc
-        self.set(emsc, "leads_per_week", max(emsc.leads_per_week, self.params.leads_per_week))
+        self.raise_to(emsc, "leads_per_week", self.params.leads_per_week)

@@ -66,8 +66,6 @@ class FinancialInvestigations(Measure):
         fi = model.financial_investigators
         p = self.params
         # A measure strengthens; it never lowers what the baseline already does.
-        self.set(fi, "parallel_share", max(fi.parallel_share, p.parallel_share))
-        self.set(fi, "tracing_rate_week", max(fi.tracing_rate_week, p.tracing_rate_week))
-        self.set(
-            fi, "cross_border_recovery", max(fi.cross_border_recovery, p.cross_border_recovery)
-        )
+        self.raise_to(fi, "parallel_share", p.parallel_share)
+        self.raise_to(fi, "tracing_rate_week", p.tracing_rate_week)
+        self.raise_to(fi, "cross_border_recovery", p.cross_border_recovery)

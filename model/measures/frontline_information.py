@@ -76,7 +76,7 @@ class FrontlineInformation(Measure):
     def activate(self, model: SmugglingModel) -> None:
         bg = model.border_guards
         p = self.params
-        self.set(bg, "debrief_share", max(bg.debrief_share, p.debrief_share))
-        self.set(bg, "lead_per_debriefing", max(bg.lead_per_debriefing, p.lead_per_debriefing))
-        self.set(bg, "realtime_check_share", max(bg.realtime_check_share, p.realtime_check_share))
-        self.set(bg, "reliability", max(bg.reliability, p.reliability))
+        self.raise_to(bg, "debrief_share", p.debrief_share)
+        self.raise_to(bg, "lead_per_debriefing", p.lead_per_debriefing)
+        self.raise_to(bg, "realtime_check_share", p.realtime_check_share)
+        self.raise_to(bg, "reliability", p.reliability)

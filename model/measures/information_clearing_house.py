@@ -50,8 +50,4 @@ class InformationClearingHouse(Measure):
 
     def activate(self, model: SmugglingModel) -> None:
         partners = model.partners
-        self.set(
-            partners,
-            "observed_share",
-            max(partners.observed_share, self.params.observed_share),
-        )
+        self.raise_to(partners, "observed_share", self.params.observed_share)

@@ -67,9 +67,9 @@ class IruTakedowns(Measure):
     def activate(self, model: SmugglingModel) -> None:
         iru = self._iru = model.iru
         p = self.params
-        self.set(iru, "referrals_per_week", max(iru.referrals_per_week, p.referrals_per_week))
-        self.set(iru, "takedown_success", max(iru.takedown_success, p.takedown_success))
-        self.set(iru, "mapping_lead_prob", max(iru.mapping_lead_prob, p.mapping_lead_prob))
+        self.raise_to(iru, "referrals_per_week", p.referrals_per_week)
+        self.raise_to(iru, "takedown_success", p.takedown_success)
+        self.raise_to(iru, "mapping_lead_prob", p.mapping_lead_prob)
         self._action_days = None
         if p.action_days_per_year > 0 and p.referrals_per_action_day > 0:
             self._action_days = model.schedule_recurring(

@@ -64,6 +64,4 @@ class JointLiaisonTaskForce(Measure):
         for unit in model.police_units.values():
             if p.prioritise_hvts:
                 self.set(unit, "prioritise_hvts", True)
-            self.set(
-                unit, "cross_border_factor", max(unit.cross_border_factor, p.cross_border_factor)
-            )
+            self.raise_to(unit, "cross_border_factor", p.cross_border_factor)

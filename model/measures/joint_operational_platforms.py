@@ -77,7 +77,5 @@ class JointOperationalPlatforms(Measure):
         p = self.params
         for route in p.routes:
             unit = model.police_units[route]
-            self.set(
-                unit, "cross_border_factor", max(unit.cross_border_factor, p.cross_border_factor)
-            )
-            self.set(unit, "mean_weeks", min(unit.mean_weeks, p.investigation_mean_weeks))
+            self.raise_to(unit, "cross_border_factor", p.cross_border_factor)
+            self.lower_to(unit, "mean_weeks", p.investigation_mean_weeks)

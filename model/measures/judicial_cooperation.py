@@ -62,10 +62,6 @@ class JudicialCooperation(Measure):
     def activate(self, model: SmugglingModel) -> None:
         pros = model.prosecution
         p = self.params
-        self.set(pros, "conviction_prob", max(pros.conviction_prob, p.conviction_prob))
-        self.set(pros, "mean_weeks", min(pros.mean_weeks, p.prosecution_mean_weeks))
-        self.set(
-            pros,
-            "cross_border_conviction_bonus",
-            max(pros.cross_border_conviction_bonus, p.cross_border_conviction_bonus),
-        )
+        self.raise_to(pros, "conviction_prob", p.conviction_prob)
+        self.lower_to(pros, "mean_weeks", p.prosecution_mean_weeks)
+        self.raise_to(pros, "cross_border_conviction_bonus", p.cross_border_conviction_bonus)

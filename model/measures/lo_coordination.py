@@ -52,5 +52,5 @@ class LoCoordination(Measure):
     def activate(self, model: SmugglingModel) -> None:
         lo = model.liaison_officers
         p = self.params
-        self.set(lo, "duplication", min(lo.duplication, p.duplication))
-        self.set(lo, "officers", lo.officers + p.extra_officers)
+        self.lower_to(lo, "duplication", p.duplication)
+        self.raise_by(lo, "officers", p.extra_officers)

@@ -11,7 +11,8 @@ Mechanism: the police of cooperating third countries arrest the members that EU
 investigations identify on their territory more often (``arrest_prob_cooperating``);
 when they do, they seize a share of the OCG's assets held in their country for the case
 (``seizure_share``, confiscated after conviction like any frozen asset); vessel
-information names boat pilots of poly-criminal OCGs on sea legs (``vessel_leads_per_week``).
+information names boat pilots of poly-criminal OCGs on sea legs (``vessel_leads_per_week``;
+:class:`VesselIntelligence`, a source of leads this measure adds beside the partners').
 
 Cost (ASSUMPTION): EUR 5 million a year: joint investigation teams and mentoring in
 partner countries, two Police Cooperation Centres, information exchange with MAOC-N.
@@ -24,9 +25,57 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from model.measures.base import Measure, MeasureParams
+from model.smugglers import Role
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from model.intelligence import Emsc
     from model.model import SmugglingModel
+    from model.ocg_lifecycle import OcgLifeCycle
+    from model.routes import RouteNetwork
+
+# Its place in the intelligence phase of the week: with the third-country partners' (30),
+# before the sources that come after them.
+LEAD_SOURCE_ORDER = 35
+
+
+class VesselIntelligence:
+    """Information on vessels of interest used by poly-criminal OCGs (MAOC-N): leads on the
+    boat pilots of those groups on sea legs. Own stream ``vessels``: the baseline has none."""
+
+    def __init__(
+        self,
+        leads_per_week: float,
+        reliability: float,
+        lifecycle: OcgLifeCycle,
+        routes: RouteNetwork,
+        emsc: Emsc,
+        rng: np.random.Generator,
+    ) -> None:
+        self.leads_per_week = leads_per_week
+        self.reliability = reliability
+        self.lifecycle = lifecycle
+        self.routes = routes
+        self.emsc = emsc
+        self.rng = rng
+
+    def step(self) -> None:
+        if self.leads_per_week <= 0:
+            return
+        rng = self.rng
+        n = rng.poisson(self.leads_per_week)
+        if not n:
+            return
+        legs = self.routes.legs
+        pilots = [
+            m
+            for m in self.lifecycle.active_members()
+            if m.role == Role.TRANSPORTER and m.ocg.poly_criminal and legs[m.leg].mode == "sea"
+        ]
+        for _ in range(min(n, len(pilots))):
+            target = pilots[int(rng.integers(len(pilots)))]
+            self.emsc.new_lead(target, "partner", self.reliability, rng)
 
 
 class OperationalPartnershipsParams(MeasureParams):
@@ -66,14 +115,18 @@ class OperationalPartnerships(Measure):
     def activate(self, model: SmugglingModel) -> None:
         partners = model.partners
         p = self.params
-        self.set(
-            partners,
-            "arrest_prob_cooperating",
-            max(partners.arrest_prob_cooperating, p.arrest_prob_cooperating),
+        self.raise_to(partners, "arrest_prob_cooperating", p.arrest_prob_cooperating)
+        self.raise_to(partners, "seizure_share", p.seizure_share)
+        self.vessels = VesselIntelligence(
+            p.vessel_leads_per_week,
+            partners.reliability,
+            model.ocg_lifecycle,
+            model.routes,
+            model.emsc,
+            model.streams["vessels"],
         )
-        self.set(partners, "seizure_share", max(partners.seizure_share, p.seizure_share))
-        self.set(
-            partners,
-            "vessel_leads_per_week",
-            max(partners.vessel_leads_per_week, p.vessel_leads_per_week),
-        )
+        model.add_lead_source(self.vessels, LEAD_SOURCE_ORDER)
+
+    def deactivate(self, model: SmugglingModel) -> None:
+        model.remove_lead_source(self.vessels)
+        super().deactivate(model)

@@ -75,11 +75,9 @@ class Training(Measure):
         model = self.model
         p = self.params
         bg = model.border_guards
-        self.set(bg, "detection_factor", bg.detection_factor * (1.0 + p.detection_gain))
+        self.scale(bg, "detection_factor", 1.0 + p.detection_gain)
         for unit in model.police_units.values():
-            self.set(
-                unit, "success_prob", min(1.0, unit.success_prob + p.investigation_success_gain)
-            )
+            self.raise_by(unit, "success_prob", p.investigation_success_gain, at_most=1.0)
 
     def deactivate(self, model: SmugglingModel) -> None:
         if self._pending is not None:

@@ -1,0 +1,12 @@
+"""The model's clock: the week now, shared by every component that dates what it does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Clock:
+    """The current week (from 0); the model advances it at the end of each step."""
+
+    week: int = 0

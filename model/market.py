@@ -1,0 +1,217 @@
+"""The smuggling market: each week's offers, what migrants see of them, and the money paid.
+
+:class:`Market` builds the week's :class:`Offers` from the OCGs' state (price, reach and
+capacity of every OCG on every leg it runs), tells the migrants how attractive each path
+looks (:meth:`Market.path_utilities`), books the fares they pay to the OCGs, and keeps the
+demand it could not serve, which the OCG life cycle reads (entry, leg moves).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.sampling import Groups, grouped_cdf
+from model.smugglers import Role
+
+if TYPE_CHECKING:
+    from model.routes import RouteNetwork
+    from model.scenario import DemandParams, SmugglerParams
+    from model.smugglers import OcgTable, OrganisedCrimeGroup
+
+
+class Offers:
+    """This week's offers on every leg, as flat arrays ordered by leg.
+
+    One offer is one OCG selling one leg: its price, its reach (the chance that a searching
+    migrant finds it) and its capacity. ``leg_cdf`` is ``leg + (cumulative choice weight
+    within the leg)``, so that ``searchsorted(leg_cdf, leg + u)`` with ``u`` uniform on
+    [0, 1) picks an offer on ``leg`` with probability proportional to its weight: one
+    vectorised pass serves the migrants of every leg.
+    """
+
+    GUIDE_BINS = 64
+
+    def __init__(
+        self,
+        ocg_ids: np.ndarray,
+        leg: np.ndarray,
+        price: np.ndarray,
+        reach: np.ndarray,
+        capacity: np.ndarray,
+        n_legs: int,
+        price_sensitivity_per_eur: float,
+        risk: np.ndarray,
+    ):
+        self.ocg_ids = ocg_ids.astype(np.int32)  # the dtype of the migrants' ocg column
+        self.leg = leg.astype(np.int64)
+        self.price = price.astype(float)
+        self.reach = reach.astype(float)
+        self.capacity = capacity.astype(np.int64)
+        rows = self.price.size
+        count = np.bincount(self.leg, minlength=n_legs)
+        # Per leg: chance to find at least one OCG, total capacity, mean price and risk.
+        miss = np.ones(n_legs)
+        np.multiply.at(miss, self.leg, 1.0 - self.reach)
+        self.p_find = 1.0 - miss
+        self.leg_capacity = np.bincount(self.leg, weights=self.capacity, minlength=n_legs)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.leg_mean_price = (
+                np.bincount(self.leg, weights=self.price, minlength=n_legs) / count
+            )
+            self.leg_mean_risk = (
+                np.bincount(self.leg, weights=risk[self.ocg_ids], minlength=n_legs) / count
+            )
+        self.leg_has_offers = count > 0
+        # Logit choice among the OCGs found on a leg: reach (being found) and price.
+        self.leg_cdf = np.zeros(0)
+        if rows:
+            runs = Groups.of(self.leg)
+            cheapest = np.minimum.reduceat(self.price, runs.starts)[runs.of_item]
+            w = self.reach * np.exp(-price_sensitivity_per_eur * (self.price - cheapest))
+            self.leg_cdf = grouped_cdf(self.leg, w, runs)
+        # Guide table (Chen and Asau 1974): for each leg and each 1/GUIDE_BINS of [0, 1),
+        # the first offer that a draw in that bin can pick; see :meth:`pick`.
+        bins = np.arange(n_legs * self.GUIDE_BINS)
+        self._guide = np.searchsorted(
+            self.leg_cdf,
+            bins // self.GUIDE_BINS + (bins % self.GUIDE_BINS) / self.GUIDE_BINS,
+            side="right",
+        )
+        self._cdf_padded = np.append(self.leg_cdf, np.inf)
+
+    def pick(self, legs: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """The offer chosen by migrants on ``legs`` with uniform draws ``u``: the same as
+        ``searchsorted(leg_cdf, legs + u, side="right")``, without a binary search."""
+        q = legs + u
+        pick = self._guide[
+            legs.astype(np.int64) * self.GUIDE_BINS + (u * self.GUIDE_BINS).astype(np.int64)
+        ]
+        cdf = self._cdf_padded
+        behind = np.flatnonzero(cdf[pick] <= q)
+        while behind.size:
+            pick[behind] += 1
+            behind = behind[cdf[pick[behind]] <= q[behind]]
+        return pick
+
+
+class Market:
+    """The market for passages: offers, path attractiveness, fares and unmet demand.
+
+    Args:
+        routes: The route network.
+        table: The OCGs' state (prices, pressure, roles, transporters, money).
+        leg_ocgs: The OCGs operating each leg (kept up to date by the OCG life cycle).
+        smugglers: The smugglers' parameters (pricing, reach, risk-taking).
+        demand: The migrants' parameters (price sensitivity, risk aversion, upfront share).
+    """
+
+    def __init__(
+        self,
+        routes: RouteNetwork,
+        table: OcgTable,
+        leg_ocgs: list[list[OrganisedCrimeGroup]],
+        smugglers: SmugglerParams,
+        demand: DemandParams,
+    ) -> None:
+        self.routes = routes
+        self.table = table
+        self.leg_ocgs = leg_ocgs
+        self.smugglers = smugglers
+        self.demand = demand
+        n_legs = len(routes.legs)
+        self.offers: Offers | None = None
+        self.risk = np.zeros(0)  # risk level taken by each OCG (by ocg_id), this week
+        self.evasion = np.zeros(0)  # fall in detection probability, by ocg_id, this week
+        self._utilities: np.ndarray | None = None
+        self.unserved_by_leg = np.zeros(n_legs, dtype=np.int64)  # since the last entry round
+        self.waiting_by_leg = np.zeros(n_legs, dtype=np.int64)  # searching this week
+
+    def refresh(self) -> None:
+        """Offers per leg, OCG risk arrays and path utilities, computed once a week.
+
+        One offer per OCG operating a leg with at least one transporter on it: its price
+        (base price with the demand markup and the risk premium, within half the leg's
+        lowest and twice its highest fare), its reach (recruiters' live adverts and word of
+        mouth) and its capacity (transporters times places per transporter)."""
+        params = self.smugglers
+        routes = self.routes
+        table = self.table
+        n = table.n
+        self.risk = table.risk_level[:n].copy()
+        forger = (table.roles[:n, Role.DOCUMENT_FORGER] > 0).astype(float)
+        self.evasion = (
+            params.risky_detection_evasion * self.risk + params.forger_detection_reduction * forger
+        )
+        offers = [(o.ocg_id, leg) for leg, on_leg in enumerate(self.leg_ocgs) for o in on_leg]
+        ids, legs = np.array(offers, dtype=np.int64).reshape(-1, 2).T
+        capacity = table.capacity(ids, legs, routes.people_per_transporter)
+        on = table.operating[ids] & (capacity > 0)
+        ids, legs, capacity = ids[on], legs[on], capacity[on]
+        markup = table.demand_markup[ids] + params.risk_premium * np.minimum(
+            table.pressure[ids], 1.0
+        )
+        price = np.minimum(
+            np.maximum(table.base_price[ids, legs] * (1.0 + markup), 0.5 * routes.price_min[legs]),
+            2.0 * routes.price_max[legs],
+        )
+        recruiters = table.roles[ids, Role.RECRUITER]
+        found = (
+            params.online_reach_per_advert * table.adverts_live(ids, params.adverts_per_recruiter)
+            + params.word_of_mouth_reach * recruiters
+        )
+        reach = 1.0 - np.exp(-found)
+        self.offers = Offers(
+            ids,
+            legs,
+            price,
+            reach,
+            capacity,
+            len(routes.legs),
+            self.demand.price_sensitivity / 1000.0,
+            self.risk,
+        )
+        self._utilities = None
+
+    def book_sales(self, sold: np.ndarray) -> None:
+        """The OCGs take the upfront part of the fares they sold this week (per offer)."""
+        offers = self.offers
+        j = np.flatnonzero(sold)
+        ids = offers.ocg_ids[j]
+        self.table.sold[ids, offers.leg[j]] += sold[j]
+        self.table.receive(
+            ids,
+            offers.price[j] * self.demand.upfront_share * sold[j],
+            self.smugglers.operating_cost_share,
+        )
+
+    def release_escrow(self, amounts: np.ndarray) -> None:
+        """Escrow released to the OCGs (by OCG id) when their migrants complete a leg."""
+        ids = np.flatnonzero(amounts)
+        self.table.receive(ids, amounts[ids], self.smugglers.operating_cost_share, unique=True)
+
+    def path_utilities(self) -> np.ndarray:
+        """How attractive each path looks this week: price, death risk, smugglers to be found."""
+        if self._utilities is None:
+            routes = self.routes
+            demand = self.demand
+            mult = self.smugglers.risky_death_multiplier - 1.0
+            offers = self.offers
+            offered = offers.leg_has_offers
+            leg_price = np.where(offered, offers.leg_mean_price, routes.price_max)
+            leg_death = routes.death_risk * np.where(
+                offered, 1.0 + offers.leg_mean_risk * mult, 1.0
+            )
+            leg_find = np.maximum(
+                np.where(offered, offers.p_find, 0.0), np.maximum(routes.self_travel_prob, 0.02)
+            )
+            incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
+            death = 1.0 - np.exp(incidence @ np.log1p(-leg_death))
+            self._utilities = (
+                routes.path_preference
+                - demand.price_sensitivity * (incidence @ leg_price) / 1000.0
+                - demand.risk_aversion * death
+                + incidence @ np.log(leg_find)
+            )
+        return self._utilities

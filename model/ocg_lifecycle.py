@@ -1,0 +1,366 @@
+"""The life cycle of the smuggling OCGs: founding, arrests, replacement, adaptation, exit.
+
+:class:`OcgLifeCycle` owns the supply side as it changes over a run: the OCGs (Mesa agents)
+and the legs they run, their members' social network, and every change to them.
+
+- At the start, OCGs are founded on every leg (some also run the next leg of the route);
+  poly-criminal groups share contacts.
+- An arrested member leaves the group, which feels the pressure and plans a replacement
+  after a delay; a group without members is dismantled.
+- Every week (:meth:`OcgLifeCycle.adapt`) due replacements join through the remaining
+  members' ties (leaders first) if the group can pay; pressure decays and the risk taken
+  follows it; taken-down adverts are reposted; prices follow demand; groups under pressure
+  may move a leg; groups unable to operate for too long exit.
+- Every four weeks (:meth:`OcgLifeCycle.entry`) legs with unmet demand attract new OCGs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler
+
+if TYPE_CHECKING:
+    import mesa
+
+    from model.clock import Clock
+    from model.market import Market
+    from model.routes import RouteNetwork
+    from model.scenario import SmugglerParams
+    from model.streams import RandomStreams
+
+
+class OcgLifeCycle:
+    """The OCGs, their members and ties, and every change to them.
+
+    Args:
+        model: The Mesa model, with which new OCGs and members register as agents.
+        routes: The route network (legs, places, jurisdictions).
+        params: The smugglers' parameters.
+        streams: The run's random streams (``setup``, ``adaptation``, ``adverts``, ``entry``).
+        clock: The week.
+    """
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        routes: RouteNetwork,
+        params: SmugglerParams,
+        streams: RandomStreams,
+        clock: Clock,
+    ) -> None:
+        self.model = model
+        self.routes = routes
+        self.params = params
+        self.clock = clock
+        self._rng_adaptation = streams["adaptation"]
+        self._rng_adverts = streams["adverts"]
+        self._rng_entry = streams["entry"]
+        self.table = OcgTable(len(routes.legs))
+        self.social = nx.Graph()
+        self.ties: tuple[list[int], list[int]] = ([], [])  # every tie, by members' unique_id
+        self.ocgs: list[OrganisedCrimeGroup] = []  # by ocg_id, dismantled ones included
+        self.leg_ocgs: list[list[OrganisedCrimeGroup]] = [[] for _ in routes.legs]
+        self._active_members: list[Smuggler] | None = None
+        self._members_in: dict[tuple[str, ...], list[Smuggler]] = {}
+        self.members_arrested = 0
+        self.hvts_arrested = 0
+        self.ocgs_dismantled = 0
+        self.ocgs_entered = 0
+        self._found_initial(streams["setup"])
+
+    def _found_initial(self, rng: np.random.Generator) -> None:
+        """OCGs on every leg; some also run the next leg of the same route."""
+        for leg in self.routes.legs:
+            for _ in range(leg.initial_ocgs):
+                legs = [leg.index]
+                onward = [
+                    nxt.index
+                    for nxt in self.routes.legs
+                    if nxt.source == leg.target and nxt.route == leg.route
+                ]
+                if onward and rng.random() < 0.3:
+                    legs.append(onward[int(rng.integers(len(onward)))])
+                self._add_ocg(legs, rng)
+        self._link_poly_criminal(rng)
+
+    # -- the week -------------------------------------------------------------------------
+    def finances(self) -> None:
+        """Every OCG still in existence books its week: other crime, spending, laundering."""
+        table = self.table
+        table.weekly_finances(table.existing(), self.params)
+
+    def adapt(self, week: int, market: Market) -> None:
+        """The OCGs adapt: replacements that are due join (OCG by OCG), pressure decays and
+        the risk taken follows it, taken-down adverts are reposted, prices follow demand,
+        OCGs under pressure may move a leg, and those that have not operated for too long
+        exit."""
+        table = self.table
+        params = self.params
+        rng = self._rng_adaptation
+        for ocg in self.ocgs:
+            if ocg.pending_replacements and not ocg.dismantled:
+                self._replace_due(ocg, week, rng)
+        live = table.existing()
+        table.pressure[live] *= params.pressure_decay_week
+        table.risk_level[live] = params.risk_shift * np.minimum(table.pressure[live], 1.0)
+        down = live[table.adverts_down[live] > 0]
+        if down.size:
+            # Recruiters post taken-down adverts again, after advert_repost_weeks on average.
+            table.adverts_down[down] -= self._rng_adverts.binomial(
+                table.adverts_down[down], 1.0 / params.advert_repost_weeks
+            )
+        # Demand: each leg sold out (over 90%) pushes the price up 2 points, each one under
+        # half full pulls it down 2 points, within -30% and +50%.
+        all_legs = np.arange(len(self.routes.legs))
+        capacity = table.capacity(live[:, None], all_legs, self.routes.people_per_transporter)
+        used = table.sold[live] / np.maximum(capacity, 1)
+        runs = capacity > 0
+        steps = (runs & (used > 0.9)).sum(axis=1) - (runs & (used < 0.5)).sum(axis=1)
+        table.demand_markup[live] = np.clip(table.demand_markup[live] + 0.02 * steps, -0.3, 0.5)
+        table.sold[live] = 0
+        for i in live[table.pressure[live] > params.reroute_pressure].tolist():
+            if rng.random() < 0.1:
+                self._move_leg(self.ocgs[i], market.waiting_by_leg, rng)
+        table.update_operating(live)
+        table.inactive_weeks[live] = np.where(
+            table.operating[live], 0, table.inactive_weeks[live] + 1
+        )
+        for i in live[table.inactive_weeks[live] > params.inactive_exit_weeks].tolist():
+            self.dismantle(self.ocgs[i], week)
+
+    def entry(self, week: int, market: Market) -> None:
+        """Every four weeks, legs with unmet demand attract new OCGs, more the larger it is."""
+        if week % 4 != 3:
+            return
+        rng = self._rng_entry
+        prob = self.params.entry_prob_month
+        for leg, unserved in enumerate(market.unserved_by_leg):
+            capacity = market.offers.leg_capacity[leg]
+            unmet = unserved / 4 - 0.5 * capacity - 20  # mean weekly waiting beyond normal
+            if unmet > 0:
+                per_ocg = 4 * self.routes.legs[leg].people_per_transporter_week
+                for _ in range(rng.poisson(prob * min(5.0, 1.0 + unmet / per_ocg))):
+                    self._add_ocg([leg], rng)
+                    self.ocgs_entered += 1
+        market.unserved_by_leg[:] = 0
+
+    # -- arrests and exits ------------------------------------------------------------------
+    def arrest(self, member: Smuggler) -> None:
+        """A member is arrested: the group loses them, feels the pressure and plans a
+        replacement; a recruiter's adverts go down with them."""
+        week = self.clock.week
+        member.arrested = True
+        member.arrested_week = week
+        self.members_arrested += 1
+        self.hvts_arrested += member.hvt
+        self._forget_member_lists()
+        ocg = member.ocg
+        ocg.remove_member(member)
+        ocg.n_arrested += 1
+        ocg.add_pressure(2.0 / (len(ocg.members) + 1))
+        delay = 1 + int(self._rng_adaptation.exponential(self.params.replacement_weeks))
+        ocg.pending_replacements.append((week + delay, member.role, member.leg, member.node))
+        if not ocg.members:
+            self.dismantle(ocg, week)
+        else:
+            ocg.update_operating()
+        if member.role == Role.RECRUITER:
+            cap = ocg.count(Role.RECRUITER) * self.params.adverts_per_recruiter
+            ocg.adverts_down = min(ocg.adverts_down, cap)
+
+    def dismantle(self, ocg: OrganisedCrimeGroup, week: int) -> None:
+        """The OCG stops for good: no members left, or unable to operate for too long."""
+        if ocg.dismantled:
+            return
+        ocg.dismantled = True
+        ocg.dismantled_week = week
+        ocg.operating = False
+        ocg.pending_replacements.clear()
+        self.ocgs_dismantled += 1
+        self._forget_member_lists()
+        for leg in ocg.legs:
+            if ocg in self.leg_ocgs[leg]:
+                self.leg_ocgs[leg].remove(ocg)
+
+    # -- replacement and leg moves ----------------------------------------------------------
+    def _replace_due(self, ocg: OrganisedCrimeGroup, week: int, rng: np.random.Generator) -> None:
+        """Replacements that are due join, if the OCG can pay for them; else wait 4 weeks."""
+        cost = self.params.replacement_cost_eur
+        still: list[tuple[int, Role, int, str]] = []
+        for due, role, leg, node in ocg.pending_replacements:
+            if due > week:
+                still.append((due, role, leg, node))
+            elif ocg.cash < cost:
+                still.append((week + 4, role, leg, node))  # cannot pay yet: try again later
+            else:
+                ocg.cash -= cost
+                ocg.spent += cost
+                self._recruit(ocg, role, leg, node, rng)
+        ocg.pending_replacements = still
+
+    def _recruit(
+        self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator
+    ) -> None:
+        """A replacement joins through the ties of the remaining members (leaders first)."""
+        if leg not in ocg.legs:
+            leg = ocg.legs[0]
+        new = Smuggler(self.model, ocg, role, node, leg, self.routes.jurisdiction(node))
+        ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
+        self.social.add_node(new)
+        for contact in ranked[: 1 + int(rng.random() < 0.5)]:
+            self.tie(new, contact)
+        ocg.ties_version += 1
+        ocg.add_member(new)
+        ocg.update_operating()
+        self._forget_member_lists()
+
+    def leg_pressure(self, leg: int) -> float:
+        """Mean enforcement pressure felt by the OCGs on ``leg``."""
+        ocgs = [o for o in self.leg_ocgs[leg] if not o.dismantled]
+        return float(np.mean([o.pressure for o in ocgs])) if ocgs else 0.0
+
+    def _move_leg(
+        self, ocg: OrganisedCrimeGroup, waiting: np.ndarray, rng: np.random.Generator
+    ) -> None:
+        """Move one of the OCG's legs to an adjacent leg that is much less policed and where
+        migrants are waiting (``waiting``: migrants searching, by leg, this week)."""
+        old = ocg.legs[int(rng.integers(len(ocg.legs)))]
+        options = [
+            alt
+            for alt in self.routes.adjacent_legs[old]
+            if alt not in ocg.legs
+            and self.leg_pressure(alt) < 0.5 * ocg.pressure
+            and waiting[alt] >= 0.5 * waiting[old]
+        ]
+        if not options:
+            return
+        new = min(options, key=lambda alt: (self.leg_pressure(alt), alt))
+        the_new = self.routes.legs[new]
+        ocg.legs[ocg.legs.index(old)] = new
+        table, i = self.table, ocg.ocg_id
+        table.base_price[i, new] = rng.uniform(the_new.price_min_eur, the_new.price_max_eur)
+        table.base_price[i, old] = 0.0
+        table.sold[i, [old, new]] = 0
+        table.transporters[i, new] = table.transporters[i, old]
+        table.transporters[i, old] = 0
+        self.leg_ocgs[old].remove(ocg)
+        self.leg_ocgs[new].append(ocg)
+        self._forget_member_lists()
+        for m in ocg.members:
+            if m.leg == old:
+                m.leg = new
+                if m.role == Role.TRANSPORTER:
+                    m.node = the_new.source
+                    m.jurisdiction = self.routes.jurisdiction(m.node)
+
+    # -- founding ---------------------------------------------------------------------------
+    def _add_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
+        ocg = self._build_ocg(legs, rng)
+        self.ocgs.append(ocg)
+        self._forget_member_lists()
+        for leg in legs:
+            self.leg_ocgs[leg].append(ocg)
+        return ocg
+
+    def _build_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
+        """Create an OCG with its members, roles, places and internal ties."""
+        params = self.params
+        poly = bool(rng.random() < params.poly_criminal_share)
+        ocg = OrganisedCrimeGroup(self.model, self.table, self.routes, legs, poly, rng)
+        size = int(rng.integers(params.members_min, params.members_max + 1))
+        n_coord = max(1, size // 8)
+        n_money = 1 + int(size >= 12)
+        n_forger = int(rng.random() < 0.6)
+        n_recruit = max(1, round(0.2 * size))
+        n_transport = max(len(legs), size - 1 - n_coord - n_money - n_forger - n_recruit)
+        roles = (
+            [Role.ORGANISER]
+            + [Role.COORDINATOR] * n_coord
+            + [Role.MONEY_HANDLER] * n_money
+            + [Role.DOCUMENT_FORGER] * n_forger
+            + [Role.RECRUITER] * n_recruit
+            + [Role.TRANSPORTER] * n_transport
+        )
+        for i, role in enumerate(roles):
+            leg = legs[i % len(legs)]
+            node = self._place_member(role, leg, rng)
+            ocg.add_member(
+                Smuggler(self.model, ocg, role, node, leg, self.routes.jurisdiction(node))
+            )
+        members = ocg.members
+        # Ties: a hierarchy (leader - coordinators - the rest) with some redundant ties.
+        self.social.add_nodes_from(members)
+        leader, coords = members[0], members[1 : 1 + n_coord]
+        for c in coords:
+            self.tie(leader, c)
+        for i, m in enumerate(members[1 + n_coord :]):
+            if m.role == Role.MONEY_HANDLER:
+                self.tie(leader, m)
+            self.tie(coords[i % len(coords)], m)
+        extra = rng.random((len(members), len(members))) < 0.08
+        for i, j in zip(*np.nonzero(np.triu(extra, 1)), strict=True):
+            self.tie(members[i], members[j])
+        ocg.update_operating()
+        return ocg
+
+    def _place_member(self, role: Role, leg: int, rng: np.random.Generator) -> str:
+        """Where a member lives: transporters and recruiters along their leg; the others
+        in the EU with probability ``eu_presence``, else at the leg's start."""
+        routes = self.routes
+        the_leg = routes.legs[leg]
+        if role == Role.TRANSPORTER:
+            # Drivers and boat pilots live where the leg starts; on legs into the EU some
+            # (drivers collecting on the EU side) live at the end.
+            if routes.jurisdiction(the_leg.target) == "eu" and rng.random() < 0.3:
+                return the_leg.target
+            return the_leg.source
+        if role == Role.RECRUITER:
+            return the_leg.source
+        if rng.random() < self.params.eu_presence:
+            return routes.eu_node_of_route(the_leg.route)
+        return the_leg.source
+
+    def _link_poly_criminal(self, rng: np.random.Generator) -> None:
+        """Poly-criminal OCGs share contacts (money handlers, leaders) with one another."""
+        poly = [o for o in self.ocgs if o.poly_criminal and o.members]
+        if len(poly) < 2:
+            return
+        for ocg in poly:
+            other = poly[int(rng.integers(len(poly)))]
+            if other is ocg:
+                continue
+            a = ocg.members[int(rng.integers(len(ocg.members)))]
+            b = other.members[int(rng.integers(len(other.members)))]
+            self.tie(a, b)
+            ocg.ties_version += 1
+            other.ties_version += 1
+
+    def tie(self, a: Smuggler, b: Smuggler) -> None:
+        """A social tie between two members (in the graph, and in the list of ties)."""
+        self.social.add_edge(a, b)
+        self.ties[0].append(a.unique_id)
+        self.ties[1].append(b.unique_id)
+
+    # -- lookups for the actors -------------------------------------------------------------
+    def active_members(self) -> list[Smuggler]:
+        """The members of the OCGs still in existence, not arrested (cached)."""
+        if self._active_members is None:
+            self._active_members = [m for o in self.ocgs if not o.dismantled for m in o.members]
+        return self._active_members
+
+    def members_in(self, *jurisdictions: str) -> list[Smuggler]:
+        """The active members living in ``jurisdictions`` (cached)."""
+        members = self._members_in.get(jurisdictions)
+        if members is None:
+            members = [m for m in self.active_members() if m.jurisdiction in jurisdictions]
+            self._members_in[jurisdictions] = members
+        return members
+
+    def _forget_member_lists(self) -> None:
+        """Members joined, left or moved: forget the cached lists of members."""
+        self._active_members = None
+        self._members_in.clear()
