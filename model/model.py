@@ -158,6 +158,7 @@ class SmugglingModel(mesa.Model):
         self.ocgs: list[OrganisedCrimeGroup] = []
         self.leg_ocgs: list[list[OrganisedCrimeGroup]] = [[] for _ in self.routes.legs]
         rng_setup = self.streams["setup"]
+        onward_share = scenario.smugglers.onward_leg_share
         for leg in self.routes.legs:
             for _ in range(leg.initial_ocgs):
                 legs = [leg.index]
@@ -166,7 +167,7 @@ class SmugglingModel(mesa.Model):
                     for nxt in self.routes.legs
                     if nxt.source == leg.target and nxt.route == leg.route
                 ]
-                if onward and rng_setup.random() < 0.3:
+                if onward and rng_setup.random() < onward_share:
                     legs.append(onward[int(rng_setup.integers(len(onward)))])
                 self._add_ocg(legs, rng_setup)
         link_poly_criminal(self, self.ocgs, rng_setup)
@@ -443,13 +444,15 @@ class SmugglingModel(mesa.Model):
     def recruit_member(
         self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator
     ) -> None:
-        """A replacement joins through the ties of the remaining members (leaders first)."""
+        """A replacement joins through the ties of the remaining members (leaders first):
+        one, or two with probability ``smugglers.recruit_second_tie_prob``."""
         if leg not in ocg.legs:
             leg = ocg.legs[0]
         new = Smuggler(self, ocg, role, node, leg)
         ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
         self.social.add_node(new)
-        for contact in ranked[: 1 + int(rng.random() < 0.5)]:
+        second_tie_prob = self.config.smugglers.recruit_second_tie_prob
+        for contact in ranked[: 1 + int(rng.random() < second_tie_prob)]:
             self.tie(new, contact)
         ocg.ties_version += 1
         ocg.add_member(new)

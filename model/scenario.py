@@ -79,6 +79,42 @@ class SmugglerParams(Section):
         6, ge=3, le=100, description="Fewest members of an organised crime group (OCG) at creation."
     )
     members_max: int = Field(16, ge=3, le=200, description="Most members of an OCG at creation.")
+    members_per_coordinator: int = Field(
+        8,
+        ge=1,
+        le=200,
+        description="Members per coordinator in a new OCG (size // this, at least one) (ASSUMPTION).",
+    )
+    second_money_handler_from_members: int = Field(
+        12,
+        ge=1,
+        le=1000,
+        description="Size of a new OCG from which it has a second money handler (ASSUMPTION).",
+    )
+    forger_prob: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Probability that a new OCG has a document forger (ASSUMPTION).",
+    )
+    recruiters_per_member: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Recruiters per member of a new OCG (rounded, at least one) (ASSUMPTION).",
+    )
+    extra_tie_prob: float = Field(
+        0.08,
+        ge=0,
+        le=1,
+        description="Probability that two members of a new OCG are tied beyond its hierarchy (ASSUMPTION).",
+    )
+    onward_leg_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of the initial OCGs that also run the onward leg of their route (ASSUMPTION).",
+    )
     poly_criminal_share: float = Field(
         0.46,
         ge=0,
@@ -106,6 +142,12 @@ class SmugglerParams(Section):
         le=1,
         description="Share of cash a money handler launders into assets each week.",
     )
+    crude_laundering_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Laundering rate without a money handler (cash purchases), as a share of laundering_share_week (ASSUMPTION).",
+    )
     assets_in_eu_share: float = Field(
         0.35,
         ge=0,
@@ -123,6 +165,12 @@ class SmugglerParams(Section):
         ge=0,
         le=1,
         description="Probability that an organiser, coordinator, forger or money handler lives in the EU.",
+    )
+    transporters_at_eu_end_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of transporters on a leg into the EU who live at its EU end, collecting there (ASSUMPTION).",
     )
     online_reach_per_advert: float = Field(
         0.06,
@@ -147,6 +195,24 @@ class SmugglerParams(Section):
     )
     replacement_cost_eur: float = Field(
         5000.0, ge=0, le=1e7, description="Cash an OCG spends to recruit a replacement member."
+    )
+    replacement_retry_weeks: int = Field(
+        4,
+        ge=1,
+        le=52,
+        description="Weeks before an OCG that cannot pay for a due replacement tries again (ASSUMPTION).",
+    )
+    recruit_second_tie_prob: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Probability that a replacement is tied to two existing members rather than one (ASSUMPTION).",
+    )
+    arrest_pressure: float = Field(
+        2.0,
+        ge=0,
+        le=20,
+        description="Pressure an arrest adds to its OCG, divided by the members left plus one (ASSUMPTION).",
     )
     risk_premium: float = Field(
         0.6, ge=0, le=5, description="Fractional price rise at full enforcement pressure on an OCG."

@@ -22,6 +22,7 @@ from mesa import Agent
 if TYPE_CHECKING:
     from model.model import SmugglingModel
     from model.police import Investigation
+    from model.scenario import SmugglerParams
 
 
 class Role(IntEnum):
@@ -137,11 +138,11 @@ class OcgTable:
             np.add.at(self.spent, ocg_ids, spend)
             np.add.at(self.cash, ocg_ids, amounts - spend)
 
-    def weekly_finances(self, live: np.ndarray, params) -> None:
+    def weekly_finances(self, live: np.ndarray, params: SmugglerParams) -> None:
         """Other crime (poly-criminal OCGs), consumption, and laundering of cash into assets
         in the EU, in cooperating third countries or out of reach, for the OCGs ``live``;
-        without a money handler only crude laundering (cash purchases), at a quarter of the
-        rate."""
+        without a money handler only crude laundering (cash purchases), at
+        ``crude_laundering_share`` of the rate."""
         other = np.where(self.poly_criminal[live], params.other_income_eur_week, 0.0)
         self.other_income[live] += other
         cash = self.cash[live] + other
@@ -149,7 +150,8 @@ class OcgTable:
         self.spent[live] += consume
         cash = cash - consume
         rate = params.laundering_share_week
-        amount = cash * np.where(self.roles[live, Role.MONEY_HANDLER] > 0, rate, rate * 0.25)
+        crude = rate * params.crude_laundering_share
+        amount = cash * np.where(self.roles[live, Role.MONEY_HANDLER] > 0, rate, crude)
         amount = np.where(amount > 0, amount, 0.0)
         cash = cash - amount
         eu = amount * params.assets_in_eu_share
@@ -310,10 +312,11 @@ class OrganisedCrimeGroup(Agent):
 
     def lose_member(self, member: Smuggler, week: int, rng: np.random.Generator) -> None:
         """A member is arrested: the group plans a replacement and feels the pressure."""
+        params = self.model.config.smugglers
         self.remove_member(member)
         self.n_arrested += 1
-        self.add_pressure(2.0 / (len(self.members) + 1))
-        delay = 1 + int(rng.exponential(self.model.config.smugglers.replacement_weeks))
+        self.add_pressure(params.arrest_pressure / (len(self.members) + 1))
+        delay = 1 + int(rng.exponential(params.replacement_weeks))
         self.pending_replacements.append((week + delay, member.role, member.leg, member.node))
         if not self.members:
             self.dismantle(week)
@@ -330,7 +333,8 @@ class OrganisedCrimeGroup(Agent):
         self.model.on_ocg_dismantled(self)
 
     def replace_members(self, week: int, rng: np.random.Generator) -> None:
-        """Replacements that are due join, if the OCG can pay for them; else wait 4 weeks."""
+        """Replacements that are due join, if the OCG can pay for them; else they wait
+        ``replacement_retry_weeks``."""
         if not self.pending_replacements:
             return
         params = self.model.config.smugglers
@@ -339,7 +343,7 @@ class OrganisedCrimeGroup(Agent):
             if due > week:
                 still.append((due, role, leg, node))
             elif self.cash < params.replacement_cost_eur:
-                still.append((week + 4, role, leg, node))  # cannot pay yet: try again later
+                still.append((week + params.replacement_retry_weeks, role, leg, node))
             else:
                 self.cash -= params.replacement_cost_eur
                 self.spent += params.replacement_cost_eur
@@ -372,10 +376,10 @@ def build_ocg(
     poly = bool(rng.random() < params.poly_criminal_share)
     ocg = OrganisedCrimeGroup(model, legs, poly, rng)
     size = int(rng.integers(params.members_min, params.members_max + 1))
-    n_coord = max(1, size // 8)
-    n_money = 1 + int(size >= 12)
-    n_forger = int(rng.random() < 0.6)
-    n_recruit = max(1, round(0.2 * size))
+    n_coord = max(1, size // params.members_per_coordinator)
+    n_money = 1 + int(size >= params.second_money_handler_from_members)
+    n_forger = int(rng.random() < params.forger_prob)
+    n_recruit = max(1, round(params.recruiters_per_member * size))
     n_transport = max(len(legs), size - 1 - n_coord - n_money - n_forger - n_recruit)
     roles = (
         [Role.ORGANISER]
@@ -387,7 +391,8 @@ def build_ocg(
     )
     for i, role in enumerate(roles):
         leg = legs[i % len(legs)]
-        ocg.add_member(Smuggler(model, ocg, role, place_member(model, role, leg, rng), leg))
+        node = place_member(model, role, leg, rng, params)
+        ocg.add_member(Smuggler(model, ocg, role, node, leg))
     members = ocg.members
     # Ties: a hierarchy (leader - coordinators - the rest) with some redundant ties.
     social = model.social
@@ -399,14 +404,20 @@ def build_ocg(
         if m.role == Role.MONEY_HANDLER:
             model.tie(leader, m)
         model.tie(coords[i % len(coords)], m)
-    extra = rng.random((len(members), len(members))) < 0.08
+    extra = rng.random((len(members), len(members))) < params.extra_tie_prob
     for i, j in zip(*np.nonzero(np.triu(extra, 1)), strict=True):
         model.tie(members[i], members[j])
     ocg.update_operating()
     return ocg
 
 
-def place_member(model: SmugglingModel, role: Role, leg: int, rng: np.random.Generator) -> str:
+def place_member(
+    model: SmugglingModel,
+    role: Role,
+    leg: int,
+    rng: np.random.Generator,
+    params: SmugglerParams,
+) -> str:
     """Where a member lives: transporters and recruiters along their leg; the others
     in the EU with probability ``eu_presence``, else at the leg's start."""
     routes = model.routes
@@ -414,12 +425,15 @@ def place_member(model: SmugglingModel, role: Role, leg: int, rng: np.random.Gen
     if role == Role.TRANSPORTER:
         # Drivers and boat pilots live where the leg starts; on legs into the EU some
         # (drivers collecting on the EU side) live at the end.
-        if routes.jurisdiction(the_leg.target) == "eu" and rng.random() < 0.3:
+        if (
+            routes.jurisdiction(the_leg.target) == "eu"
+            and rng.random() < params.transporters_at_eu_end_share
+        ):
             return the_leg.target
         return the_leg.source
     if role == Role.RECRUITER:
         return the_leg.source
-    if rng.random() < model.config.smugglers.eu_presence:
+    if rng.random() < params.eu_presence:
         return routes.eu_node_of_route(the_leg.route)
     return the_leg.source
 
