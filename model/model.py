@@ -245,8 +245,9 @@ class SmugglingModel(mesa.Model):
         """Offers per leg, OCG risk arrays and path utilities, computed once a week.
 
         One offer per OCG operating a leg with at least one transporter on it: its price
-        (base price with the demand markup and the risk premium, within half the leg's
-        lowest and twice its highest fare), its reach (recruiters' live adverts and word of
+        (base price with the demand markup and the risk premium, between
+        ``price_floor_share`` of the leg's lowest fare and ``price_ceiling_factor`` times its
+        highest), its reach (recruiters' live adverts and word of
         mouth) and its capacity (transporters times places per transporter)."""
         params = self.config.smugglers
         routes = self.routes
@@ -266,8 +267,11 @@ class SmugglingModel(mesa.Model):
             table.pressure[ids], 1.0
         )
         price = np.minimum(
-            np.maximum(table.base_price[ids, legs] * (1.0 + markup), 0.5 * routes.price_min[legs]),
-            2.0 * routes.price_max[legs],
+            np.maximum(
+                table.base_price[ids, legs] * (1.0 + markup),
+                params.price_floor_share * routes.price_min[legs],
+            ),
+            params.price_ceiling_factor * routes.price_max[legs],
         )
         recruiters = table.roles[ids, Role.RECRUITER]
         found = (
@@ -330,17 +334,24 @@ class SmugglingModel(mesa.Model):
             table.adverts_down[down] -= self.streams["adverts"].binomial(
                 table.adverts_down[down], 1.0 / params.advert_repost_weeks
             )
-        # Demand: each leg sold out (over 90%) pushes the price up 2 points, each one under
-        # half full pulls it down 2 points, within -30% and +50%.
+        # Demand: each leg sold out (sales above sold_out_share of capacity) raises the
+        # markup by markup_step, each under-used one (below under_used_share) lowers it,
+        # within markup_min and markup_max.
         all_legs = np.arange(len(self.routes.legs))
         capacity = table.capacity(live[:, None], all_legs, self.routes.people_per_transporter)
         used = table.sold[live] / np.maximum(capacity, 1)
         runs = capacity > 0
-        steps = (runs & (used > 0.9)).sum(axis=1) - (runs & (used < 0.5)).sum(axis=1)
-        table.demand_markup[live] = np.clip(table.demand_markup[live] + 0.02 * steps, -0.3, 0.5)
+        sold_out = (runs & (used > params.sold_out_share)).sum(axis=1)
+        under_used = (runs & (used < params.under_used_share)).sum(axis=1)
+        table.demand_markup[live] = np.clip(
+            table.demand_markup[live] + params.markup_step * (sold_out - under_used),
+            params.markup_min,
+            params.markup_max,
+        )
         table.sold[live] = 0
+        move_prob = params.move_prob_week
         for i in live[table.pressure[live] > params.reroute_pressure].tolist():
-            if rng.random() < 0.1:
+            if rng.random() < move_prob:
                 self.ocgs[i].move_leg(rng)
         table.update_operating(live)
         table.inactive_weeks[live] = np.where(
@@ -392,17 +403,25 @@ class SmugglingModel(mesa.Model):
         return ocg
 
     def _entry(self, week: int) -> None:
-        """Every four weeks, legs with unmet demand attract new OCGs, more the larger it is."""
-        if week % 4 != 3:
+        """Every ``entry_interval_weeks``, legs with unmet demand attract new OCGs, more the
+        larger it is."""
+        params = self.config.smugglers
+        every = params.entry_interval_weeks
+        if week % every != every - 1:
             return
         rng = self.streams["entry"]
-        prob = self.config.smugglers.entry_prob_month
+        prob = params.entry_prob_month
+        normal_share = params.entry_normal_wait_share
+        normal_migrants = params.entry_normal_wait_migrants
+        max_multiplier = params.entry_max_multiplier
         for leg, unserved in enumerate(self.unserved_by_leg):
             capacity = self.market.leg_capacity[leg]
-            unmet = unserved / 4 - 0.5 * capacity - 20  # mean weekly waiting beyond normal
+            # Mean weekly waiting beyond normal.
+            unmet = unserved / every - normal_share * capacity - normal_migrants
             if unmet > 0:
-                per_ocg = 4 * self.routes.legs[leg].people_per_transporter_week
-                for _ in range(rng.poisson(prob * min(5.0, 1.0 + unmet / per_ocg))):
+                per_ocg = every * self.routes.legs[leg].people_per_transporter_week
+                multiplier = min(max_multiplier, 1.0 + unmet / per_ocg)
+                for _ in range(rng.poisson(prob * multiplier)):
                     self._add_ocg([leg], rng)
                     self.ocgs_entered += 1
         self.unserved_by_leg[:] = 0

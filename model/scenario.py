@@ -217,6 +217,42 @@ class SmugglerParams(Section):
     risk_premium: float = Field(
         0.6, ge=0, le=5, description="Fractional price rise at full enforcement pressure on an OCG."
     )
+    price_floor_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Lowest price an OCG asks on a leg, as a share of the leg's price_min_eur (ASSUMPTION).",
+    )
+    price_ceiling_factor: float = Field(
+        2.0,
+        ge=1,
+        le=10,
+        description="Highest price an OCG asks on a leg, as a multiple of the leg's price_max_eur (ASSUMPTION).",
+    )
+    markup_step: float = Field(
+        0.02,
+        ge=0,
+        le=0.5,
+        description="Weekly change in an OCG's demand markup per leg it sold out or left under-used (ASSUMPTION).",
+    )
+    sold_out_share: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="Share of its capacity on a leg above which an OCG's week counts as sold out (ASSUMPTION).",
+    )
+    under_used_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of its capacity on a leg below which an OCG's week counts as under-used (ASSUMPTION).",
+    )
+    markup_min: float = Field(
+        -0.3, ge=-1, le=0, description="Lowest demand markup on an OCG's base prices (ASSUMPTION)."
+    )
+    markup_max: float = Field(
+        0.5, ge=0, le=5, description="Highest demand markup on an OCG's base prices (ASSUMPTION)."
+    )
     risk_shift: float = Field(
         0.8,
         ge=0,
@@ -253,11 +289,53 @@ class SmugglerParams(Section):
         le=10,
         description="Pressure above which an OCG may move to an adjacent, less policed leg.",
     )
+    move_prob_week: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Weekly probability that an OCG above reroute_pressure tries to move one of its legs (ASSUMPTION).",
+    )
+    move_pressure_ratio: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="An OCG moves only to a leg whose mean pressure is below this share of its own (ASSUMPTION).",
+    )
+    move_waiting_ratio: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="It moves only where at least this share as many migrants wait as on the leg it leaves (ASSUMPTION).",
+    )
     entry_prob_month: float = Field(
         0.3,
         ge=0,
         le=1,
         description="Expected new OCGs a month on a leg with unmet demand (more where more is unmet).",
+    )
+    entry_interval_weeks: int = Field(
+        4,
+        ge=1,
+        le=52,
+        description="Weeks between entry rounds (the 'month' of entry_prob_month) (ASSUMPTION).",
+    )
+    entry_normal_wait_share: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Migrants unserved per week on a leg that count as normal, as a share of its capacity (ASSUMPTION).",
+    )
+    entry_normal_wait_migrants: float = Field(
+        20.0,
+        ge=0,
+        le=100000,
+        description="Migrants unserved per week counted as normal on top of that share; beyond both, demand is unmet (ASSUMPTION).",
+    )
+    entry_max_multiplier: float = Field(
+        5.0,
+        ge=1,
+        le=100,
+        description="Cap on the factor by which unmet demand multiplies entry_prob_month (ASSUMPTION).",
     )
     inactive_exit_weeks: int = Field(
         52,

@@ -351,17 +351,18 @@ class OrganisedCrimeGroup(Agent):
         self.pending_replacements = still
 
     def move_leg(self, rng: np.random.Generator) -> None:
-        """Move one leg's operations to an adjacent leg that is much less policed and
-        where migrants are waiting."""
+        """Move one leg's operations to an adjacent leg that is much less policed
+        (``move_pressure_ratio``) and where migrants are waiting (``move_waiting_ratio``)."""
         model = self.model
+        params = model.config.smugglers
         leg = self.legs[int(rng.integers(len(self.legs)))]
         waiting = model.waiting_by_leg
         options = [
             alt
             for alt in model.routes.adjacent_legs[leg]
             if alt not in self.legs
-            and model.leg_pressure(alt) < 0.5 * self.pressure
-            and waiting[alt] >= 0.5 * waiting[leg]
+            and model.leg_pressure(alt) < params.move_pressure_ratio * self.pressure
+            and waiting[alt] >= params.move_waiting_ratio * waiting[leg]
         ]
         if options:
             best = min(options, key=lambda alt: (model.leg_pressure(alt), alt))
