@@ -376,7 +376,8 @@ class SmugglingModel(mesa.Model):
                 offered, 1.0 + market.leg_mean_risk * mult, 1.0
             )
             leg_find = np.maximum(
-                np.where(offered, market.p_find, 0.0), np.maximum(routes.self_travel_prob, 0.02)
+                np.where(offered, market.p_find, 0.0),
+                np.maximum(routes.self_travel_prob, demand.find_prob_floor),
             )
             incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
             death = 1.0 - np.exp(incidence @ np.log1p(-leg_death))

@@ -42,6 +42,12 @@ class DemandParams(Section):
     scale: float = Field(
         1.0, ge=0, le=10, description="Multiplier on every origin's weekly departures."
     )
+    season_peak_week: int = Field(
+        26,
+        ge=0,
+        le=51,
+        description="Week of the year in which departures peak; each origin's seasonality sets the amplitude (ASSUMPTION).",
+    )
     price_sensitivity: float = Field(
         1.5,
         ge=0,
@@ -53,6 +59,18 @@ class DemandParams(Section):
         ge=0,
         le=500,
         description="Weight of perceived death risk (probability) in the choice of path.",
+    )
+    find_prob_floor: float = Field(
+        0.02,
+        gt=0,
+        le=1,
+        description="Lowest chance of finding a smuggler (or going on alone) on a leg that a migrant choosing a path assumes (ASSUMPTION).",
+    )
+    self_travel_risk_level: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Risk level (0-1, as an OCG's risk shift) of a migrant travelling a leg alone; 1 is the riskiest crossing (ASSUMPTION).",
     )
     upfront_share: float = Field(
         0.5,
