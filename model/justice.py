@@ -42,6 +42,7 @@ class Prosecution(Agent):
         super().__init__(model)
         params = model.config.justice
         self.mean_weeks = params.prosecution_mean_weeks
+        self.delay_shape = params.prosecution_delay_shape
         self.conviction_prob = params.conviction_prob
         self.confiscation_given_conviction = params.confiscation_given_conviction
         # Added to conviction_prob in cross-border cases (Eurojust, JITs: measure 8); 0 in
@@ -57,7 +58,7 @@ class Prosecution(Agent):
 
     def open_case(self, case: Case) -> None:
         rng = self.model.streams["justice"]
-        shape = 4.0
+        shape = self.delay_shape
         delay = max(1, round(rng.gamma(shape, self.mean_weeks / shape)))
         case.judgment_week = self.model.week + delay
         self.frozen_pending_eur += case.frozen_eur

@@ -363,6 +363,39 @@ class SmugglerParams(Section):
     )
 
 
+def _role_weight(default: float, role: str) -> Any:
+    return Field(default, gt=0, le=20, description=f"Relative weight of {role} (ASSUMPTION).")
+
+
+class RoleWeights(Section):
+    """Weights by member role (one key per ``model.smugglers.Role``): the chance that the
+    member named is of a role is proportional to the role's weight times its members."""
+
+
+class VisibilityToMigrants(RoleWeights):
+    """Whom a debriefed migrant names: the roles the migrants meet (recruiters, transporters)
+    are the most visible."""
+
+    organiser: float = _role_weight(0.3, "an organiser (the leader)")
+    coordinator: float = _role_weight(1.5, "a coordinator")
+    recruiter: float = _role_weight(4.0, "a recruiter, whom migrants meet")
+    transporter: float = _role_weight(4.0, "a transporter (driver, boat pilot)")
+    document_forger: float = _role_weight(0.5, "a document forger")
+    money_handler: float = _role_weight(0.5, "a money handler")
+
+
+class VisibilityToLiaison(RoleWeights):
+    """Whom a liaison officer's lead names, within the OCG: coordinators are the most
+    visible."""
+
+    organiser: float = _role_weight(1.0, "an organiser (the leader)")
+    coordinator: float = _role_weight(2.0, "a coordinator")
+    recruiter: float = _role_weight(1.0, "a recruiter")
+    transporter: float = _role_weight(1.0, "a transporter (driver, boat pilot)")
+    document_forger: float = _role_weight(1.0, "a document forger")
+    money_handler: float = _role_weight(1.0, "a money handler")
+
+
 class EnforcementParams(Section):
     debrief_share: float = Field(
         0.3,
@@ -375,6 +408,10 @@ class EnforcementParams(Section):
         ge=0,
         le=1,
         description="Probability that a debriefing names a member of the OCG that moved the migrant.",
+    )
+    visibility_to_migrants: VisibilityToMigrants = Field(
+        default_factory=VisibilityToMigrants,
+        description="Relative chance, by role, that a debriefing names a member of that role (ASSUMPTION).",
     )
     flagrante_arrest_prob: float = Field(
         0.1,
@@ -406,6 +443,12 @@ class EnforcementParams(Section):
         le=10000,
         description="Leads third-country partners report per week before the observed-share filter.",
     )
+    lead_reliability_concentration: float = Field(
+        6.0,
+        gt=0,
+        le=1000,
+        description="Concentration (alpha + beta) of the Beta distribution of a lead's reliability around its source's mean (ASSUMPTION).",
+    )
     reliability_debriefing: float = Field(
         0.5, ge=0, le=1, description="Mean reliability of a lead from a debriefing."
     )
@@ -432,6 +475,15 @@ class EnforcementParams(Section):
     )
     investigation_mean_weeks: float = Field(
         30.0, ge=1, le=520, description="Mean duration of a criminal investigation."
+    )
+    investigation_duration_shape: float = Field(
+        3.0,
+        gt=0,
+        le=100,
+        description="Shape of the Gamma distribution of an investigation's duration (ASSUMPTION).",
+    )
+    investigation_min_weeks: int = Field(
+        4, ge=1, le=104, description="Shortest criminal investigation (ASSUMPTION)."
     )
     mapping_prob_week: float = Field(
         0.06,
@@ -475,6 +527,10 @@ class EnforcementParams(Section):
         le=50,
         description="Leads one liaison officer gathers per week without duplication.",
     )
+    visibility_to_liaison: VisibilityToLiaison = Field(
+        default_factory=VisibilityToLiaison,
+        description="Relative chance, by role, that a liaison officer's lead names a member of that role (ASSUMPTION).",
+    )
     lo_duplication: float = Field(
         0.5,
         ge=0,
@@ -498,6 +554,12 @@ class EnforcementParams(Section):
         ge=0,
         le=1,
         description="Probability that a takedown's infrastructure mapping yields a lead on the recruiter.",
+    )
+    iru_pressure_per_takedown: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Enforcement pressure an OCG feels per advert of its taken down (ASSUMPTION).",
     )
 
 
@@ -526,11 +588,23 @@ class FinanceParams(Section):
         le=1,
         description="Share of an OCG's cash seized per arrested member's share of the group.",
     )
+    cash_seizure_arrest_multiplier: float = Field(
+        2.0,
+        ge=0,
+        le=20,
+        description="Cash seized = cash_seizure_share × min(1, this × share of members arrested) × cash (ASSUMPTION).",
+    )
 
 
 class JusticeParams(Section):
     prosecution_mean_weeks: float = Field(
         45.0, ge=1, le=520, description="Mean delay from arrest to judgment."
+    )
+    prosecution_delay_shape: float = Field(
+        4.0,
+        gt=0,
+        le=100,
+        description="Shape of the Gamma distribution of the delay from arrest to judgment (ASSUMPTION).",
     )
     conviction_prob: float = Field(
         0.7, ge=0, le=1, description="Probability that a prosecuted member is convicted."

@@ -22,7 +22,7 @@ from mesa import Agent
 if TYPE_CHECKING:
     from model.model import SmugglingModel
     from model.police import Investigation
-    from model.scenario import SmugglerParams
+    from model.scenario import RoleWeights, SmugglerParams
 
 
 class Role(IntEnum):
@@ -34,9 +34,10 @@ class Role(IntEnum):
     MONEY_HANDLER = 5
 
 
-# How visible each role is to a migrant (debriefing) or a liaison officer; ASSUMPTION.
-VISIBILITY_TO_MIGRANTS = np.array([0.3, 1.5, 4.0, 4.0, 0.5, 0.5])
-VISIBILITY_TO_LIAISON = np.array([1.0, 2.0, 1.0, 1.0, 1.0, 1.0])
+def role_weights(weights: RoleWeights) -> np.ndarray:
+    """A scenario's weights by role (``enforcement.visibility_to_migrants``, ...) as an
+    array indexed by :class:`Role`."""
+    return np.array([getattr(weights, role.name.lower()) for role in Role])
 
 
 class OcgTable:
@@ -282,7 +283,8 @@ class OrganisedCrimeGroup(Agent):
 
     def member_cdf(self, weights: np.ndarray) -> np.ndarray:
         """Cumulative distribution over ``members`` with probabilities proportional to
-        ``weights`` of their roles (a module-level weights array: cached by identity)."""
+        ``weights`` of their roles (an array by role that lives as long as the model, such
+        as ``BorderGuards.visibility``: cached by identity)."""
         cdf = self._member_cdfs.get(id(weights))
         if cdf is None:
             w = weights[self.member_roles()]
