@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.smugglers import VISIBILITY_TO_LIAISON, VISIBILITY_TO_MIGRANTS, Role
+from model.smugglers import Role, role_weights
 
 if TYPE_CHECKING:
     from model.intelligence import Emsc
@@ -72,6 +72,7 @@ class BorderGuards:
         self.lead_per_debriefing = params.lead_per_debriefing
         self.flagrante_arrest_prob = params.flagrante_arrest_prob
         self.reliability = params.reliability_debriefing
+        self.visibility = role_weights(params.visibility_to_migrants)
         self.detection_factor = 1.0  # multiplies every leg's detection probability
         # Share of debriefing leads cross-checked on the spot against Europol data and
         # analysed at once (front-line access, mobile analyst teams); none in the status quo.
@@ -88,7 +89,7 @@ class BorderGuards:
             if not ocg.members:
                 continue
             for _ in range(rng.binomial(n, p_lead)):
-                target = pick_member(ocg, VISIBILITY_TO_MIGRANTS, rng)
+                target = pick_member(ocg, self.visibility, rng)
                 checked = (
                     self.realtime_check_share > 0
                     and self.frontline_rng.random() < self.realtime_check_share
@@ -127,6 +128,7 @@ class InternetReferralUnit:
         self.takedown_success = params.iru_takedown_success
         self.mapping_lead_prob = params.iru_mapping_lead_prob
         self.reliability = params.reliability_online
+        self.pressure_per_takedown = params.iru_pressure_per_takedown
         self.referrals = 0
         self.takedowns = 0
 
@@ -157,7 +159,7 @@ class InternetReferralUnit:
                 continue
             self.takedowns += down
             ocg.adverts_down += down
-            ocg.add_pressure(0.02 * down)
+            ocg.add_pressure(self.pressure_per_takedown * down)
             recruiters = [m for m in ocg.members if m.role == Role.RECRUITER]
             for _ in range(rng.binomial(down, self.mapping_lead_prob)):
                 if recruiters:
@@ -189,6 +191,7 @@ class LiaisonOfficers:
         self.leads_per_officer_week = params.lo_leads_per_officer_week
         self.duplication = params.lo_duplication
         self.reliability = params.reliability_liaison
+        self.visibility = role_weights(params.visibility_to_liaison)
 
     def step(self) -> None:
         rng = self.rng
@@ -199,7 +202,7 @@ class LiaisonOfficers:
                 if not abroad:
                     break
                 target = abroad[int(rng.integers(len(abroad)))]
-                target = pick_member(target.ocg, VISIBILITY_TO_LIAISON, rng)
+                target = pick_member(target.ocg, self.visibility, rng)
                 self.emsc.new_lead(target, "liaison", self.reliability, rng)
 
 

@@ -74,6 +74,7 @@ class Emsc:
         self.leads_per_week = params.emsc_leads_per_week
         self.max_age_weeks = params.lead_max_age_weeks
         self.reliability_threshold = params.lead_reliability_threshold
+        self.reliability_concentration = params.lead_reliability_concentration
         self.prioritise_hvts = False  # analyse leads on leaders and central members first
         self.queue: deque[Lead] = deque()
         self._carry = 0.0
@@ -94,12 +95,13 @@ class Emsc:
         rng: np.random.Generator,
         checked: bool = False,
     ) -> None:
-        """Create and submit a lead; reliability ~ Beta with the source's mean.
+        """Create and submit a lead; reliability ~ Beta with the source's mean and
+        ``reliability_concentration``.
 
         A lead ``checked`` on the spot against Europol data (front-line access, mobile
         analyst teams) is analysed at once instead of queueing for the analysts.
         """
-        conc = 6.0
+        conc = self.reliability_concentration
         mean = min(max(mean_reliability, 1e-3), 1 - 1e-3)
         reliability = float(rng.beta(mean * conc, (1 - mean) * conc))
         lead = Lead(target, source, self.clock.week, reliability)

@@ -49,6 +49,7 @@ class Prosecution:
         self.clock = clock
         self.rng = rng
         self.mean_weeks = params.prosecution_mean_weeks
+        self.delay_shape = params.prosecution_delay_shape
         self.conviction_prob = params.conviction_prob
         self.confiscation_given_conviction = params.confiscation_given_conviction
         # Added to conviction_prob in cross-border cases (Eurojust, JITs: measure 8); 0 in
@@ -63,7 +64,7 @@ class Prosecution:
         self.judgments = 0
 
     def open_case(self, case: Case) -> None:
-        shape = 4.0
+        shape = self.delay_shape
         delay = max(1, round(self.rng.gamma(shape, self.mean_weeks / shape)))
         case.judgment_week = self.clock.week + delay
         self.frozen_pending_eur += case.frozen_eur

@@ -132,8 +132,9 @@ class Market:
         """Offers per leg, OCG risk arrays and path utilities, computed once a week.
 
         One offer per OCG operating a leg with at least one transporter on it: its price
-        (base price with the demand markup and the risk premium, within half the leg's
-        lowest and twice its highest fare), its reach (recruiters' live adverts and word of
+        (base price with the demand markup and the risk premium, between
+        ``price_floor_share`` of the leg's lowest fare and ``price_ceiling_factor`` times its
+        highest), its reach (recruiters' live adverts and word of
         mouth) and its capacity (transporters times places per transporter)."""
         params = self.smugglers
         routes = self.routes
@@ -153,8 +154,11 @@ class Market:
             table.pressure[ids], 1.0
         )
         price = np.minimum(
-            np.maximum(table.base_price[ids, legs] * (1.0 + markup), 0.5 * routes.price_min[legs]),
-            2.0 * routes.price_max[legs],
+            np.maximum(
+                table.base_price[ids, legs] * (1.0 + markup),
+                params.price_floor_share * routes.price_min[legs],
+            ),
+            params.price_ceiling_factor * routes.price_max[legs],
         )
         recruiters = table.roles[ids, Role.RECRUITER]
         found = (
@@ -204,7 +208,8 @@ class Market:
                 offered, 1.0 + offers.leg_mean_risk * mult, 1.0
             )
             leg_find = np.maximum(
-                np.where(offered, offers.p_find, 0.0), np.maximum(routes.self_travel_prob, 0.02)
+                np.where(offered, offers.p_find, 0.0),
+                np.maximum(routes.self_travel_prob, demand.find_prob_floor),
             )
             incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
             death = 1.0 - np.exp(incidence @ np.log1p(-leg_death))

@@ -90,6 +90,10 @@ class MigrantPopulation:
         self.origin_nodes = [o["node"] for o in routes.origins]
         self.origin_rate = np.array([o["departures_per_week"] for o in routes.origins], dtype=float)
         self.origin_season = np.array([o.get("seasonality", 0.0) for o in routes.origins])
+        # Departures follow a sine over the year; it rises through 1 a quarter year before
+        # the peak.
+        self.season_offset_weeks = demand.season_peak_week - 52 // 4
+        self.self_travel_risk_level = demand.self_travel_risk_level
         # The paths from each origin, origin after origin, for the choice of path.
         by_origin = [
             (o, p.index)
@@ -141,7 +145,8 @@ class MigrantPopulation:
         """New migrants appear at the origins and choose a path."""
         rng = self._rng_demand
         scale = self.demand.scale
-        season = 1.0 + self.origin_season * np.sin(2 * np.pi * (week % 52 - 13) / 52)
+        shifted = week % 52 - self.season_offset_weeks
+        season = 1.0 + self.origin_season * np.sin(2 * np.pi * shifted / 52)
         counts = rng.poisson(self.origin_rate * scale * season)
         utility = self.market.path_utilities()
         total = int(counts.sum())
@@ -272,8 +277,8 @@ class MigrantPopulation:
         ocgs = c["ocg"][done]
         risk, evasion = self.market.risk, self.market.evasion
         smuggled = ocgs >= 0
-        # Travelling alone is the riskiest way (risk 1); ``ocgs`` -1 reads the padding.
-        risk_of = np.append(risk, 1.0)
+        # Travelling alone has its own risk level; ``ocgs`` -1 reads the padding.
+        risk_of = np.append(risk, self.self_travel_risk_level)
         death_mult = 1.0 + risk_of[ocgs] * (self.smugglers.risky_death_multiplier - 1.0)
         died = rng.random(done.size) < routes.death_risk[legs] * death_mult
         # Escrow: refunded to the family on death, released to the OCG otherwise.

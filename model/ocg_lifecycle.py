@@ -73,7 +73,9 @@ class OcgLifeCycle:
         self._found_initial(streams["setup"])
 
     def _found_initial(self, rng: np.random.Generator) -> None:
-        """OCGs on every leg; some also run the next leg of the same route."""
+        """OCGs on every leg; some (``onward_leg_share``) also run the next leg of the same
+        route."""
+        onward_share = self.params.onward_leg_share
         for leg in self.routes.legs:
             for _ in range(leg.initial_ocgs):
                 legs = [leg.index]
@@ -82,7 +84,7 @@ class OcgLifeCycle:
                     for nxt in self.routes.legs
                     if nxt.source == leg.target and nxt.route == leg.route
                 ]
-                if onward and rng.random() < 0.3:
+                if onward and rng.random() < onward_share:
                     legs.append(onward[int(rng.integers(len(onward)))])
                 self._add_ocg(legs, rng)
         self._link_poly_criminal(rng)
@@ -113,17 +115,24 @@ class OcgLifeCycle:
             table.adverts_down[down] -= self._rng_adverts.binomial(
                 table.adverts_down[down], 1.0 / params.advert_repost_weeks
             )
-        # Demand: each leg sold out (over 90%) pushes the price up 2 points, each one under
-        # half full pulls it down 2 points, within -30% and +50%.
+        # Demand: each leg sold out (sales above sold_out_share of capacity) raises the
+        # markup by markup_step, each under-used one (below under_used_share) lowers it,
+        # within markup_min and markup_max.
         all_legs = np.arange(len(self.routes.legs))
         capacity = table.capacity(live[:, None], all_legs, self.routes.people_per_transporter)
         used = table.sold[live] / np.maximum(capacity, 1)
         runs = capacity > 0
-        steps = (runs & (used > 0.9)).sum(axis=1) - (runs & (used < 0.5)).sum(axis=1)
-        table.demand_markup[live] = np.clip(table.demand_markup[live] + 0.02 * steps, -0.3, 0.5)
+        sold_out = (runs & (used > params.sold_out_share)).sum(axis=1)
+        under_used = (runs & (used < params.under_used_share)).sum(axis=1)
+        table.demand_markup[live] = np.clip(
+            table.demand_markup[live] + params.markup_step * (sold_out - under_used),
+            params.markup_min,
+            params.markup_max,
+        )
         table.sold[live] = 0
+        move_prob = params.move_prob_week
         for i in live[table.pressure[live] > params.reroute_pressure].tolist():
-            if rng.random() < 0.1:
+            if rng.random() < move_prob:
                 self._move_leg(self.ocgs[i], market.waiting_by_leg, rng)
         table.update_operating(live)
         table.inactive_weeks[live] = np.where(
@@ -133,17 +142,25 @@ class OcgLifeCycle:
             self.dismantle(self.ocgs[i], week)
 
     def entry(self, week: int, market: Market) -> None:
-        """Every four weeks, legs with unmet demand attract new OCGs, more the larger it is."""
-        if week % 4 != 3:
+        """Every ``entry_interval_weeks``, legs with unmet demand attract new OCGs, more the
+        larger it is."""
+        params = self.params
+        every = params.entry_interval_weeks
+        if week % every != every - 1:
             return
         rng = self._rng_entry
-        prob = self.params.entry_prob_month
+        prob = params.entry_prob_month
+        normal_share = params.entry_normal_wait_share
+        normal_migrants = params.entry_normal_wait_migrants
+        max_multiplier = params.entry_max_multiplier
         for leg, unserved in enumerate(market.unserved_by_leg):
             capacity = market.offers.leg_capacity[leg]
-            unmet = unserved / 4 - 0.5 * capacity - 20  # mean weekly waiting beyond normal
+            # Mean weekly waiting beyond normal.
+            unmet = unserved / every - normal_share * capacity - normal_migrants
             if unmet > 0:
-                per_ocg = 4 * self.routes.legs[leg].people_per_transporter_week
-                for _ in range(rng.poisson(prob * min(5.0, 1.0 + unmet / per_ocg))):
+                per_ocg = every * self.routes.legs[leg].people_per_transporter_week
+                multiplier = min(max_multiplier, 1.0 + unmet / per_ocg)
+                for _ in range(rng.poisson(prob * multiplier)):
                     self._add_ocg([leg], rng)
                     self.ocgs_entered += 1
         market.unserved_by_leg[:] = 0
@@ -161,7 +178,7 @@ class OcgLifeCycle:
         ocg = member.ocg
         ocg.remove_member(member)
         ocg.n_arrested += 1
-        ocg.add_pressure(2.0 / (len(ocg.members) + 1))
+        ocg.add_pressure(self.params.arrest_pressure / (len(ocg.members) + 1))
         delay = 1 + int(self._rng_adaptation.exponential(self.params.replacement_weeks))
         ocg.pending_replacements.append((week + delay, member.role, member.leg, member.node))
         if not ocg.members:
@@ -188,14 +205,16 @@ class OcgLifeCycle:
 
     # -- replacement and leg moves ----------------------------------------------------------
     def _replace_due(self, ocg: OrganisedCrimeGroup, week: int, rng: np.random.Generator) -> None:
-        """Replacements that are due join, if the OCG can pay for them; else wait 4 weeks."""
+        """Replacements that are due join, if the OCG can pay for them; else they wait
+        ``replacement_retry_weeks``."""
         cost = self.params.replacement_cost_eur
+        retry = self.params.replacement_retry_weeks
         still: list[tuple[int, Role, int, str]] = []
         for due, role, leg, node in ocg.pending_replacements:
             if due > week:
                 still.append((due, role, leg, node))
             elif ocg.cash < cost:
-                still.append((week + 4, role, leg, node))  # cannot pay yet: try again later
+                still.append((week + retry, role, leg, node))  # cannot pay yet
             else:
                 ocg.cash -= cost
                 ocg.spent += cost
@@ -205,13 +224,14 @@ class OcgLifeCycle:
     def _recruit(
         self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator
     ) -> None:
-        """A replacement joins through the ties of the remaining members (leaders first)."""
+        """A replacement joins through the ties of the remaining members (leaders first):
+        one, or two with probability ``recruit_second_tie_prob``."""
         if leg not in ocg.legs:
             leg = ocg.legs[0]
         new = Smuggler(self.model, ocg, role, node, leg, self.routes.jurisdiction(node))
         ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
         self.social.add_node(new)
-        for contact in ranked[: 1 + int(rng.random() < 0.5)]:
+        for contact in ranked[: 1 + int(rng.random() < self.params.recruit_second_tie_prob)]:
             self.tie(new, contact)
         ocg.ties_version += 1
         ocg.add_member(new)
@@ -226,15 +246,17 @@ class OcgLifeCycle:
     def _move_leg(
         self, ocg: OrganisedCrimeGroup, waiting: np.ndarray, rng: np.random.Generator
     ) -> None:
-        """Move one of the OCG's legs to an adjacent leg that is much less policed and where
-        migrants are waiting (``waiting``: migrants searching, by leg, this week)."""
+        """Move one of the OCG's legs to an adjacent leg that is much less policed
+        (``move_pressure_ratio``) and where migrants are waiting (``move_waiting_ratio``;
+        ``waiting``: migrants searching, by leg, this week)."""
+        params = self.params
         old = ocg.legs[int(rng.integers(len(ocg.legs)))]
         options = [
             alt
             for alt in self.routes.adjacent_legs[old]
             if alt not in ocg.legs
-            and self.leg_pressure(alt) < 0.5 * ocg.pressure
-            and waiting[alt] >= 0.5 * waiting[old]
+            and self.leg_pressure(alt) < params.move_pressure_ratio * ocg.pressure
+            and waiting[alt] >= params.move_waiting_ratio * waiting[old]
         ]
         if not options:
             return
@@ -272,10 +294,10 @@ class OcgLifeCycle:
         poly = bool(rng.random() < params.poly_criminal_share)
         ocg = OrganisedCrimeGroup(self.model, self.table, self.routes, legs, poly, rng)
         size = int(rng.integers(params.members_min, params.members_max + 1))
-        n_coord = max(1, size // 8)
-        n_money = 1 + int(size >= 12)
-        n_forger = int(rng.random() < 0.6)
-        n_recruit = max(1, round(0.2 * size))
+        n_coord = max(1, size // params.members_per_coordinator)
+        n_money = 1 + int(size >= params.second_money_handler_from_members)
+        n_forger = int(rng.random() < params.forger_prob)
+        n_recruit = max(1, round(params.recruiters_per_member * size))
         n_transport = max(len(legs), size - 1 - n_coord - n_money - n_forger - n_recruit)
         roles = (
             [Role.ORGANISER]
@@ -301,7 +323,7 @@ class OcgLifeCycle:
             if m.role == Role.MONEY_HANDLER:
                 self.tie(leader, m)
             self.tie(coords[i % len(coords)], m)
-        extra = rng.random((len(members), len(members))) < 0.08
+        extra = rng.random((len(members), len(members))) < params.extra_tie_prob
         for i, j in zip(*np.nonzero(np.triu(extra, 1)), strict=True):
             self.tie(members[i], members[j])
         ocg.update_operating()
@@ -315,7 +337,10 @@ class OcgLifeCycle:
         if role == Role.TRANSPORTER:
             # Drivers and boat pilots live where the leg starts; on legs into the EU some
             # (drivers collecting on the EU side) live at the end.
-            if routes.jurisdiction(the_leg.target) == "eu" and rng.random() < 0.3:
+            if (
+                routes.jurisdiction(the_leg.target) == "eu"
+                and rng.random() < self.params.transporters_at_eu_end_share
+            ):
                 return the_leg.target
             return the_leg.source
         if role == Role.RECRUITER:

@@ -142,6 +142,8 @@ class PoliceUnit:
         self.social = social
         self.capacity = params.investigations_per_unit
         self.mean_weeks = params.investigation_mean_weeks
+        self.duration_shape = params.investigation_duration_shape
+        self.min_weeks = params.investigation_min_weeks
         self.mapping_prob_week = params.mapping_prob_week
         self.success_prob = params.investigation_success
         self.cross_border_factor = params.cross_border_success_factor
@@ -202,8 +204,8 @@ class PoliceUnit:
             self._open(lead, week, rng)
 
     def _open(self, lead: Lead, week: int, rng: np.random.Generator) -> None:
-        shape = 3.0
-        weeks = max(4, round(rng.gamma(shape, self.mean_weeks / shape)))
+        shape = self.duration_shape
+        weeks = max(self.min_weeks, round(rng.gamma(shape, self.mean_weeks / shape)))
         financial = bool(rng.random() < self.finance.parallel_share)
         inv = Investigation(self, lead.target.ocg, lead, week, weeks, financial)
         lead.target.ocg.investigation = inv
@@ -293,12 +295,14 @@ class FinancialInvestigators:
         self.tracing_rate_week = params.tracing_rate_week
         self.cross_border_recovery = params.cross_border_recovery
         self.cash_seizure_share = params.cash_seizure_share
+        self.cash_seizure_arrest_multiplier = params.cash_seizure_arrest_multiplier
         self.frozen_eur = 0.0
 
     def freeze(self, ocg: OrganisedCrimeGroup, inv: Investigation, arrested_share: float) -> Case:
         """Freeze at the arrests: seized cash, and traced assets where they can be reached."""
         rng = self.rng
-        cash = ocg.cash * self.cash_seizure_share * min(1.0, arrested_share * 2.0)
+        scaling = min(1.0, arrested_share * self.cash_seizure_arrest_multiplier)
+        cash = ocg.cash * self.cash_seizure_share * scaling
         eu = ocg.assets_eu * inv.traced_share if inv.financial else 0.0
         coop = 0.0
         if inv.financial and rng.random() < self.cross_border_recovery:

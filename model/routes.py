@@ -1,9 +1,10 @@
-"""The route network: locations, legs and the paths migrants take, read from data.
+"""The route network: routes, locations, legs and the paths migrants take, read from data.
 
-The network is a directed networkx graph wrapped in Mesa's ``Network`` space (one cell per
-location, positioned at approximate longitude and latitude for drawing). Leg attributes are
-also held as numpy arrays indexed by leg number, which is what the vectorised migrant
-population uses in the hot path.
+The routes (their names, order, labels and colours) come from the ``[routes.*]`` tables of
+the data file, like everything else about the network. The network is a directed networkx
+graph wrapped in Mesa's ``Network`` space (one cell per location, positioned at approximate
+longitude and latitude for drawing). Leg attributes are also held as numpy arrays indexed
+by leg number, which is what the vectorised migrant population uses in the hot path.
 """
 
 from __future__ import annotations
@@ -19,8 +20,21 @@ import networkx as nx
 import numpy as np
 from mesa.discrete_space import Network
 
-ROUTES = ("central_med", "eastern_med", "western_med", "western_balkans")
 JURISDICTIONS = ("eu", "cooperating", "non_cooperating")
+
+
+def default_routes_path() -> Path:
+    return Path(str(resources.files("model") / "data" / "routes.toml"))
+
+
+def _read(path: Path) -> dict:
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+# The route names of the embedded network, in its order. A network read from another file
+# has its own: ``RouteNetwork.route_names``.
+ROUTES: tuple[str, ...] = tuple(_read(default_routes_path())["routes"])
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,12 @@ class MigrationPath:
 
 @dataclass
 class RouteNetwork:
-    """Locations, legs, origins and paths, as objects and as arrays."""
+    """Routes, locations, legs, origins and paths, as objects and as arrays.
+
+    ``route_names`` lists the routes in the data file's order (the order of per-route
+    outputs); ``route_labels`` and ``route_colours`` map each name to its label and its
+    (matplotlib) colour, in the same order.
+    """
 
     nodes: dict[str, dict]
     legs: list[Leg]
@@ -65,7 +84,9 @@ class RouteNetwork:
     # -- arrays for the hot path --------------------------------------------------------
     def __post_init__(self) -> None:
         legs = self.legs
-        self.route_names = list(ROUTES)
+        self.route_names = list(self.routes)
+        self.route_labels = {name: r["label"] for name, r in self.routes.items()}
+        self.route_colours = {name: r["colour"] for name, r in self.routes.items()}
         self.duration = np.array([leg.duration_weeks for leg in legs], dtype=np.int32)
         self.death_risk = np.array([leg.death_risk for leg in legs])
         self.detection_prob = np.array([leg.detection_prob for leg in legs])
@@ -80,7 +101,9 @@ class RouteNetwork:
         for p in self.paths:
             self.path_legs[p.index, : len(p.legs)] = p.legs
         self.path_len = np.array([len(p.legs) for p in self.paths], dtype=np.int16)
-        self.route_of_path = np.array([ROUTES.index(p.route) for p in self.paths], dtype=np.int64)
+        self.route_of_path = np.array(
+            [self.route_names.index(p.route) for p in self.paths], dtype=np.int64
+        )
         self.path_preference = np.array([p.preference for p in self.paths])
         self.path_leg_incidence = np.zeros((n_paths, len(legs)))
         for p in self.paths:
@@ -135,16 +158,15 @@ class RouteDataError(ValueError):
     """The route data file is inconsistent; the message names the file and the entry."""
 
 
-def default_routes_path() -> Path:
-    return Path(str(resources.files("model") / "data" / "routes.toml"))
-
-
 def load_routes(path: str | Path | None = None) -> RouteNetwork:
     """Read a route data file (the embedded default when ``path`` is None)."""
     path = Path(path) if path is not None else default_routes_path()
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = _read(path)
 
+    for name, route in data["routes"].items():
+        for key in ("label", "colour"):
+            if not isinstance(route.get(key), str):
+                raise RouteDataError(f"{path}: routes.{name}.{key}: missing (a string)")
     nodes = {n["id"]: n for n in data["nodes"]}
     for n in nodes.values():
         if n["jurisdiction"] not in JURISDICTIONS:
@@ -159,7 +181,7 @@ def load_routes(path: str | Path | None = None) -> RouteNetwork:
         for end in ("source", "target"):
             if raw[end] not in nodes:
                 raise RouteDataError(f"{path}: legs[{i}].{end}: unknown node {raw[end]!r}")
-        if raw["route"] not in ROUTES:
+        if raw["route"] not in data["routes"]:
             raise RouteDataError(f"{path}: legs[{i}].route: unknown route {raw['route']!r}")
         low, high = raw["price_range_eur"]
         leg = Leg(

@@ -42,6 +42,12 @@ class DemandParams(Section):
     scale: float = Field(
         1.0, ge=0, le=10, description="Multiplier on every origin's weekly departures."
     )
+    season_peak_week: int = Field(
+        26,
+        ge=0,
+        le=51,
+        description="Week of the year in which departures peak; each origin's seasonality sets the amplitude (ASSUMPTION).",
+    )
     price_sensitivity: float = Field(
         1.5,
         ge=0,
@@ -53,6 +59,18 @@ class DemandParams(Section):
         ge=0,
         le=500,
         description="Weight of perceived death risk (probability) in the choice of path.",
+    )
+    find_prob_floor: float = Field(
+        0.02,
+        gt=0,
+        le=1,
+        description="Lowest chance of finding a smuggler (or going on alone) on a leg that a migrant choosing a path assumes (ASSUMPTION).",
+    )
+    self_travel_risk_level: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Risk level (0-1, as an OCG's risk shift) of a migrant travelling a leg alone; 1 is the riskiest crossing (ASSUMPTION).",
     )
     upfront_share: float = Field(
         0.5,
@@ -79,6 +97,42 @@ class SmugglerParams(Section):
         6, ge=3, le=100, description="Fewest members of an organised crime group (OCG) at creation."
     )
     members_max: int = Field(16, ge=3, le=200, description="Most members of an OCG at creation.")
+    members_per_coordinator: int = Field(
+        8,
+        ge=1,
+        le=200,
+        description="Members per coordinator in a new OCG (size // this, at least one) (ASSUMPTION).",
+    )
+    second_money_handler_from_members: int = Field(
+        12,
+        ge=1,
+        le=1000,
+        description="Size of a new OCG from which it has a second money handler (ASSUMPTION).",
+    )
+    forger_prob: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="Probability that a new OCG has a document forger (ASSUMPTION).",
+    )
+    recruiters_per_member: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Recruiters per member of a new OCG (rounded, at least one) (ASSUMPTION).",
+    )
+    extra_tie_prob: float = Field(
+        0.08,
+        ge=0,
+        le=1,
+        description="Probability that two members of a new OCG are tied beyond its hierarchy (ASSUMPTION).",
+    )
+    onward_leg_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of the initial OCGs that also run the onward leg of their route (ASSUMPTION).",
+    )
     poly_criminal_share: float = Field(
         0.46,
         ge=0,
@@ -106,6 +160,12 @@ class SmugglerParams(Section):
         le=1,
         description="Share of cash a money handler launders into assets each week.",
     )
+    crude_laundering_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Laundering rate without a money handler (cash purchases), as a share of laundering_share_week (ASSUMPTION).",
+    )
     assets_in_eu_share: float = Field(
         0.35,
         ge=0,
@@ -123,6 +183,12 @@ class SmugglerParams(Section):
         ge=0,
         le=1,
         description="Probability that an organiser, coordinator, forger or money handler lives in the EU.",
+    )
+    transporters_at_eu_end_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of transporters on a leg into the EU who live at its EU end, collecting there (ASSUMPTION).",
     )
     online_reach_per_advert: float = Field(
         0.06,
@@ -148,8 +214,62 @@ class SmugglerParams(Section):
     replacement_cost_eur: float = Field(
         5000.0, ge=0, le=1e7, description="Cash an OCG spends to recruit a replacement member."
     )
+    replacement_retry_weeks: int = Field(
+        4,
+        ge=1,
+        le=52,
+        description="Weeks before an OCG that cannot pay for a due replacement tries again (ASSUMPTION).",
+    )
+    recruit_second_tie_prob: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Probability that a replacement is tied to two existing members rather than one (ASSUMPTION).",
+    )
+    arrest_pressure: float = Field(
+        2.0,
+        ge=0,
+        le=20,
+        description="Pressure an arrest adds to its OCG, divided by the members left plus one (ASSUMPTION).",
+    )
     risk_premium: float = Field(
         0.6, ge=0, le=5, description="Fractional price rise at full enforcement pressure on an OCG."
+    )
+    price_floor_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Lowest price an OCG asks on a leg, as a share of the leg's price_min_eur (ASSUMPTION).",
+    )
+    price_ceiling_factor: float = Field(
+        2.0,
+        ge=1,
+        le=10,
+        description="Highest price an OCG asks on a leg, as a multiple of the leg's price_max_eur (ASSUMPTION).",
+    )
+    markup_step: float = Field(
+        0.02,
+        ge=0,
+        le=0.5,
+        description="Weekly change in an OCG's demand markup per leg it sold out or left under-used (ASSUMPTION).",
+    )
+    sold_out_share: float = Field(
+        0.9,
+        ge=0,
+        le=1,
+        description="Share of its capacity on a leg above which an OCG's week counts as sold out (ASSUMPTION).",
+    )
+    under_used_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of its capacity on a leg below which an OCG's week counts as under-used (ASSUMPTION).",
+    )
+    markup_min: float = Field(
+        -0.3, ge=-1, le=0, description="Lowest demand markup on an OCG's base prices (ASSUMPTION)."
+    )
+    markup_max: float = Field(
+        0.5, ge=0, le=5, description="Highest demand markup on an OCG's base prices (ASSUMPTION)."
     )
     risk_shift: float = Field(
         0.8,
@@ -187,11 +307,53 @@ class SmugglerParams(Section):
         le=10,
         description="Pressure above which an OCG may move to an adjacent, less policed leg.",
     )
+    move_prob_week: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Weekly probability that an OCG above reroute_pressure tries to move one of its legs (ASSUMPTION).",
+    )
+    move_pressure_ratio: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="An OCG moves only to a leg whose mean pressure is below this share of its own (ASSUMPTION).",
+    )
+    move_waiting_ratio: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="It moves only where at least this share as many migrants wait as on the leg it leaves (ASSUMPTION).",
+    )
     entry_prob_month: float = Field(
         0.3,
         ge=0,
         le=1,
         description="Expected new OCGs a month on a leg with unmet demand (more where more is unmet).",
+    )
+    entry_interval_weeks: int = Field(
+        4,
+        ge=1,
+        le=52,
+        description="Weeks between entry rounds (the 'month' of entry_prob_month) (ASSUMPTION).",
+    )
+    entry_normal_wait_share: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Migrants unserved per week on a leg that count as normal, as a share of its capacity (ASSUMPTION).",
+    )
+    entry_normal_wait_migrants: float = Field(
+        20.0,
+        ge=0,
+        le=100000,
+        description="Migrants unserved per week counted as normal on top of that share; beyond both, demand is unmet (ASSUMPTION).",
+    )
+    entry_max_multiplier: float = Field(
+        5.0,
+        ge=1,
+        le=100,
+        description="Cap on the factor by which unmet demand multiplies entry_prob_month (ASSUMPTION).",
     )
     inactive_exit_weeks: int = Field(
         52,
@@ -199,6 +361,39 @@ class SmugglerParams(Section):
         le=520,
         description="Weeks an OCG can stay unable to operate before it is dismantled.",
     )
+
+
+def _role_weight(default: float, role: str) -> Any:
+    return Field(default, gt=0, le=20, description=f"Relative weight of {role} (ASSUMPTION).")
+
+
+class RoleWeights(Section):
+    """Weights by member role (one key per ``model.smugglers.Role``): the chance that the
+    member named is of a role is proportional to the role's weight times its members."""
+
+
+class VisibilityToMigrants(RoleWeights):
+    """Whom a debriefed migrant names: the roles the migrants meet (recruiters, transporters)
+    are the most visible."""
+
+    organiser: float = _role_weight(0.3, "an organiser (the leader)")
+    coordinator: float = _role_weight(1.5, "a coordinator")
+    recruiter: float = _role_weight(4.0, "a recruiter, whom migrants meet")
+    transporter: float = _role_weight(4.0, "a transporter (driver, boat pilot)")
+    document_forger: float = _role_weight(0.5, "a document forger")
+    money_handler: float = _role_weight(0.5, "a money handler")
+
+
+class VisibilityToLiaison(RoleWeights):
+    """Whom a liaison officer's lead names, within the OCG: coordinators are the most
+    visible."""
+
+    organiser: float = _role_weight(1.0, "an organiser (the leader)")
+    coordinator: float = _role_weight(2.0, "a coordinator")
+    recruiter: float = _role_weight(1.0, "a recruiter")
+    transporter: float = _role_weight(1.0, "a transporter (driver, boat pilot)")
+    document_forger: float = _role_weight(1.0, "a document forger")
+    money_handler: float = _role_weight(1.0, "a money handler")
 
 
 class EnforcementParams(Section):
@@ -213,6 +408,10 @@ class EnforcementParams(Section):
         ge=0,
         le=1,
         description="Probability that a debriefing names a member of the OCG that moved the migrant.",
+    )
+    visibility_to_migrants: VisibilityToMigrants = Field(
+        default_factory=VisibilityToMigrants,
+        description="Relative chance, by role, that a debriefing names a member of that role (ASSUMPTION).",
     )
     flagrante_arrest_prob: float = Field(
         0.1,
@@ -244,6 +443,12 @@ class EnforcementParams(Section):
         le=10000,
         description="Leads third-country partners report per week before the observed-share filter.",
     )
+    lead_reliability_concentration: float = Field(
+        6.0,
+        gt=0,
+        le=1000,
+        description="Concentration (alpha + beta) of the Beta distribution of a lead's reliability around its source's mean (ASSUMPTION).",
+    )
     reliability_debriefing: float = Field(
         0.5, ge=0, le=1, description="Mean reliability of a lead from a debriefing."
     )
@@ -270,6 +475,15 @@ class EnforcementParams(Section):
     )
     investigation_mean_weeks: float = Field(
         30.0, ge=1, le=520, description="Mean duration of a criminal investigation."
+    )
+    investigation_duration_shape: float = Field(
+        3.0,
+        gt=0,
+        le=100,
+        description="Shape of the Gamma distribution of an investigation's duration (ASSUMPTION).",
+    )
+    investigation_min_weeks: int = Field(
+        4, ge=1, le=104, description="Shortest criminal investigation (ASSUMPTION)."
     )
     mapping_prob_week: float = Field(
         0.06,
@@ -313,6 +527,10 @@ class EnforcementParams(Section):
         le=50,
         description="Leads one liaison officer gathers per week without duplication.",
     )
+    visibility_to_liaison: VisibilityToLiaison = Field(
+        default_factory=VisibilityToLiaison,
+        description="Relative chance, by role, that a liaison officer's lead names a member of that role (ASSUMPTION).",
+    )
     lo_duplication: float = Field(
         0.5,
         ge=0,
@@ -336,6 +554,12 @@ class EnforcementParams(Section):
         ge=0,
         le=1,
         description="Probability that a takedown's infrastructure mapping yields a lead on the recruiter.",
+    )
+    iru_pressure_per_takedown: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Enforcement pressure an OCG feels per advert of its taken down (ASSUMPTION).",
     )
 
 
@@ -364,11 +588,23 @@ class FinanceParams(Section):
         le=1,
         description="Share of an OCG's cash seized per arrested member's share of the group.",
     )
+    cash_seizure_arrest_multiplier: float = Field(
+        2.0,
+        ge=0,
+        le=20,
+        description="Cash seized = cash_seizure_share × min(1, this × share of members arrested) × cash (ASSUMPTION).",
+    )
 
 
 class JusticeParams(Section):
     prosecution_mean_weeks: float = Field(
         45.0, ge=1, le=520, description="Mean delay from arrest to judgment."
+    )
+    prosecution_delay_shape: float = Field(
+        4.0,
+        gt=0,
+        le=100,
+        description="Shape of the Gamma distribution of the delay from arrest to judgment (ASSUMPTION).",
     )
     conviction_prob: float = Field(
         0.7, ge=0, le=1, description="Probability that a prosecuted member is convicted."

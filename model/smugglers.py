@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from model.police import Investigation
     from model.routes import RouteNetwork
+    from model.scenario import RoleWeights, SmugglerParams
 
 
 class Role(IntEnum):
@@ -35,9 +36,10 @@ class Role(IntEnum):
     MONEY_HANDLER = 5
 
 
-# How visible each role is to a migrant (debriefing) or a liaison officer; ASSUMPTION.
-VISIBILITY_TO_MIGRANTS = np.array([0.3, 1.5, 4.0, 4.0, 0.5, 0.5])
-VISIBILITY_TO_LIAISON = np.array([1.0, 2.0, 1.0, 1.0, 1.0, 1.0])
+def role_weights(weights: RoleWeights) -> np.ndarray:
+    """A scenario's weights by role (``enforcement.visibility_to_migrants``, ...) as an
+    array indexed by :class:`Role`."""
+    return np.array([getattr(weights, role.name.lower()) for role in Role])
 
 
 class OcgTable:
@@ -139,11 +141,11 @@ class OcgTable:
             np.add.at(self.spent, ocg_ids, spend)
             np.add.at(self.cash, ocg_ids, amounts - spend)
 
-    def weekly_finances(self, live: np.ndarray, params) -> None:
+    def weekly_finances(self, live: np.ndarray, params: SmugglerParams) -> None:
         """Other crime (poly-criminal OCGs), consumption, and laundering of cash into assets
         in the EU, in cooperating third countries or out of reach, for the OCGs ``live``;
-        without a money handler only crude laundering (cash purchases), at a quarter of the
-        rate."""
+        without a money handler only crude laundering (cash purchases), at
+        ``crude_laundering_share`` of the rate."""
         other = np.where(self.poly_criminal[live], params.other_income_eur_week, 0.0)
         self.other_income[live] += other
         cash = self.cash[live] + other
@@ -151,7 +153,8 @@ class OcgTable:
         self.spent[live] += consume
         cash = cash - consume
         rate = params.laundering_share_week
-        amount = cash * np.where(self.roles[live, Role.MONEY_HANDLER] > 0, rate, rate * 0.25)
+        crude = rate * params.crude_laundering_share
+        amount = cash * np.where(self.roles[live, Role.MONEY_HANDLER] > 0, rate, crude)
         amount = np.where(amount > 0, amount, 0.0)
         cash = cash - amount
         eu = amount * params.assets_in_eu_share
@@ -293,7 +296,8 @@ class OrganisedCrimeGroup(Agent):
 
     def member_cdf(self, weights: np.ndarray) -> np.ndarray:
         """Cumulative distribution over ``members`` with probabilities proportional to
-        ``weights`` of their roles (a module-level weights array: cached by identity)."""
+        ``weights`` of their roles (an array by role that lives as long as the model, such
+        as ``BorderGuards.visibility``: cached by identity)."""
         cdf = self._member_cdfs.get(id(weights))
         if cdf is None:
             w = weights[self.member_roles()]

@@ -35,18 +35,14 @@ from pydantic.fields import FieldInfo
 from model.measures import MEASURES
 from model.measures.base import MeasureParams
 from model.migrants import TRAVELLING
-from model.model import SmugglingModel
-from model.routes import ROUTES
+from model.model import SmugglingModel, default_routes
 from model.scenario import scenario_from_dict
 from model.smugglers import Role
 
 STATUS_QUO_LINE = 0.02  # 15250/18: less than 2% of smuggling proceeds confiscated
-ROUTE_COLOURS = {
-    "central_med": "tab:red",
-    "eastern_med": "tab:blue",
-    "western_med": "tab:green",
-    "western_balkans": "tab:purple",
-}
+ROUTES = default_routes().route_names  # names, labels and colours: model/data/routes.toml
+ROUTE_COLOURS = default_routes().route_colours
+ROUTE_LABELS = default_routes().route_labels
 JURISDICTION_COLOURS = {"eu": "royalblue", "cooperating": "seagreen", "non_cooperating": "grey"}
 ROLE_COLOURS = {
     Role.ORGANISER: "crimson",
@@ -222,7 +218,9 @@ class RouteMapRenderer(SpaceRenderer):
         ax.set_title(
             f"Migrants travelling per leg, week {model.week} ({int(flows.sum()):,} en route)"
         )
-        handles = [Line2D([], [], color=c, lw=3, label=r) for r, c in ROUTE_COLOURS.items()]
+        handles = [
+            Line2D([], [], color=c, lw=3, label=ROUTE_LABELS[r]) for r, c in ROUTE_COLOURS.items()
+        ]
         handles += [
             Line2D([], [], marker="o", ls="", color=c, label=f"{j} (place)")
             for j, c in JURISDICTION_COLOURS.items()

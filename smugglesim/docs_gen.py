@@ -57,8 +57,15 @@ Ranges written `a to b` include both ends.
 """
 
 
+def _is_table(annotation: object) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
 def type_name(annotation: object) -> str:
-    """A short, readable name for a field's type: ``int``, ``float``, ``int | None``."""
+    """A short, readable name for a field's type: ``int``, ``float``, ``int | None``,
+    ``table`` (a nested table, documented under its own heading)."""
+    if _is_table(annotation):
+        return "table"
     if isinstance(annotation, type):
         return annotation.__name__
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
@@ -91,6 +98,9 @@ def value_text(value: object) -> str:
         return _number(value)
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, BaseModel):  # a nested table, as a TOML inline table
+        items = ", ".join(f"{k} = {value_text(v)}" for k, v in value)
+        return "{" + items + "}"
     return str(value)
 
 
@@ -143,7 +153,7 @@ def field_rows(model: type[BaseModel]) -> list[str]:
 
 def _section_doc(cls: type[BaseModel]) -> str:
     doc = (cls.__doc__ or "").strip()
-    return doc.split("\n\n")[0].replace("\n", " ") if doc else ""
+    return " ".join(doc.split("\n\n")[0].split()) if doc else ""
 
 
 def render() -> str:
@@ -174,6 +184,13 @@ def render() -> str:
             out.append(doc + "\n")
         out += field_rows(cls)
         out.append("")
+        for sub_name, sub in cls.model_fields.items():
+            if _is_table(sub.annotation):
+                out.append(f"### `[{name}.{sub_name}]`\n")
+                if doc := _section_doc(sub.annotation):
+                    out.append(doc + "\n")
+                out += field_rows(sub.annotation)
+                out.append("")
     out.append("## `[measures.*]`: the measures of Council document 15250/18\n")
     out.append(
         "One table per measure, in the document's numbering. A measure is off unless "
