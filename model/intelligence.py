@@ -28,17 +28,6 @@ if TYPE_CHECKING:
     from model.scenario import EnforcementParams
     from model.smugglers import Smuggler
 
-# Order in which a task force prioritising High Value Targets takes leads (JLT-MS, measure 5):
-# leaders, then coordinators and money handlers (the central members), then the rest.
-CENTRALITY = {
-    Role.ORGANISER: 0,
-    Role.COORDINATOR: 1,
-    Role.MONEY_HANDLER: 2,
-    Role.RECRUITER: 3,
-    Role.DOCUMENT_FORGER: 3,
-    Role.TRANSPORTER: 3,
-}
-
 SOURCES = ("debriefing", "online", "liaison", "partner", "investigation", "csdp")
 
 
@@ -75,7 +64,9 @@ class Emsc:
         self.max_age_weeks = params.lead_max_age_weeks
         self.reliability_threshold = params.lead_reliability_threshold
         self.reliability_concentration = params.lead_reliability_concentration
-        self.prioritise_hvts = False  # analyse leads on leaders and central members first
+        # Rank by role of the leads to analyse first (lower first, oldest first within a
+        # rank), when a measure sets one; None: oldest first (the status quo).
+        self.priority: dict[Role, int] | None = None
         self.queue: deque[Lead] = deque()
         self._carry = 0.0
         self.produced = dict.fromkeys(SOURCES, 0)
@@ -121,20 +112,21 @@ class Emsc:
         self._carry += self.leads_per_week
         n = min(int(self._carry), len(queue))
         self._carry -= int(self._carry)
-        if self.prioritise_hvts and n < len(queue):
-            self._analyse_central_first(n)
+        if self.priority is not None and n < len(queue):
+            self._analyse_by_priority(n)
             return
         for _ in range(n):
             self._analyse(queue.popleft())
 
-    def _analyse_central_first(self, n: int) -> None:
-        """Analyse ``n`` leads: those on the most central roles first, oldest first within
-        a role; the others keep their place in the queue."""
+    def _analyse_by_priority(self, n: int) -> None:
+        """Analyse ``n`` leads: those on the roles of lowest rank first, oldest first within
+        a rank; the others keep their place in the queue."""
         queue = list(self.queue)
-        ranked = sorted(range(len(queue)), key=lambda i: (CENTRALITY[queue[i].target.role], i))
+        rank = self.priority
+        ranked = sorted(range(len(queue)), key=lambda i: (rank[queue[i].target.role], i))
         chosen = set(ranked[:n])
         self.queue = deque(lead for i, lead in enumerate(queue) if i not in chosen)
-        for i in sorted(chosen, key=lambda i: (CENTRALITY[queue[i].target.role], i)):
+        for i in sorted(chosen, key=lambda i: (rank[queue[i].target.role], i)):
             self._analyse(queue[i])
 
     def _analyse(self, lead: Lead) -> None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.intelligence import CENTRALITY, Lead
+from model.intelligence import Lead
 from model.justice import Case
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from model.justice import Prosecution
     from model.ocg_lifecycle import OcgLifeCycle
     from model.scenario import EnforcementParams, FinanceParams
-    from model.smugglers import OrganisedCrimeGroup, Smuggler
+    from model.smugglers import OrganisedCrimeGroup, Role, Smuggler
 
 
 class Investigation:
@@ -150,7 +150,9 @@ class PoliceUnit:
         self.arrest_prob_eu = params.arrest_prob_eu
         self.max_wait_weeks = params.lead_max_age_weeks
         self.reliability_investigation = params.reliability_investigation
-        self.prioritise_hvts = False  # open leads on leaders and central members first
+        # Rank by role of the leads to open first (lower first, oldest first within a
+        # rank), when a measure sets one; None: oldest first (the status quo).
+        self.priority: dict[Role, int] | None = None
         self.waiting: deque[Lead] = deque()
         self.open: list[Investigation] = []
         self.opened = 0
@@ -166,14 +168,15 @@ class PoliceUnit:
             self.waiting.append(lead)
 
     def next_lead(self) -> Lead | None:
-        """The lead to open next: oldest first, or, when ``prioritise_hvts``, the oldest of
-        those on the most central role (organiser, then coordinator, then money handler)."""
+        """The lead to open next: oldest first, or, with a ``priority``, the oldest of those
+        on the role of lowest rank."""
         waiting = self.waiting
         if not waiting:
             return None
-        if not self.prioritise_hvts:
+        rank = self.priority
+        if rank is None:
             return waiting.popleft()
-        best, lead = min(enumerate(waiting), key=lambda t: (CENTRALITY[t[1].target.role], t[0]))
+        best, lead = min(enumerate(waiting), key=lambda t: (rank[t[1].target.role], t[0]))
         del waiting[best]
         return lead
 

@@ -34,7 +34,9 @@ def _read(path: Path) -> dict:
 
 # The route names of the embedded network, in its order. A network read from another file
 # has its own: ``RouteNetwork.route_names``.
-ROUTES: tuple[str, ...] = tuple(_read(default_routes_path())["routes"])
+_EMBEDDED = _read(default_routes_path())
+ROUTES: tuple[str, ...] = tuple(_EMBEDDED["routes"])
+NODES: tuple[str, ...] = tuple(node["id"] for node in _EMBEDDED["nodes"])
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,19 @@ def field_rows(model: type[BaseModel]) -> list[str]:
     return rows
 
 
+def nested_tables(model: type[BaseModel], path: str, level: str) -> list[str]:
+    """A heading and a table for each nested table of ``model`` (at dotted ``path``)."""
+    out = []
+    for sub_name, sub in model.model_fields.items():
+        if _is_table(sub.annotation):
+            out.append(f"{level} `[{path}.{sub_name}]`\n")
+            if doc := _section_doc(sub.annotation):
+                out.append(doc + "\n")
+            out += field_rows(sub.annotation)
+            out.append("")
+    return out
+
+
 def _section_doc(cls: type[BaseModel]) -> str:
     doc = (cls.__doc__ or "").strip()
     return " ".join(doc.split("\n\n")[0].split()) if doc else ""
@@ -184,13 +197,7 @@ def render() -> str:
             out.append(doc + "\n")
         out += field_rows(cls)
         out.append("")
-        for sub_name, sub in cls.model_fields.items():
-            if _is_table(sub.annotation):
-                out.append(f"### `[{name}.{sub_name}]`\n")
-                if doc := _section_doc(sub.annotation):
-                    out.append(doc + "\n")
-                out += field_rows(sub.annotation)
-                out.append("")
+        out += nested_tables(cls, name, "###")
     out.append("## `[measures.*]`: the measures of Council document 15250/18\n")
     out.append(
         "One table per measure, in the document's numbering. A measure is off unless "
@@ -211,6 +218,7 @@ def render() -> str:
         out.append(f"{cls.summary} Source: {cls.source_paragraph}; module `{cls.__module__}`.\n")
         out += field_rows(cls.Params)
         out.append("")
+        out += nested_tables(cls.Params, f"measures.{key}", "####")
     return "\n".join(out).rstrip() + "\n"
 
 

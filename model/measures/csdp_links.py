@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from model.measures.base import Measure, MeasureParams
+from model.routes import NODES, ROUTES
 from model.smugglers import Role
 
 if TYPE_CHECKING:
@@ -33,11 +34,6 @@ if TYPE_CHECKING:
     from model.ocg_lifecycle import OcgLifeCycle
     from model.routes import RouteNetwork
 
-# Where CSDP missions and operations work on the routes (2018): EUBAM Libya and EUNAVFOR MED
-# Sophia (Libya and the central Mediterranean), EUCAP Sahel Niger (Agadez), EUCAP Sahel Mali
-# and EUTM Mali (Mali lies in the West Africa origin region). Source: 15250/18, Annex IV.11.
-CSDP_NODES = ("libya", "agadez", "west_africa")
-CSDP_SEA_ROUTES = ("central_med",)
 # Its place in the intelligence phase of the week: after the third-country partners (30).
 LEAD_SOURCE_ORDER = 40
 
@@ -46,13 +42,15 @@ class CsdpMissions:
     """CSDP missions and operations: intelligence on members in their areas of operation.
 
     Their information (crime information cells, exchange via SIENA) names members living at
-    Libyan and Sahel nodes, or piloting boats on the central Mediterranean sea legs.
+    the ``nodes`` where missions work, or piloting boats on the sea legs of ``sea_routes``.
     """
 
     def __init__(
         self,
         leads_per_week: float,
         reliability: float,
+        nodes: list[str],
+        sea_routes: list[str],
         lifecycle: OcgLifeCycle,
         routes: RouteNetwork,
         emsc: Emsc,
@@ -60,6 +58,8 @@ class CsdpMissions:
     ) -> None:
         self.leads_per_week = leads_per_week
         self.reliability = reliability
+        self.nodes = frozenset(nodes)
+        self.sea_routes = frozenset(sea_routes)
         self.lifecycle = lifecycle
         self.routes = routes
         self.emsc = emsc
@@ -77,11 +77,11 @@ class CsdpMissions:
         observed = [
             m
             for m in self.lifecycle.active_members()
-            if m.node in CSDP_NODES
+            if m.node in self.nodes
             or (
                 m.role == Role.TRANSPORTER
                 and legs[m.leg].mode == "sea"
-                and legs[m.leg].route in CSDP_SEA_ROUTES
+                and legs[m.leg].route in self.sea_routes
             )
         ]
         for _ in range(min(n, len(observed))):
@@ -103,9 +103,36 @@ class CsdpLinksParams(MeasureParams):
         le=1,
         description="Mean reliability of a lead from a CSDP mission.",
     )
+    # Where CSDP missions and operations worked on the routes in 2018 (15250/18, Annex IV.11):
+    # EUBAM Libya and EUNAVFOR MED Sophia (Libya, the central Mediterranean), EUCAP Sahel
+    # Niger (Agadez), EUCAP Sahel Mali and EUTM Mali (Mali lies in the West Africa region).
+    nodes: list[str] = Field(
+        ["libya", "agadez", "west_africa"],
+        description="Locations where the missions work: members living there can be named (15250/18, Annex IV.11).",
+    )
+    sea_routes: list[str] = Field(
+        ["central_med"],
+        description="Routes on whose sea legs the naval operations name boat pilots (EUNAVFOR MED Sophia).",
+    )
     cost_eur_per_year: float = Field(
         1_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
     )
+
+    @field_validator("nodes")
+    @classmethod
+    def _known_nodes(cls, nodes: list[str]) -> list[str]:
+        unknown = [n for n in nodes if n not in NODES]
+        if unknown:
+            raise ValueError(f"unknown location {unknown[0]!r}; known: {', '.join(NODES)}")
+        return nodes
+
+    @field_validator("sea_routes")
+    @classmethod
+    def _known_routes(cls, routes: list[str]) -> list[str]:
+        unknown = [r for r in routes if r not in ROUTES]
+        if unknown:
+            raise ValueError(f"unknown route {unknown[0]!r}; known: {', '.join(ROUTES)}")
+        return routes
 
 
 class CsdpLinks(Measure):
@@ -125,6 +152,8 @@ class CsdpLinks(Measure):
         self.missions = CsdpMissions(
             p.leads_per_week,
             p.reliability,
+            p.nodes,
+            p.sea_routes,
             model.ocg_lifecycle,
             model.routes,
             model.emsc,

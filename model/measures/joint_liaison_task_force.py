@@ -8,8 +8,8 @@ Value Targets (HVTs) operating in the EU and third countries.
 
 Mechanism: the task force, embedded in the EMSC, has the analysts take the leads on
 leaders first, then those on coordinators and money handlers (the central members),
-before the oldest lead on anyone else (``Emsc.prioritise_hvts``), and the police units
-open investigations in the same order (``PoliceUnit.prioritise_hvts``); cross-border
+before the oldest lead on anyone else (``Emsc.priority``, the ranks ``priority_rank``), and
+the police units open investigations in the same order (``PoliceUnit.priority``); cross-border
 investigations, coordinated multilaterally through the task force, end in arrests more
 often (``cross_border_factor``).
 
@@ -21,18 +21,47 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from model.measures.base import Measure, MeasureParams
+from model.smugglers import Role
 
 if TYPE_CHECKING:
     from model.model import SmugglingModel
+
+
+def _rank(default: int, role: str) -> int:
+    return Field(
+        default, ge=0, le=5, description=f"Rank of leads on {role} (lower first; ASSUMPTION)."
+    )
+
+
+class PriorityRank(BaseModel):
+    """The order in which the task force takes leads, by the role of the member named:
+    leaders, then coordinators and money handlers (the central members), then the rest
+    (15250/18, measure 5: operational work on High Value Targets)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    organiser: int = _rank(0, "an organiser (the leader, an HVT)")
+    coordinator: int = _rank(1, "a coordinator")
+    money_handler: int = _rank(2, "a money handler")
+    recruiter: int = _rank(3, "a recruiter")
+    document_forger: int = _rank(3, "a document forger")
+    transporter: int = _rank(3, "a transporter")
+
+    def by_role(self) -> dict[Role, int]:
+        return {role: getattr(self, role.name.lower()) for role in Role}
 
 
 class JointLiaisonTaskForceParams(MeasureParams):
     prioritise_hvts: bool = Field(
         True,
         description="Analysts and police units take leads on leaders and central members first.",
+    )
+    priority_rank: PriorityRank = Field(
+        default_factory=PriorityRank,
+        description="Rank by role of the leads taken first, when prioritise_hvts (lower first).",
     )
     cross_border_factor: float = Field(
         0.75,
@@ -59,9 +88,10 @@ class JointLiaisonTaskForce(Measure):
 
     def activate(self, model: SmugglingModel) -> None:
         p = self.params
+        rank = p.priority_rank.by_role()
         if p.prioritise_hvts:
-            self.set(model.emsc, "prioritise_hvts", True)
+            self.set(model.emsc, "priority", rank)
         for unit in model.police_units.values():
             if p.prioritise_hvts:
-                self.set(unit, "prioritise_hvts", True)
+                self.set(unit, "priority", rank)
             self.raise_to(unit, "cross_border_factor", p.cross_border_factor)
