@@ -21,6 +21,8 @@ def _args(p: argparse.ArgumentParser) -> None:
 def _value(value: object) -> str:
     if value is None:
         return "none"
+    if isinstance(value, dict):  # a nested table, as TOML writes it inline
+        return "{" + ", ".join(f"{k} = {_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, float) and value >= 1000:
         return f"{value:,.0f}"
     return str(value).lower() if isinstance(value, bool) else str(value)

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from model.model import SmugglingModel
 
 
+def _plain(value: Any) -> Any:
+    """A default as plain data (a nested table as a dict), for JSON and the docs."""
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
 class MeasureParams(BaseModel):
     """Parameters every measure has."""
 
@@ -145,7 +150,7 @@ class Measure(ABC):
             "first_moved": cls.first_moved,
             "parameters": {
                 name: {
-                    "default": field.default,
+                    "default": _plain(field.get_default(call_default_factory=True)),
                     "description": field.description,
                 }
                 for name, field in cls.Params.model_fields.items()
