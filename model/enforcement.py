@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from model.justice import Case
     from model.ocg_lifecycle import OcgLifeCycle
     from model.police import Arrests, FinancialInvestigators
-    from model.scenario import EnforcementParams
+    from model.parameters import EnforcementParams
     from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 

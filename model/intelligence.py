@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from model.clock import Clock
     from model.police import PoliceUnit
-    from model.scenario import EnforcementParams
+    from model.parameters import EnforcementParams
     from model.smugglers import Smuggler
 
 SOURCES = ("debriefing", "online", "liaison", "partner", "investigation", "csdp")

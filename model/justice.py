@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from model.clock import Clock
-    from model.scenario import JusticeParams
+    from model.parameters import JusticeParams
     from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 

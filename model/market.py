@@ -17,7 +17,7 @@ from model.smugglers import Role
 
 if TYPE_CHECKING:
     from model.routes import RouteNetwork
-    from model.scenario import DemandParams, SmugglerParams
+    from model.parameters import DemandParams, SmugglerParams
     from model.smugglers import OcgTable, OrganisedCrimeGroup
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from model.enforcement import BorderGuards
     from model.market import Market
     from model.routes import RouteNetwork
-    from model.scenario import DemandParams, SmugglerParams
+    from model.parameters import DemandParams, SmugglerParams
     from model.streams import RandomStreams
 
 SEARCHING, TRAVELLING = 0, 1

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from model.clock import Clock
     from model.market import Market
     from model.routes import RouteNetwork
-    from model.scenario import SmugglerParams
+    from model.parameters import SmugglerParams
     from model.streams import RandomStreams
 
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from model.intelligence import Emsc
     from model.justice import Prosecution
     from model.ocg_lifecycle import OcgLifeCycle
-    from model.scenario import EnforcementParams, FinanceParams
+    from model.parameters import EnforcementParams, FinanceParams
     from model.smugglers import OrganisedCrimeGroup, Role, Smuggler
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from model.police import Investigation
     from model.routes import RouteNetwork
-    from model.scenario import RoleWeights, SmugglerParams
+    from model.parameters import RoleWeights, SmugglerParams
 
 
 class Role(IntEnum):
