@@ -118,24 +118,26 @@ class Output:
 
     @property
     def heading(self) -> str:
-        """The label with its unit, for tables: ``proceeds (EUR)``, ``members arrested``."""
-        shown = self.unit and self.unit not in self.label.split()
+        """The label with its unit, for tables: ``proceeds (EUR)``, ``members arrested``; no
+        unit when the label names it or the number shows it (a percentage)."""
+        shown = self.unit and self.unit not in self.label.split() and "%" not in self.fmt
         return f"{self.label} ({self.unit})" if shown else self.label
 
-    @property
-    def axis_label(self) -> str:
-        """The heading of a weekly series: a flow is per week."""
-        per_week = " per week" if self.kind == "flow" else ""
-        shown = self.unit and self.unit not in self.label.split()
-        return f"{self.label}{per_week}" + (f" ({self.unit})" if shown else "")
+    def rate_heading(self, per: str = "week") -> str:
+        """The heading of a flow counted per week (or per year): ``arrivals per week
+        (migrants)``; other kinds have their plain heading."""
+        if self.kind != "flow":
+            return self.heading
+        return self.heading.replace(self.label, f"{self.label} per {per}", 1)
 
     def format(self, value: Any, mean: bool = False) -> str:
-        """A value as text; ``mean``: a mean over runs, where small counts get a decimal."""
+        """A value as text; ``mean``: a mean over runs, where a count under 100 (not an
+        amount of money) gets a decimal."""
         if isinstance(value, list | tuple):
             return ", ".join(map(str, value)) or "none"
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "-"
-        if mean and self.fmt == COUNT and abs(value) < 100:
+        if mean and self.fmt == COUNT and not self.unit.startswith("EUR") and abs(value) < 100:
             return f"{value:,.1f}"
         return self.fmt.format(value)
 
