@@ -419,7 +419,7 @@ def weekly_outputs() -> list[Output]:
 
 
 def _index() -> dict[str, tuple[Output, str | None]]:
-    """Every public name (weekly column, summary key, flattened summary key) to its output
+    """Every name (declared, weekly column, summary key, flattened summary key) to its output
     and, in a family, its member; fails on a column or summary key declared twice."""
     columns = [c for o in OUTPUTS if o.weekly for c in o.columns()]
     keys = [o.summary_key for o in OUTPUTS if o.summary]
@@ -428,6 +428,7 @@ def _index() -> dict[str, tuple[Output, str | None]]:
             raise ValueError(f"outputs declared twice: {', '.join(twice)}")
     index: dict[str, tuple[Output, str | None]] = {}
     for o in OUTPUTS:
+        index.setdefault(o.name, (o, None))
         index.setdefault(o.summary_key, (o, None))
         for member, column in zip(o.members() if o.family else [None], o.columns(), strict=True):
             index.setdefault(column, (o, member))
