@@ -14,16 +14,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from model.outputs import (
-    NETWORK_EVERY_WEEKS,
-    OUTPUTS,
-    WEEKLY,
-    Output,
-    Snapshot,
-    route_names,
-    week_counts,
-    weekly_outputs,
-)
+from model import outputs
+from model.outputs import NETWORK_EVERY_WEEKS, WEEKLY, Output, Snapshot, route_names, week_counts
 
 if TYPE_CHECKING:
     from model.model import SmugglingModel
@@ -78,7 +70,7 @@ class Recorder:
         self.data: dict[str, np.ndarray] = {}
         # (where the week's value goes, how it is read, read every n weeks)
         self._weekly: list[tuple[np.ndarray, Reader, int]] = []
-        for output in weekly_outputs():
+        for output in outputs.weekly_outputs():
             names = output.columns(self.routes)
             store = np.zeros((n, len(names))) if output.family else np.zeros(n)
             self.columns += names
@@ -111,4 +103,4 @@ class Recorder:
 
     def summary(self) -> dict:
         s = Snapshot(self.model, self.totals, self.weeks_recorded)
-        return {o.summary_key: run_value(o, s, self.routes) for o in OUTPUTS if o.summary}
+        return {o.summary_key: run_value(o, s, self.routes) for o in outputs.summary_outputs()}

@@ -418,6 +418,11 @@ def weekly_outputs() -> list[Output]:
     return [o for o in weekly if o.family is None] + [o for o in weekly if o.family]
 
 
+def summary_outputs() -> list[Output]:
+    """The outputs in the run summary, in the order of its keys."""
+    return [o for o in OUTPUTS if o.summary]
+
+
 def _index() -> dict[str, tuple[Output, str | None]]:
     """Every name (declared, weekly column, summary key, flattened summary key) to its output
     and, in a family, its member; fails on a column or summary key declared twice."""
