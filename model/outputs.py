@@ -207,9 +207,8 @@ def route_names(model: SmugglingModel) -> list[str]:
     return model.routes.route_names
 
 
-def _mean_fee(t: Tally) -> np.ndarray:
-    fees_n = t["fees_n"]
-    return np.divide(t["fees_sum"], fees_n, out=np.full(fees_n.size, np.nan), where=fees_n > 0)
+def _mean_fee(t: Tally) -> list[float]:
+    return [fees / n if n else math.nan for fees, n in zip(t["fees_sum"], t["fees_n"], strict=True)]
 
 
 def _facilitated_share(t: Tally) -> float:
