@@ -50,7 +50,7 @@ def format_summary(summary: dict) -> str:
             lines.append(f"{o.rate_heading('year'):<30}{cells}")
     lines.append("")
     for o in shown:
-        if o in by_route or o.name in HEADER:
+        if o.family == "<route>" or o.name in HEADER:
             continue
         value = summary[o.summary_key]
         if o.family:
