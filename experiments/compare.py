@@ -18,29 +18,18 @@ import pandas as pd
 from scipy import stats
 
 from experiments.store import ID_COLUMNS
+from model import outputs
 
 CONFISCATION_LINE = 0.02
 """The status quo of Council document 15250/18: under 2% of criminal proceeds confiscated."""
 
-HEADLINE = [
-    "confiscation_ratio",
-    "assets_confiscated_eur",
-    "assets_frozen_eur",
-    "members_arrested",
-    "hvts_arrested",
-    "convictions",
-    "ocgs_dismantled",
-    "ocgs_active_end",
-    "investigations_opened",
-    "migrants_smuggled",
-    "proceeds_eur",
-    "measures_cost_eur",
-]
+HEADLINE = [o.name for o in outputs.HEADLINE]
+"""The figures the comparison table shows first (``headline`` in model/outputs.py)."""
 PER_EUR = {
     "assets_confiscated_eur": "confiscated_eur_per_eur_cost",
     "members_arrested": "members_arrested_per_eur_cost",
 }
-_NOT_METRICS = {*ID_COLUMNS, "weeks"}
+_NOT_METRICS = {*ID_COLUMNS, *(o.name for o in outputs.OUTPUTS if o.kind == "info")}
 
 
 def load_runs(source: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any] | None]:
@@ -212,6 +201,15 @@ def confiscation_vs_line(
     return pd.DataFrame(rows)
 
 
+def metric_label(metric: str) -> str:
+    """A metric's table heading, from model/outputs.py (a cost-effectiveness row's from the
+    figure it divides)."""
+    for figure, per_eur in PER_EUR.items():
+        if metric == per_eur:
+            return f"{outputs.label(figure)} per EUR of cost"
+    return outputs.label(metric, unit=True)
+
+
 def _fmt(value: float) -> str:
     if np.isnan(value):
         return "-"
@@ -230,13 +228,14 @@ def format_comparison(effects: pd.DataFrame, confiscation: pd.DataFrame | None =
         base = group["baseline"].iloc[0]
         lines.append(f"{label} vs {base}  ({int(group['n_pairs'].max())} paired replications)")
         lines.append(
-            f"  {'metric':<32}{'baseline':>12}{'scenario':>12}{'difference [95% CI]':>34}{'change':>9}"
+            f"  {'metric':<36}{'baseline':>12}{'scenario':>12}{'difference [95% CI]':>34}{'change':>9}"
         )
         for _, r in group.set_index("metric").reindex(shown).dropna(how="all").iterrows():
             ci = f"{_fmt(r.diff_mean)} [{_fmt(r.diff_ci_low)}, {_fmt(r.diff_ci_high)}]"
             rel = "-" if np.isnan(r.rel_change) else f"{r.rel_change:+.1%}"
             lines.append(
-                f"  {r.name:<32}{_fmt(r.baseline_mean):>12}{_fmt(r.scenario_mean):>12}{ci:>34}{rel:>9}"
+                f"  {metric_label(r.name):<36}{_fmt(r.baseline_mean):>12}{_fmt(r.scenario_mean):>12}"
+                f"{ci:>34}{rel:>9}"
             )
         lines.append("")
     if confiscation is not None and not confiscation.empty:
@@ -275,7 +274,7 @@ def write_report(
     if timeseries is None and not isinstance(source, pd.DataFrame):
         ts_path = Path(source) / "timeseries.parquet"
         if ts_path.exists():
-            wanted = ["scenario", "replication", "week"] + [m for m, _ in plots.TIMESERIES_METRICS]
+            wanted = ["scenario", "replication", "week", *plots.TIMESERIES_METRICS]
             available = set(_parquet_columns(ts_path))
             timeseries = pd.read_parquet(ts_path, columns=[c for c in wanted if c in available])
     if timeseries is not None and not timeseries.empty:

@@ -4,8 +4,9 @@
     python -m experiments.measure_effects --write    # and replaces them in docs/measures.md
 
 A measure's *first-moved figure* (``Measure.first_moved``, e.g. ``+assets_frozen_eur``) is
-read from the weekly time series: summed over the run for flows, averaged for stocks.
-The tests in ``tests/test_measures_all.py`` use :func:`figure` too.
+read from the weekly time series: summed over the run for flows, averaged for stocks and
+ratios (the kind declared in :mod:`model.outputs`). The tests in
+``tests/test_measures_all.py`` use :func:`figure` too.
 """
 
 from __future__ import annotations
@@ -18,17 +19,14 @@ import numpy as np
 from scipy import stats
 
 from model.measures import MEASURES
-from model.metrics import WEEKLY
 from model.model import SmugglingModel
+from model.outputs import WEEKLY, label, lookup
 from model.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 DOC = ROOT / "docs" / "measures.md"
 
-# Weekly figures that are stocks (compared as the mean over the weeks); the others are
-# flows (compared as the total over the run).
-STOCKS = {"adverts_live", "lead_backlog", "investigations_open", "ocgs_active", "members_active"}
 # Seeds of the slow tests (tests/test_measures_all.py) and of the tables they back.
 LONG_SEEDS = 8  # each measure, 3 years
 PACKAGE_SEEDS = 6  # each package, 5 years
@@ -42,9 +40,9 @@ PACKAGES = {
 
 
 def figure(model: SmugglingModel, column: str) -> float:
-    """A weekly figure over a whole run: the mean of a stock, the total of a flow."""
+    """A weekly figure over a whole run: the total of a flow, the mean of a stock or ratio."""
     series = model.timeseries()[column]
-    return float(series.mean() if column in STOCKS else series.sum())
+    return float(series.sum() if lookup(column).kind == "flow" else series.mean())
 
 
 def figure_all(model: SmugglingModel) -> dict[str, float]:
@@ -68,7 +66,7 @@ def run(name: str, years: float, seed: int) -> SmugglingModel:
 
 
 def _fmt(value: float, column: str) -> str:
-    if column.endswith("_eur"):
+    if lookup(column).unit == "EUR":
         return f"EUR {value / 1e6:,.1f} m"
     return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
 
@@ -112,8 +110,9 @@ def packages_table(years: float, seeds: int) -> str:
     ratio_b = np.mean([b["confiscation_ratio"] for b in base])
     arrested_b = np.mean([b["members_arrested"] for b in base])
     rows = [
-        f"| package | measures | confiscation ratio (baseline {ratio_b:.2%}) "
-        f"| members arrested (baseline {arrested_b:,.0f}) | HVTs arrested |",
+        f"| package | measures | {label('confiscation_ratio')} (baseline {ratio_b:.2%}) "
+        f"| {label('members_arrested')} (baseline {arrested_b:,.0f}) "
+        f"| {label('hvts_arrested')} |",
         "|---|---|---|---|---|",
     ]
     for name, numbers in PACKAGES.items():

@@ -15,15 +15,17 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from experiments.compare import CONFISCATION_LINE, HEADLINE
+from model import outputs
 
 TIMESERIES_METRICS = [
-    ("confiscation_ratio", "confiscation ratio"),
-    ("confiscated_cum_eur", "confiscated, cumulative (EUR)"),
-    ("members_arrested", "members arrested per week"),
-    ("ocgs_active", "OCGs active"),
-    ("arrivals", "arrivals per week"),
-    ("deaths", "deaths per week"),
+    "confiscation_ratio",
+    "confiscated_cum_eur",
+    "members_arrested",
+    "ocgs_active",
+    "arrivals",
+    "deaths",
 ]
+"""The weekly series plotted; their titles come from model/outputs.py."""
 
 
 def timeseries_bands(ts: pd.DataFrame, metric: str, confidence: float = 0.95) -> pd.DataFrame:
@@ -40,14 +42,14 @@ def plot_timeseries(
     measure_starts: dict[str, list[dict[str, Any]]] | None = None,
 ) -> Path:
     """Mean trajectories with 95% bands; dashed lines where a scenario's measures start."""
-    metrics = [(m, t) for m, t in TIMESERIES_METRICS if m in ts]
+    metrics = [m for m in TIMESERIES_METRICS if m in ts]
     ncols = 2
     nrows = max(1, -(-len(metrics) // ncols))
     fig = Figure(figsize=(12, 3.2 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     scenarios = list(dict.fromkeys(ts["scenario"]))
     colors = {s: f"C{i % 10}" for i, s in enumerate(scenarios)}
-    for ax, (metric, title) in zip(axes, metrics, strict=False):
+    for ax, metric in zip(axes, metrics, strict=False):
         bands = timeseries_bands(ts, metric)
         for label, b in bands.groupby("scenario", sort=False):
             ax.plot(b["week"], b["mean"], color=colors[label], lw=1.2, label=label)
@@ -58,7 +60,7 @@ def plot_timeseries(
                     ax.axvline(m["start_week"], color=colors[label], ls="--", lw=0.8)
         if metric == "confiscation_ratio":
             ax.axhline(CONFISCATION_LINE, color="black", ls=":", lw=0.8)
-        ax.set_title(title, fontsize=10)
+        ax.set_title(outputs.lookup(metric).rate_heading("week"), fontsize=10)
         ax.set_xlabel("week")
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
@@ -94,7 +96,9 @@ def plot_forest(effects: pd.DataFrame, path: str | Path, metrics: list[str] | No
         )
         ax.errorbar(centre, y, xerr=err, fmt="o", ms=4, capsize=3, color=f"C{i % 10}", label=label)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(np.arange(len(shown)) + step * (len(scenarios) - 1) / 2, shown)
+    ax.set_yticks(
+        np.arange(len(shown)) + step * (len(scenarios) - 1) / 2, [outputs.label(m) for m in shown]
+    )
     ax.invert_yaxis()
     base = rows["baseline"].iloc[0] if len(rows) else "baseline"
     ax.set_xlabel(f"paired difference against {base}, % of the baseline mean (95% CI)")
@@ -119,7 +123,7 @@ def plot_confiscation(confiscation: pd.DataFrame, path: str | Path) -> Path:
         label="2%: status quo ceiling (Council doc. 15250/18)",
     )
     ax.set_xticks(x, confiscation["scenario"], rotation=20, ha="right")
-    ax.set_ylabel("confiscated / proceeds (%)")
+    ax.set_ylabel(f"{outputs.label('confiscation_ratio')} (%)")
     ax.legend(fontsize=8)
     return _save(fig, path)
 

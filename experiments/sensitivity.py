@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from experiments.batch import run_batch
 from experiments.engines import flatten_summary
 from experiments.specs import Sweep, apply_point, read_scenario_file
+from model import outputs
 from model.model import SmugglingModel
 from model.scenario import Scenario
 
@@ -190,7 +191,7 @@ def plot_sensitivity(table: pd.DataFrame, path: str | Path) -> Path:
         )
     ax.set_yticks(y + height * (len(keys) - 1) / 2, table["parameter"])
     ax.invert_yaxis()
-    ax.set_xlabel(f"{method} index of {table['outcome'].iloc[0]} (95% bootstrap CI)")
+    ax.set_xlabel(f"{method} index of {outputs.label(table['outcome'].iloc[0])} (95% bootstrap CI)")
     ax.legend(fontsize=8)
     path = Path(path)
     fig.savefig(path, dpi=110)

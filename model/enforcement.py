@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from model.intelligence import Emsc
     from model.justice import Case
     from model.ocg_lifecycle import OcgLifeCycle
-    from model.police import Arrests, FinancialInvestigators
     from model.parameters import EnforcementParams
+    from model.police import Arrests, FinancialInvestigators
     from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 

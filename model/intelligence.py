@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from model.clock import Clock
-    from model.police import PoliceUnit
     from model.parameters import EnforcementParams
+    from model.police import PoliceUnit
     from model.smugglers import Smuggler
 
 SOURCES = ("debriefing", "online", "liaison", "partner", "investigation", "csdp")

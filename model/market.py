@@ -16,8 +16,8 @@ from model.sampling import Groups, grouped_cdf
 from model.smugglers import Role
 
 if TYPE_CHECKING:
-    from model.routes import RouteNetwork
     from model.parameters import DemandParams, SmugglerParams
+    from model.routes import RouteNetwork
     from model.smugglers import OcgTable, OrganisedCrimeGroup
 
 

@@ -25,8 +25,8 @@ from model.sampling import Groups, grouped_cdf
 if TYPE_CHECKING:
     from model.enforcement import BorderGuards
     from model.market import Market
-    from model.routes import RouteNetwork
     from model.parameters import DemandParams, SmugglerParams
+    from model.routes import RouteNetwork
     from model.streams import RandomStreams
 
 SEARCHING, TRAVELLING = 0, 1

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from model.clock import Clock
     from model.market import Market
-    from model.routes import RouteNetwork
     from model.parameters import SmugglerParams
+    from model.routes import RouteNetwork
     from model.streams import RandomStreams
 
 

@@ -22,9 +22,9 @@ from mesa import Agent
 if TYPE_CHECKING:
     import mesa
 
+    from model.parameters import RoleWeights, SmugglerParams
     from model.police import Investigation
     from model.routes import RouteNetwork
-    from model.parameters import RoleWeights, SmugglerParams
 
 
 class Role(IntEnum):

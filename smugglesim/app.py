@@ -32,6 +32,7 @@ from mesa.visualization.space_drawers import NetworkSpaceDrawer
 from mesa.visualization.utils import update_counter
 from pydantic.fields import FieldInfo
 
+from model import outputs
 from model.measures import MEASURES
 from model.measures.base import MeasureParams
 from model.migrants import TRAVELLING
@@ -43,6 +44,7 @@ STATUS_QUO_LINE = 0.02  # 15250/18: less than 2% of smuggling proceeds confiscat
 ROUTES = default_routes().route_names  # names, labels and colours: model/data/routes.toml
 ROUTE_COLOURS = default_routes().route_colours
 ROUTE_LABELS = default_routes().route_labels
+STATUS_QUO = " (status quo: under 2%)"
 JURISDICTION_COLOURS = {"eu": "royalblue", "cooperating": "seagreen", "non_cooperating": "grey"}
 ROLE_COLOURS = {
     Role.ORGANISER: "crimson",
@@ -101,6 +103,19 @@ def measure_controls() -> dict[str, Any]:
 
 
 # -- the model the app runs ------------------------------------------------------------------
+# Weekly series the plots show rescaled: (unit shown, factor); named from their labels.
+RESCALED = {
+    "proceeds_cum_eur": ("EUR m", 1e-6),
+    "confiscated_cum_eur": ("EUR m", 1e-6),
+    "confiscation_ratio": ("%", 100.0),
+}
+
+
+def rescaled_name(column: str) -> str:
+    """The plotted name of a rescaled series: ``proceeds so far (EUR m)``."""
+    return f"{outputs.label(column)} ({RESCALED[column][0]})"
+
+
 class RecorderFrame:
     """What Mesa's plot components read (``get_model_vars_dataframe``), served from the
     model's own recorder instead of a second DataCollector."""
@@ -110,9 +125,8 @@ class RecorderFrame:
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         df = self.model.timeseries()
-        df["proceeds (EUR m, cumulative)"] = df["proceeds_cum_eur"] / 1e6
-        df["confiscated (EUR m, cumulative)"] = df["confiscated_cum_eur"] / 1e6
-        df["confiscation ratio (%)"] = 100 * df["confiscation_ratio"]
+        for column, (_, factor) in RESCALED.items():
+            df[rescaled_name(column)] = df[column] * factor
         return df
 
 
@@ -312,19 +326,13 @@ def RunSummary(model: AppModel):  # noqa: N802
     update_counter.get()
     s = model.summary()
     active = ", ".join(m.key for m in model.measures if m.active) or "none"
+    rows = []
+    for o in outputs.HEADLINE:
+        note = STATUS_QUO if o.name == "confiscation_ratio" else ""
+        rows.append(f"| {o.heading} | {o.format(s[o.name])}{note} |")
     solara.Markdown(
-        f"""
-**Week {model.week} of {model.n_weeks}** · seed {model.seed} · measures active: {active}
-
-| | |
-|---|---|
-| confiscation ratio | {s["confiscation_ratio"]:.2%} (status quo: under 2%) |
-| assets frozen / confiscated | EUR {s["assets_frozen_eur"] / 1e6:,.1f} m / {s["assets_confiscated_eur"] / 1e6:,.1f} m |
-| members / HVTs arrested | {s["members_arrested"]:,} / {s["hvts_arrested"]} |
-| convictions | {s["convictions"]:,} |
-| OCGs operating | {s["ocgs_active_end"]} (entered: {s["ocgs_entered"]}, dismantled: {s["ocgs_dismantled"]}) |
-| cost of measures | EUR {s["measures_cost_eur"] / 1e6:,.1f} m |
-"""
+        f"**Week {model.week} of {model.n_weeks}** · seed {model.seed} · measures active: {active}"
+        "\n\n| | |\n|---|---|\n" + "\n".join(rows)
     )
 
 
@@ -332,6 +340,11 @@ def RunSummary(model: AppModel):  # noqa: N802
 def _weekly_axes(ax) -> None:
     ax.set_xlabel("week")
     ax.legend(loc="upper left", fontsize=7)
+
+
+def _arrivals_axes(ax) -> None:
+    ax.set_ylabel(outputs.lookup("arrivals_<route>").rate_heading("week"))
+    _weekly_axes(ax)
 
 
 def _money_axes(ax) -> None:
@@ -342,18 +355,23 @@ def _money_axes(ax) -> None:
 
 def _ratio_axes(ax) -> None:
     ax.axhline(100 * STATUS_QUO_LINE, color="k", ls="--", lw=1, label="2% (15250/18)")
-    ax.set_ylabel("confiscated / proceeds (%)")
+    ax.set_ylabel(rescaled_name("confiscation_ratio"))
     _weekly_axes(ax)
 
 
 arrivals_plot = make_plot_component(
-    {f"arrivals_{r}": ROUTE_COLOURS[r] for r in ROUTES}, post_process=_weekly_axes
+    {f"arrivals_{r}": ROUTE_COLOURS[r] for r in ROUTES}, post_process=_arrivals_axes
 )
 money_plot = make_plot_component(
-    {"proceeds (EUR m, cumulative)": "tab:red", "confiscated (EUR m, cumulative)": "tab:green"},
+    {
+        rescaled_name("proceeds_cum_eur"): "tab:red",
+        rescaled_name("confiscated_cum_eur"): "tab:green",
+    },
     post_process=_money_axes,
 )
-ratio_plot = make_plot_component({"confiscation ratio (%)": "tab:green"}, post_process=_ratio_axes)
+ratio_plot = make_plot_component(
+    {rescaled_name("confiscation_ratio"): "tab:green"}, post_process=_ratio_axes
+)
 
 model_params: dict[str, Any] = {
     "rng": {"type": "InputText", "value": 1, "label": "Seed"},

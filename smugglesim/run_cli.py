@@ -12,6 +12,7 @@ import math
 import sys
 from pathlib import Path
 
+from model.outputs import HEADLINE, OUTPUTS
 from model.scenario import ScenarioError, load_scenario
 from smugglesim.commands import command
 
@@ -28,43 +29,36 @@ def summary_json(summary: dict) -> str:
     return json.dumps(clean, indent=2)
 
 
+HEADER = ("scenario", "seed", "weeks")
+NOTES = {"confiscation_ratio": "(status quo: under 2%)"}
+
+
 def format_summary(summary: dict) -> str:
-    """A readable table of a run's summary."""
-    lines = [
-        f"scenario {summary['scenario']}  seed {summary['seed']}  weeks {summary['weeks']}",
-        "",
-    ]
-    routes = list(summary["arrivals_by_route"])
+    """A readable table of a run's summary: every output in it, with the label, unit and
+    format declared in :mod:`model.outputs`; flows by route per year."""
+    lines = [f"scenario {summary['scenario']}  seed {summary['seed']}  weeks {summary['weeks']}"]
+    shown = [o for o in OUTPUTS if o.summary and o.summary_key in summary]
+    by_route = [o for o in shown if o.family == "<route>"]
     years = summary["weeks"] / 52
-    lines.append(f"{'per year':<18}" + "".join(f"{r:>17}" for r in routes))
-    for key, label in [
-        ("detections_by_route", "detections"),
-        ("arrivals_by_route", "arrivals"),
-        ("deaths_by_route", "deaths"),
-    ]:
-        lines.append(f"{label:<18}" + "".join(f"{summary[key][r] / years:>17,.0f}" for r in routes))
-    lines.append(
-        f"{'mean fee (EUR)':<18}"
-        + "".join(f"{summary['mean_fee_eur_by_route'][r]:>17,.0f}" for r in routes)
-    )
+    if by_route:
+        routes = list(summary[by_route[0].summary_key])
+        lines += ["", f"{'':<30}" + "".join(f"{r:>17}" for r in routes)]
+        for o in by_route:
+            values = summary[o.summary_key]
+            scale = 1 / years if o.kind == "flow" else 1.0
+            cells = "".join(f"{o.format(values[r] * scale):>17}" for r in routes)
+            lines.append(f"{o.rate_heading('year'):<30}{cells}")
     lines.append("")
-    rows = [
-        ("migrants departed", f"{summary['migrants_departed']:,}"),
-        ("migrants smuggled", f"{summary['migrants_smuggled']:,}"),
-        ("facilitated share", f"{summary['facilitated_share']:.1%}"),
-        ("proceeds (EUR)", f"{summary['proceeds_eur']:,.0f}"),
-        ("assets frozen (EUR)", f"{summary['assets_frozen_eur']:,.0f}"),
-        ("assets confiscated (EUR)", f"{summary['assets_confiscated_eur']:,.0f}"),
-        ("confiscation ratio", f"{summary['confiscation_ratio']:.2%}  (status quo: under 2%)"),
-        ("OCGs active at end", f"{summary['ocgs_active_end']}"),
-        ("OCGs dismantled", f"{summary['ocgs_dismantled']}"),
-        ("members arrested", f"{summary['members_arrested']:,}"),
-        ("HVTs arrested", f"{summary['hvts_arrested']}"),
-        ("convictions", f"{summary['convictions']:,}"),
-        ("measures", ", ".join(summary["measures"]) or "none"),
-        ("cost of measures (EUR)", f"{summary['measures_cost_eur']:,.0f}"),
-    ]
-    lines += [f"{k:<26}{v}" for k, v in rows]
+    for o in shown:
+        if o.family == "<route>" or o.name in HEADER:
+            continue
+        value = summary[o.summary_key]
+        if o.family:
+            text = ", ".join(f"{k} {o.format(v)}" for k, v in value.items())
+            heading = f"{o.heading} by {o.family.strip('<>')}"
+        else:
+            text, heading = o.format(value), o.heading
+        lines.append(f"{heading:<30}{text}  {NOTES.get(o.name, '')}".rstrip())
     return "\n".join(lines)
 
 
@@ -120,19 +114,6 @@ def _sbs_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--years", type=float, default=None, help="override the horizon in years")
 
 
-SIDE_BY_SIDE = [
-    ("confiscation_ratio", "confiscation ratio", "{:.2%}"),
-    ("assets_confiscated_eur", "confiscated (EUR m)", "{:.1f}", 1e-6),
-    ("assets_frozen_eur", "frozen (EUR m)", "{:.1f}", 1e-6),
-    ("members_arrested", "members arrested", "{:.0f}"),
-    ("hvts_arrested", "HVTs arrested", "{:.1f}"),
-    ("ocgs_dismantled", "OCGs dismantled", "{:.1f}"),
-    ("ocgs_active_end", "OCGs active at end", "{:.1f}"),
-    ("migrants_smuggled", "migrants smuggled", "{:,.0f}"),
-    ("measures_cost_eur", "cost (EUR m)", "{:.1f}", 1e-6),
-]
-
-
 @command(
     "side-by-side", "run scenarios on the same seeds and print their means side by side", _sbs_args
 )
@@ -144,13 +125,13 @@ def _side_by_side(args: argparse.Namespace) -> int:
     means: list[dict[str, float]] = []
     for sc in scenarios:
         runs = [SmugglingModel(sc, rng=seed).run().summary() for seed in range(1, args.seeds + 1)]
-        means.append({row[0]: sum(r[row[0]] for r in runs) / len(runs) for row in SIDE_BY_SIDE})
+        means.append({o.name: sum(r[o.name] for r in runs) / len(runs) for o in HEADLINE})
     width = max(16, *(len(s.name) + 2 for s in scenarios))
     print(
-        f"mean of seeds 1..{args.seeds}".ljust(22)
+        f"mean of seeds 1..{args.seeds}".ljust(28)
         + "".join(f"{s.name:>{width}}" for s in scenarios)
     )
-    for key, label, fmt, *scale in SIDE_BY_SIDE:
-        k = scale[0] if scale else 1.0
-        print(f"{label:<22}" + "".join(f"{fmt.format(m[key] * k):>{width}}" for m in means))
+    for o in HEADLINE:
+        cells = "".join(f"{o.format(m[o.name], mean=True):>{width}}" for m in means)
+        print(f"{o.heading:<28}{cells}")
     return 0

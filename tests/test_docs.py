@@ -1,9 +1,10 @@
-"""The scenario reference is generated from the schema and must not go stale."""
+"""The scenario and output references are generated and must not go stale."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from model import outputs
 from model.measures import MEASURES, Measure, MeasureParams
 from model.scenario import Scenario
 from smugglesim import docs_gen
@@ -70,7 +71,41 @@ def test_ranges_and_numbers_are_rendered_readably():
 def test_check_mode_reports_a_stale_file(tmp_path, capsys):
     stale = tmp_path / "scenarios.md"
     stale.write_text("# old\n")
-    assert docs_gen.main(["--check", "--path", str(stale)]) == 1
-    assert "stale" in capsys.readouterr().err
-    assert docs_gen.main(["--path", str(stale)]) == 0
-    assert docs_gen.main(["--check", "--path", str(stale)]) == 0
+    for doc in ("scenarios", "metrics"):
+        assert docs_gen.main(["--check", "--doc", doc, "--path", str(stale)]) == 1
+        assert "stale" in capsys.readouterr().err
+        assert docs_gen.main(["--doc", doc, "--path", str(stale)]) == 0
+        assert docs_gen.main(["--check", "--doc", doc, "--path", str(stale)]) == 0
+        stale.write_text("# old\n")
+
+
+def test_committed_output_reference_is_up_to_date():
+    committed = docs_gen.METRICS_PATH.read_text()
+    assert committed == docs_gen.render_metrics(), (
+        "docs/metrics.md is stale: run `python -m smugglesim.docs_gen` and commit it"
+    )
+
+
+def test_output_reference_lists_every_output_with_its_definition():
+    text = docs_gen.render_metrics()
+    for o in outputs.OUTPUTS:
+        row = f"| `{o.name}` | {o.kind} | {o.unit} | {o.label} | `{o.fmt}` |"
+        assert row in text, f"{o.name} missing or with other details"
+        assert o.definition in text
+
+
+def test_output_reference_follows_the_declarations(monkeypatch):
+    extra = outputs.Output(
+        "example_output",
+        "stock",
+        "leads",
+        "example",
+        outputs.COUNT,
+        "Only for this test.",
+        state=lambda s: 0,
+        every_weeks=4,
+    )
+    monkeypatch.setattr(docs_gen, "OUTPUTS", (*outputs.OUTPUTS, extra))
+    text = docs_gen.render_metrics()
+    row = "| `example_output` | stock | leads | example | `{:,.0f}` | weekly | state, every 4 weeks"
+    assert row in text
