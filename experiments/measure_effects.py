@@ -133,11 +133,13 @@ def packages_table(years: float, seeds: int) -> str:
     return "\n".join(rows)
 
 
-def _replace(text: str, marker: str, table: str) -> str:
+def replace_block(text: str, marker: str, block: str) -> str:
+    """``text`` with what stands between ``<!-- marker -->`` and ``<!-- /marker -->``
+    replaced by ``block`` (the generated parts of a hand-written page)."""
     pattern = re.compile(rf"<!-- {marker} -->\n.*?<!-- /{marker} -->", re.S)
     if not pattern.search(text):
         raise SystemExit(f"{DOC}: marker <!-- {marker} --> not found")
-    return pattern.sub(lambda _: f"<!-- {marker} -->\n{table}\n<!-- /{marker} -->", text)
+    return pattern.sub(lambda _: f"<!-- {marker} -->\n{block}\n<!-- /{marker} -->", text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     print(measures, "", packages, sep="\n")
     if args.write:
         text = DOC.read_text()
-        text = _replace(text, "measure-effects", measures)
-        text = _replace(text, "package-effects", packages)
+        text = replace_block(text, "measure-effects", measures)
+        text = replace_block(text, "package-effects", packages)
         DOC.write_text(text)
     return 0
 

@@ -16,6 +16,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import types
 import typing
@@ -24,6 +25,7 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from experiments.measure_effects import replace_block
 from model.measures import MEASURES
 from model.outputs import FAMILIES, KINDS, OUTPUTS, Output
 from model.scenario import Scenario
@@ -283,7 +285,66 @@ def render_metrics() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-DOCS = {"scenarios": (DOC_PATH, render), "metrics": (METRICS_PATH, render_metrics)}
+MEASURES_PATH = DOC_PATH.parent / "measures.md"
+COMMON_PARAMETERS = {"enabled", "start_week", "end_week", "cost_eur_per_year"}
+
+
+def _source_cell(source_paragraph: str) -> str:
+    """``15250/18, measure 5 (Annex II.5)`` as ``measure 5, Annex II.5``."""
+    text = source_paragraph.removeprefix("15250/18, ")
+    return text.replace(" (", ", ").removesuffix(")") if " (" in text else text
+
+
+def _plain_rst(text: str) -> str:
+    """Docstring markup as Markdown: ``:meth:`X``` and ````X```` become ```X```."""
+    return re.sub(r":\w+:`~?([^`]+)`", r"`\1`", text).replace("``", "`")
+
+
+def measures_table() -> str:
+    """The table of the measures in docs/measures.md: one row per registered measure, from
+    its module (the Mechanism and Cost paragraphs of its docstring, its parameters)."""
+    rows = [
+        "| # | key | source | mechanism in the model | parameters (defaults) | cost per year "
+        "| first moved |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, cls in MEASURES.items():
+        m = cls.describe()
+        parameters = "; ".join(
+            f"`{name}` {value_text(p['default'])}"
+            for name, p in m["parameters"].items()
+            if name not in COMMON_PARAMETERS
+        )
+        direction = "up" if cls.first_moved[0] == "+" else "down"
+        cost = m["cost"].removeprefix("Cost").strip()
+        cost = (
+            "ASSUMPTION: " + cost.removeprefix("(ASSUMPTION):").strip()
+            if "(ASSUMPTION)" in cost[:13]
+            else cost.lstrip(": ")
+        )
+        cells = [
+            str(cls.number),
+            f"`{key}`",
+            _source_cell(cls.source_paragraph),
+            _plain_rst(m["mechanism"][:1].upper() + m["mechanism"][1:]),
+            parameters,
+            f"EUR {cls.Params().cost_eur_per_year:,.0f}. {_plain_rst(cost)}",
+            f"`{cls.first_moved[1:]}` {direction}",
+        ]
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def render_measures() -> str:
+    """docs/measures.md with its table of the measures generated anew."""
+    return replace_block(MEASURES_PATH.read_text(), "measures-table", measures_table())
+
+
+DOCS = {
+    "scenarios": (DOC_PATH, render),
+    "metrics": (METRICS_PATH, render_metrics),
+    "measures": (MEASURES_PATH, render_measures),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stdout", action="store_true", help="print instead of writing")
     parser.add_argument("--path", type=Path, help="with --doc scenarios|metrics: the file to use")
     args = parser.parse_args(argv)
-    if args.path is not None and args.doc == "all":
+    if args.path is not None and args.doc in ("all", "measures"):
         parser.error("--path needs --doc scenarios or --doc metrics")
     status = 0
     for name, (default_path, render_doc) in DOCS.items():

@@ -1,4 +1,4 @@
-"""The scenario and output references are generated and must not go stale."""
+"""The scenario, output and measure references are generated and must not go stale."""
 
 from __future__ import annotations
 
@@ -14,6 +14,13 @@ def test_committed_scenario_reference_is_up_to_date():
     committed = docs_gen.DOC_PATH.read_text()
     assert committed == docs_gen.render(), (
         "docs/scenarios.md is stale: run `python -m smugglesim.docs_gen` and commit it"
+    )
+
+
+def test_committed_table_of_the_measures_is_up_to_date():
+    committed = docs_gen.MEASURES_PATH.read_text()
+    assert committed == docs_gen.render_measures(), (
+        "docs/measures.md's table is stale: run `python -m smugglesim.docs_gen` and commit it"
     )
 
 

@@ -17,6 +17,7 @@ and charges ``cost_eur_per_year / 52`` for every week the measure is active.
 
 from __future__ import annotations
 
+import sys
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -138,6 +139,16 @@ class Measure(ABC):
         return self.params.cost_eur_per_year / 52.0 if self.active else 0.0
 
     @classmethod
+    def paragraph(cls, label: str) -> str:
+        """The paragraph of the measure's module docstring that starts with ``label``
+        (``"Mechanism"``, ``"Cost"``), on one line; empty if there is none."""
+        doc = sys.modules[cls.__module__].__doc__ or ""
+        for paragraph in doc.split("\n\n"):
+            if paragraph.strip().startswith(label):
+                return " ".join(paragraph.split())
+        return ""
+
+    @classmethod
     def describe(cls) -> dict[str, Any]:
         """The measure as data: for ``smugglesim measures`` and the docs."""
         return {
@@ -147,6 +158,8 @@ class Measure(ABC):
             "title": cls.title,
             "source_paragraph": cls.source_paragraph,
             "summary": cls.summary,
+            "mechanism": cls.paragraph("Mechanism").removeprefix("Mechanism:").strip(),
+            "cost": cls.paragraph("Cost"),
             "first_moved": cls.first_moved,
             "parameters": {
                 name: {
