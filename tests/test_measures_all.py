@@ -352,7 +352,8 @@ def test_docs_measures_has_one_row_per_measure_consistent_with_its_module():
         assert len(rows) == 1, f"docs/measures.md: no single row for measure {cls.number}"
         direction = "up" if cls.first_moved[0] == "+" else "down"
         assert rows[0].endswith(f"| `{cls.first_moved[1:]}` {direction} |"), rows[0]
-        assert f"measure {cls.number}, Annex" in rows[0]
+        if "15250/18" in cls.source_paragraph:
+            assert f"measure {cls.number}, Annex" in rows[0]
         for name in cls.Params.model_fields:
             if name not in {"enabled", "start_week", "end_week", "cost_eur_per_year"}:
                 assert f"`{name}`" in rows[0], f"{key}.{name} missing from docs/measures.md"
