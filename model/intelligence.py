@@ -37,6 +37,51 @@ class LeadSource(Protocol):
     def step(self) -> None: ...
 
 
+class ObservedMembersSource:
+    """A source of leads on the members it observes: each week a Poisson number of leads
+    (mean ``leads_per_week``), each on a member drawn at random from :meth:`observed`.
+
+    Args:
+        source: The source's name in ``SOURCES``.
+        leads_per_week: Mean leads a week.
+        reliability: Mean reliability of its leads.
+        emsc: Where its leads go.
+        rng: Its own random stream.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        leads_per_week: float,
+        reliability: float,
+        emsc: Emsc,
+        rng: np.random.Generator,
+    ) -> None:
+        self.source = source
+        self.leads_per_week = leads_per_week
+        self.reliability = reliability
+        self.emsc = emsc
+        self.rng = rng
+        self.leads = 0
+
+    def observed(self) -> list[Smuggler]:
+        """The active members this source can name."""
+        raise NotImplementedError
+
+    def step(self) -> None:
+        if self.leads_per_week <= 0:
+            return
+        rng = self.rng
+        n = int(rng.poisson(self.leads_per_week))
+        if not n:
+            return
+        observed = self.observed()
+        for _ in range(min(n, len(observed))):
+            target = observed[int(rng.integers(len(observed)))]
+            self.emsc.new_lead(target, self.source, self.reliability, rng)
+            self.leads += 1
+
+
 @dataclass(slots=True)
 class Lead:
     target: Smuggler

@@ -34,6 +34,15 @@ def _read(path: Path) -> dict:
 
 # The route names of the embedded network, in its order. A network read from another file
 # has its own: ``RouteNetwork.route_names``.
+def known(names: list[str], known: tuple[str, ...], what: str) -> list[str]:
+    """``names`` if each is one of ``known``; else a ValueError naming the first unknown one
+    (for the validators of parameters that name routes or locations)."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; known: {', '.join(known)}")
+    return names
+
+
 _EMBEDDED = _read(default_routes_path())
 ROUTES: tuple[str, ...] = tuple(_EMBEDDED["routes"])
 NODES: tuple[str, ...] = tuple(node["id"] for node in _EMBEDDED["nodes"])

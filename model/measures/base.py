@@ -7,7 +7,7 @@ A measure is one module of this package with one :class:`Measure` subclass and i
 :meth:`Measure.scale`, :meth:`Measure.raise_by`): each remembers the value it replaced, so
 that :meth:`Measure.deactivate` restores it, and fails loudly on an attribute the actor does
 not have. A measure that adds a process of its own (action days, a new source of leads)
-schedules and runs it itself, with Mesa events or :meth:`SmugglingModel.add_lead_source`,
+schedules and runs it itself, with Mesa events or :meth:`Measure.add_lead_source`,
 and stops it in ``deactivate``. A measure never writes an output metric; the outputs move
 only because the actors behave differently.
 
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 if TYPE_CHECKING:
+    from model.intelligence import LeadSource
     from model.model import SmugglingModel
 
 
@@ -71,6 +72,7 @@ class Measure(ABC):
         self.model = model
         self.active = False
         self._saved: list[tuple[Any, str, Any]] = []
+        self._sources: list[LeadSource] = []
 
     # -- life cycle, driven by the model's event schedule ------------------------------
     def start(self) -> None:
@@ -89,10 +91,20 @@ class Measure(ABC):
 
     def deactivate(self, model: SmugglingModel) -> None:
         """Undo :meth:`activate`: by default restore every attribute the helpers changed.
-        A measure with a process of its own stops it here, then calls this."""
+        and every source of leads it added. A measure with another process of its own (a
+        Mesa event) stops it here, then calls this."""
         for obj, attr, old in reversed(self._saved):
             setattr(obj, attr, old)
         self._saved.clear()
+        for source in self._sources:
+            model.remove_lead_source(source)
+        self._sources.clear()
+
+    def add_lead_source(self, model: SmugglingModel, source: LeadSource, order: int) -> None:
+        """Step ``source`` in the intelligence phase of every week (at place ``order``, see
+        :meth:`SmugglingModel.add_lead_source`) until the measure stops."""
+        model.add_lead_source(source, order)
+        self._sources.append(source)
 
     # -- the only ways a measure changes an actor --------------------------------------
     def set(self, obj: Any, attr: str, value: Any) -> None:

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
+from model.intelligence import ObservedMembersSource
 from model.measures.base import Measure, MeasureParams
-from model.routes import NODES, ROUTES
+from model.routes import NODES, ROUTES, known
 from model.smugglers import Role
 
 if TYPE_CHECKING:
@@ -33,12 +34,13 @@ if TYPE_CHECKING:
     from model.model import SmugglingModel
     from model.ocg_lifecycle import OcgLifeCycle
     from model.routes import RouteNetwork
+    from model.smugglers import Smuggler
 
 # Its place in the intelligence phase of the week: after the third-country partners (30).
 LEAD_SOURCE_ORDER = 40
 
 
-class CsdpMissions:
+class CsdpMissions(ObservedMembersSource):
     """CSDP missions and operations: intelligence on members in their areas of operation.
 
     Their information (crime information cells, exchange via SIENA) names members living at
@@ -47,34 +49,21 @@ class CsdpMissions:
 
     def __init__(
         self,
-        leads_per_week: float,
-        reliability: float,
-        nodes: list[str],
-        sea_routes: list[str],
+        params: CsdpLinksParams,
         lifecycle: OcgLifeCycle,
         routes: RouteNetwork,
         emsc: Emsc,
         rng: np.random.Generator,
     ) -> None:
-        self.leads_per_week = leads_per_week
-        self.reliability = reliability
-        self.nodes = frozenset(nodes)
-        self.sea_routes = frozenset(sea_routes)
+        super().__init__("csdp", params.leads_per_week, params.reliability, emsc, rng)
+        self.nodes = frozenset(params.nodes)
+        self.sea_routes = frozenset(params.sea_routes)
         self.lifecycle = lifecycle
         self.routes = routes
-        self.emsc = emsc
-        self.rng = rng
-        self.leads = 0
 
-    def step(self) -> None:
-        if self.leads_per_week <= 0:
-            return
-        rng = self.rng
-        n = int(rng.poisson(self.leads_per_week))
-        if not n:
-            return
+    def observed(self) -> list[Smuggler]:
         legs = self.routes.legs
-        observed = [
+        return [
             m
             for m in self.lifecycle.active_members()
             if m.node in self.nodes
@@ -84,10 +73,6 @@ class CsdpMissions:
                 and legs[m.leg].route in self.sea_routes
             )
         ]
-        for _ in range(min(n, len(observed))):
-            target = observed[int(rng.integers(len(observed)))]
-            self.emsc.new_lead(target, "csdp", self.reliability, rng)
-            self.leads += 1
 
 
 class CsdpLinksParams(MeasureParams):
@@ -121,18 +106,12 @@ class CsdpLinksParams(MeasureParams):
     @field_validator("nodes")
     @classmethod
     def _known_nodes(cls, nodes: list[str]) -> list[str]:
-        unknown = [n for n in nodes if n not in NODES]
-        if unknown:
-            raise ValueError(f"unknown location {unknown[0]!r}; known: {', '.join(NODES)}")
-        return nodes
+        return known(nodes, NODES, "location")
 
     @field_validator("sea_routes")
     @classmethod
     def _known_routes(cls, routes: list[str]) -> list[str]:
-        unknown = [r for r in routes if r not in ROUTES]
-        if unknown:
-            raise ValueError(f"unknown route {unknown[0]!r}; known: {', '.join(ROUTES)}")
-        return routes
+        return known(routes, ROUTES, "route")
 
 
 class CsdpLinks(Measure):
@@ -150,17 +129,10 @@ class CsdpLinks(Measure):
     def activate(self, model: SmugglingModel) -> None:
         p = self.params
         self.missions = CsdpMissions(
-            p.leads_per_week,
-            p.reliability,
-            p.nodes,
-            p.sea_routes,
+            p,
             model.ocg_lifecycle,
             model.routes,
             model.emsc,
             model.streams["csdp"],
         )
-        model.add_lead_source(self.missions, LEAD_SOURCE_ORDER)
-
-    def deactivate(self, model: SmugglingModel) -> None:
-        model.remove_lead_source(self.missions)
-        super().deactivate(model)
+        self.add_lead_source(model, self.missions, LEAD_SOURCE_ORDER)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field, field_validator
 
 from model.measures.base import Measure, MeasureParams
-from model.routes import ROUTES
+from model.routes import ROUTES, known
 
 if TYPE_CHECKING:
     from model.model import SmugglingModel
@@ -55,10 +55,7 @@ class JointOperationalPlatformsParams(MeasureParams):
     @field_validator("routes")
     @classmethod
     def _known_routes(cls, routes: list[str]) -> list[str]:
-        unknown = [r for r in routes if r not in ROUTES]
-        if unknown:
-            raise ValueError(f"unknown route {unknown[0]!r}; known: {', '.join(ROUTES)}")
-        return routes
+        return known(routes, ROUTES, "route")
 
 
 class JointOperationalPlatforms(Measure):

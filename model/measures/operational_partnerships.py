@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from model.intelligence import ObservedMembersSource
 from model.measures.base import Measure, MeasureParams
 from model.smugglers import Role
 
@@ -34,15 +35,17 @@ if TYPE_CHECKING:
     from model.model import SmugglingModel
     from model.ocg_lifecycle import OcgLifeCycle
     from model.routes import RouteNetwork
+    from model.smugglers import Smuggler
 
 # Its place in the intelligence phase of the week: with the third-country partners' (30),
 # before the sources that come after them.
 LEAD_SOURCE_ORDER = 35
 
 
-class VesselIntelligence:
+class VesselIntelligence(ObservedMembersSource):
     """Information on vessels of interest used by poly-criminal OCGs (MAOC-N): leads on the
-    boat pilots of those groups on sea legs. Own stream ``vessels``: the baseline has none."""
+    boat pilots of those groups on sea legs (source ``partner``). Own stream ``vessels``:
+    the baseline has none."""
 
     def __init__(
         self,
@@ -53,29 +56,17 @@ class VesselIntelligence:
         emsc: Emsc,
         rng: np.random.Generator,
     ) -> None:
-        self.leads_per_week = leads_per_week
-        self.reliability = reliability
+        super().__init__("partner", leads_per_week, reliability, emsc, rng)
         self.lifecycle = lifecycle
         self.routes = routes
-        self.emsc = emsc
-        self.rng = rng
 
-    def step(self) -> None:
-        if self.leads_per_week <= 0:
-            return
-        rng = self.rng
-        n = rng.poisson(self.leads_per_week)
-        if not n:
-            return
+    def observed(self) -> list[Smuggler]:
         legs = self.routes.legs
-        pilots = [
+        return [
             m
             for m in self.lifecycle.active_members()
             if m.role == Role.TRANSPORTER and m.ocg.poly_criminal and legs[m.leg].mode == "sea"
         ]
-        for _ in range(min(n, len(pilots))):
-            target = pilots[int(rng.integers(len(pilots)))]
-            self.emsc.new_lead(target, "partner", self.reliability, rng)
 
 
 class OperationalPartnershipsParams(MeasureParams):
@@ -125,8 +116,4 @@ class OperationalPartnerships(Measure):
             model.emsc,
             model.streams["vessels"],
         )
-        model.add_lead_source(self.vessels, LEAD_SOURCE_ORDER)
-
-    def deactivate(self, model: SmugglingModel) -> None:
-        model.remove_lead_source(self.vessels)
-        super().deactivate(model)
+        self.add_lead_source(model, self.vessels, LEAD_SOURCE_ORDER)
