@@ -1,23 +1,28 @@
 """Paired comparison of scenarios against a baseline, from a batch's runs table.
 
 Replication ``r`` of every scenario ran on the same seed, so the effect of a scenario is
-estimated from the paired differences ``d_r = scenario_r - baseline_r``: their mean, a
-t-interval on that mean, and the change relative to the baseline mean. Pairing removes the
+estimated from the paired differences ``d_r = scenario_r - baseline_r``: their mean and a
+t-interval on that mean, and the change relative to the baseline mean with an interval on
+the log of the ratio of means (:mod:`experiments.intervals`). Pairing removes the
 between-seed noise both runs share, which makes the intervals far narrower than comparing
-two independent means.
+two independent means. The means of each scenario get intervals that stay in the range of
+the figure (a ratio is never below 0).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from experiments import intervals, tables
+from experiments.intervals import mean_interval, ratio_interval, t_interval
 from experiments.store import ID_COLUMNS
+from experiments.tables import Report, Table
 from model import outputs
 
 CONFISCATION_LINE = 0.02
@@ -25,10 +30,11 @@ CONFISCATION_LINE = 0.02
 
 HEADLINE = [o.name for o in outputs.HEADLINE]
 """The figures the comparison table shows first (``headline`` in model/outputs.py)."""
-PER_EUR = {
-    "assets_confiscated_eur": "confiscated_eur_per_eur_cost",
-    "members_arrested": "members_arrested_per_eur_cost",
+PER_EUR_MILLION = {
+    "assets_confiscated_eur": "confiscated_eur_per_eur_million",
+    "members_arrested": "members_arrested_per_eur_million",
 }
+"""Cost-effectiveness: each figure gained per EUR million spent on the measures."""
 _NOT_METRICS = {*ID_COLUMNS, *(o.name for o in outputs.OUTPUTS if o.kind == "info")}
 
 
@@ -52,26 +58,17 @@ def metric_columns(runs: pd.DataFrame) -> list[str]:
     ]
 
 
-def mean_ci(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided t-interval of the mean; NaN bounds with fewer than 2 values."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(x.mean())
-    if n < 2:
-        return mean, float("nan"), float("nan")
-    half = stats.t.ppf((1 + confidence) / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
-    return mean, float(mean - half), float(mean + half)
-
-
 def _pick_baseline(labels: list[str], baseline: str | None) -> str:
     if baseline is None:
         return "baseline" if "baseline" in labels else labels[0]
     if baseline not in labels:
         raise ValueError(f"baseline {baseline!r} is not among the scenarios: {', '.join(labels)}")
     return baseline
+
+
+def _years(runs: pd.DataFrame) -> float:
+    """The run length in years (from the summaries' ``weeks``), NaN when not recorded."""
+    return float(runs["weeks"].max()) / 52 if "weeks" in runs and len(runs) else math.nan
 
 
 def compare(
@@ -91,11 +88,16 @@ def compare(
         confidence: Level of the intervals.
 
     Returns:
-        One row per (scenario, metric): ``n_pairs``, ``baseline_mean``, ``scenario_mean``,
-        ``diff_mean``, ``diff_ci_low``, ``diff_ci_high``, ``rel_change`` (diff / baseline
-        mean). Rows with ``kind == "per_eur_cost"`` give cost-effectiveness: ``diff_*`` is the
-        extra euros confiscated (members arrested) per extra euro of measure cost against
-        the baseline, with its interval; ``scenario_mean`` is the scenario's own ratio.
+        One row per (scenario, metric): ``label`` and ``unit`` (model/outputs.py),
+        ``years``, ``n_pairs``, ``baseline_mean`` and ``scenario_mean`` with their
+        intervals (``*_ci_low``, ``*_ci_high``, inside the figure's range), ``diff_mean``
+        with its paired t-interval (``diff_ci_low``, ``diff_ci_high``), ``rel_change``
+        (diff / baseline mean) with its log-ratio interval (``rel_ci_low``,
+        ``rel_ci_high``), and ``rel_note``: why there is no relative change (the baseline
+        is 0 or not distinguishable from 0), else empty. Rows with ``kind ==
+        "per_eur_million"`` give cost-effectiveness: ``diff_*`` is the extra euros
+        confiscated (members arrested) per extra EUR million of measure cost against the
+        baseline, with its interval; ``scenario_mean`` is the scenario's own ratio.
     """
     runs, _ = load_runs(source)
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
@@ -114,64 +116,86 @@ def compare(
         if "seed" in ok and not (base.loc[common, "seed"] == other.loc[common, "seed"]).all():
             raise ValueError(f"{label} and {base_label} did not run on the same seeds")
         b_all, s_all = base.loc[common], other.loc[common]
+        ids = {"scenario": label, "baseline": base_label, "years": _years(other)}
         for metric in metrics:
             b = b_all[metric].to_numpy(dtype=float)
             s = s_all[metric].to_numpy(dtype=float)
             valid = ~(np.isnan(b) | np.isnan(s))
-            rows.append(_row(label, base_label, metric, b[valid], s[valid], confidence))
+            rows.append(_row(ids, metric, b[valid], s[valid], confidence))
         if "measures_cost_eur" in ok:
-            rows.extend(_per_eur_rows(label, base_label, b_all, s_all, confidence))
+            rows.extend(_per_eur_rows(ids, b_all, s_all, confidence))
     return pd.DataFrame(rows)
 
 
-def _row(label, base_label, metric, b, s, confidence, kind="metric") -> dict[str, Any]:
-    diff, low, high = mean_ci(s - b, confidence)
-    b_mean = float(b.mean()) if len(b) else float("nan")
-    _, s_low, s_high = mean_ci(s, confidence)
-    return {
-        "scenario": label,
-        "baseline": base_label,
-        "metric": metric,
-        "kind": kind,
-        "n_pairs": len(b),
-        "baseline_mean": b_mean,
-        "scenario_mean": float(s.mean()) if len(s) else float("nan"),
-        "scenario_ci_low": s_low,
-        "scenario_ci_high": s_high,
-        "diff_mean": diff,
-        "diff_ci_low": low,
-        "diff_ci_high": high,
-        "rel_change": diff / b_mean if b_mean else float("nan"),
-    }
+def _nan_row(**values: Any) -> dict[str, Any]:
+    keys = ["baseline_mean", "scenario_mean", "diff_mean", "rel_change"]
+    keys += [
+        f"{k}_ci_{e}" for k in ("baseline", "scenario", "diff", "rel") for e in ("low", "high")
+    ]
+    return {k: math.nan for k in keys} | {"rel_note": ""} | values
 
 
-def _per_eur_rows(label, base_label, b_all, s_all, confidence) -> list[dict[str, Any]]:
+def _row(ids, metric, b, s, confidence) -> dict[str, Any]:
+    within = intervals.bounds(metric)
+    b_mean, b_low, b_high = mean_interval(b, confidence, within)
+    s_mean, s_low, s_high = mean_interval(s, confidence, within)
+    diff, low, high = t_interval(s - b, confidence)
+    note = intervals.no_change_reason(b, confidence) or ""
+    ratio, r_low, r_high = (math.nan,) * 3 if note else ratio_interval(b, s, confidence)
+    return _nan_row(
+        **ids,
+        metric=metric,
+        label=outputs.label(metric),
+        unit=_unit(metric),
+        kind="metric",
+        n_pairs=len(b),
+        baseline_mean=b_mean,
+        baseline_ci_low=b_low,
+        baseline_ci_high=b_high,
+        scenario_mean=s_mean,
+        scenario_ci_low=s_low,
+        scenario_ci_high=s_high,
+        diff_mean=diff,
+        diff_ci_low=low,
+        diff_ci_high=high,
+        rel_change=ratio - 1,
+        rel_ci_low=r_low - 1,
+        rel_ci_high=r_high - 1,
+        rel_note=note,
+    )
+
+
+def _unit(metric: str) -> str:
+    try:
+        return outputs.lookup(metric).unit
+    except KeyError:
+        return ""
+
+
+def _per_eur_rows(ids, b_all, s_all, confidence) -> list[dict[str, Any]]:
     extra_cost = (s_all["measures_cost_eur"] - b_all["measures_cost_eur"]).to_numpy(dtype=float)
     if not len(extra_cost) or not (extra_cost > 0).all():
         return []  # no extra cost: a ratio per euro means nothing
     rows = []
-    for metric, name in PER_EUR.items():
+    for metric, name in PER_EUR_MILLION.items():
         if metric not in s_all:
             continue
         gain = (s_all[metric] - b_all[metric]).to_numpy(dtype=float)
-        ratio, low, high = mean_ci(gain / extra_cost, confidence)
-        own = float(s_all[metric].mean() / s_all["measures_cost_eur"].mean())
+        ratio, low, high = t_interval(gain / extra_cost * 1e6, confidence)
+        own = float(s_all[metric].mean() / s_all["measures_cost_eur"].mean() * 1e6)
         rows.append(
-            {
-                "scenario": label,
-                "baseline": base_label,
-                "metric": name,
-                "kind": "per_eur_cost",
-                "n_pairs": len(gain),
-                "baseline_mean": float("nan"),
-                "scenario_mean": own,
-                "scenario_ci_low": float("nan"),
-                "scenario_ci_high": float("nan"),
-                "diff_mean": ratio,
-                "diff_ci_low": low,
-                "diff_ci_high": high,
-                "rel_change": float("nan"),
-            }
+            _nan_row(
+                **ids,
+                metric=name,
+                label=metric_label(name),
+                unit=_unit(metric),
+                kind="per_eur_million",
+                n_pairs=len(gain),
+                scenario_mean=own,
+                diff_mean=ratio,
+                diff_ci_low=low,
+                diff_ci_high=high,
+            )
         )
     return rows
 
@@ -179,17 +203,19 @@ def _per_eur_rows(label, base_label, b_all, s_all, confidence) -> list[dict[str,
 def confiscation_vs_line(
     source: str | Path | pd.DataFrame, line: float = CONFISCATION_LINE, confidence: float = 0.95
 ) -> pd.DataFrame:
-    """Each scenario's confiscation ratio (mean, interval) against the 2% line."""
+    """Each scenario's confiscation ratio (mean, an interval inside [0, 1]) against the 2%
+    line, with the run length and the number of runs."""
     runs, _ = load_runs(source)
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     rows = []
     for label, group in ok.groupby("scenario", sort=False):
         x = group["confiscation_ratio"].to_numpy(dtype=float)
-        mean, low, high = mean_ci(x, confidence)
+        mean, low, high = mean_interval(x, confidence, intervals.bounds("confiscation_ratio"))
         verdict = "above" if low > line else "below" if high < line else "not distinguishable"
         rows.append(
             {
                 "scenario": label,
+                "years": _years(group),
                 "n": len(x),
                 "confiscation_ratio": mean,
                 "ci_low": low,
@@ -202,50 +228,148 @@ def confiscation_vs_line(
 
 
 def metric_label(metric: str) -> str:
-    """A metric's table heading, from model/outputs.py (a cost-effectiveness row's from the
-    figure it divides)."""
-    for figure, per_eur in PER_EUR.items():
-        if metric == per_eur:
-            return f"{outputs.label(figure)} per EUR of cost"
-    return outputs.label(metric, unit=True)
+    """A metric's label, from model/outputs.py (a cost-effectiveness row's from the figure
+    it divides)."""
+    for figure, per_million in PER_EUR_MILLION.items():
+        if metric == per_million:
+            return f"{outputs.label(figure)} per EUR million of measures"
+    return outputs.label(metric)
 
 
-def _fmt(value: float) -> str:
-    if np.isnan(value):
-        return "-"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.2f}m"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+def _output(metric: str) -> outputs.Output:
+    figure = next((f for f, m in PER_EUR_MILLION.items() if m == metric), metric)
+    return outputs.lookup(figure)
 
 
-def format_comparison(effects: pd.DataFrame, confiscation: pd.DataFrame | None = None) -> str:
-    """A readable table of the headline metrics, cost-effectiveness and the 2% line."""
-    lines: list[str] = []
-    shown = [*HEADLINE, *PER_EUR.values()]
+NEAR_ZERO_NOTE = (
+    "n/a: the baseline mean is 0, or its interval reaches 0, so a percentage of it could be "
+    "anything; read the difference instead."
+)
+PER_EUR_DEFINITION = (
+    "The extra {figure} against the baseline per extra EUR million spent on the measures, "
+    "paired by seed (the scenario column: its own {figure} per EUR million of measures)."
+)
+
+
+def comparison_report(
+    effects: pd.DataFrame, confiscation: pd.DataFrame | None = None, confidence: float = 0.95
+) -> Report:
+    """The headline figures and cost-effectiveness of every scenario against its baseline,
+    and each scenario's confiscation ratio against the 2% line, labelled and formatted
+    from model/outputs.py; titles give the run length and the replications."""
+    level = f"{confidence:.0%}"
+    shown = [*HEADLINE, *PER_EUR_MILLION.values()]
+    found: list[Table] = []
+    data: list[dict[str, Any]] = []
     for label, group in effects.groupby("scenario", sort=False):
-        base = group["baseline"].iloc[0]
-        lines.append(f"{label} vs {base}  ({int(group['n_pairs'].max())} paired replications)")
-        lines.append(
-            f"  {'metric':<36}{'baseline':>12}{'scenario':>12}{'difference [95% CI]':>34}{'change':>9}"
+        rows = group.set_index("metric").reindex(shown).dropna(how="all")
+        n = int(group["n_pairs"].max())
+        title = (
+            f"{label} vs {group['baseline'].iloc[0]}: {_length(group)}, "
+            f"{tables.replications_text(n, paired=True)}"
         )
-        for _, r in group.set_index("metric").reindex(shown).dropna(how="all").iterrows():
-            ci = f"{_fmt(r.diff_mean)} [{_fmt(r.diff_ci_low)}, {_fmt(r.diff_ci_high)}]"
-            rel = "-" if np.isnan(r.rel_change) else f"{r.rel_change:+.1%}"
-            lines.append(
-                f"  {metric_label(r.name):<36}{_fmt(r.baseline_mean):>12}{_fmt(r.scenario_mean):>12}"
-                f"{ci:>34}{rel:>9}"
+        cells, near_zero = [], False
+        for metric, r in rows.iterrows():
+            o = _output(str(metric))
+            change = tables.with_interval(
+                tables.percent_change(r.rel_change),
+                tables.percent_change(r.rel_ci_low),
+                tables.percent_change(r.rel_ci_high),
             )
-        lines.append("")
+            if r.rel_note:
+                change, near_zero = f"n/a: {r.rel_note}", True
+            cells.append(
+                [
+                    _heading(str(metric)),
+                    tables.value(o, r.baseline_mean),
+                    tables.value(o, r.scenario_mean),
+                    tables.with_interval(
+                        tables.difference(o, r.diff_mean),
+                        tables.difference(o, r.diff_ci_low),
+                        tables.difference(o, r.diff_ci_high),
+                    ),
+                    change,
+                ]
+            )
+            data.append(_data_row(label, str(metric), r))
+        headings = ["", "baseline", "scenario", f"difference [{level} CI]", f"change [{level} CI]"]
+        notes = [NEAR_ZERO_NOTE] if near_zero else []
+        found.append(Table(title, headings, cells, notes))
     if confiscation is not None and not confiscation.empty:
-        lines.append("confiscation ratio against the 2% line (status quo: under 2%)")
-        for _, r in confiscation.iterrows():
-            lines.append(
-                f"  {r.scenario:<32}{r.confiscation_ratio:>9.2%}  [{r.ci_low:.2%}, {r.ci_high:.2%}]"
-                f"  {r.vs_2pct_line}"
-            )
-    return "\n".join(lines)
+        found.append(_line_table(confiscation, level))
+    derived = {
+        metric_label(m): PER_EUR_DEFINITION.format(figure=outputs.label(f))
+        for f, m in PER_EUR_MILLION.items()
+    }
+    names = [m for m in shown if m not in PER_EUR_MILLION.values()]
+    return Report(found, pd.DataFrame(data), names, derived)
+
+
+def _heading(metric: str) -> str:
+    """The row's name: the label, with the figure's unit where the label does not name it
+    (``proceeds (EUR)``, ``assets confiscated per EUR million of measures (EUR)``)."""
+    o = _output(metric)
+    return metric_label(metric) + o.heading.removeprefix(o.label)
+
+
+def _length(group: pd.DataFrame) -> str:
+    years = group["years"].max() if "years" in group else math.nan
+    return tables.years_length(years)
+
+
+def _data_row(label: str, metric: str, r: pd.Series) -> dict[str, Any]:
+    return {
+        "scenario": label,
+        "baseline": r.baseline,
+        "years": r.get("years", math.nan),
+        "replications": int(r.n_pairs),
+        "output": metric,
+        "label": metric_label(metric),
+        "unit": r.get("unit", ""),
+        "baseline_mean": r.baseline_mean,
+        "scenario_mean": r.scenario_mean,
+        "difference": r.diff_mean,
+        "difference_low": r.diff_ci_low,
+        "difference_high": r.diff_ci_high,
+        "change": r.rel_change,
+        "change_low": r.rel_ci_low,
+        "change_high": r.rel_ci_high,
+        "note": r.rel_note,
+    }
+
+
+def _line_table(confiscation: pd.DataFrame, level: str) -> Table:
+    o = outputs.lookup("confiscation_ratio")
+    n = int(confiscation["n"].max())
+    years = confiscation["years"].max() if "years" in confiscation else math.nan
+    length = tables.years_length(years)
+    title = (
+        f"{o.label} against the 2% line (15250/18: status quo under 2%): {length}, "
+        f"{tables.replications_text(n)}"
+    )
+    rows = [
+        [
+            str(r.scenario),
+            tables.with_interval(
+                o.format(r.confiscation_ratio), o.format(r.ci_low), o.format(r.ci_high)
+            ),
+            f"{r.share_of_runs_above_line:.0%}",
+            str(r.vs_2pct_line),
+        ]
+        for r in confiscation.itertuples()
+    ]
+    headings = ["scenario", f"{o.label} [{level} CI]", "runs above 2%", "against the line"]
+    return Table(title, headings, rows)
+
+
+def format_comparison(
+    effects: pd.DataFrame,
+    confiscation: pd.DataFrame | None = None,
+    fmt: tables.Format = "text",
+    explain: bool = False,
+) -> str:
+    """:func:`comparison_report` as text, markdown or CSV (``explain``: with definitions)."""
+    return comparison_report(effects, confiscation).render(fmt, explain)
 
 
 def write_report(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import functools
 import os
 import shlex
@@ -22,7 +23,7 @@ from experiments.engines import ENGINES
 from experiments.sensitivity import METHODS, parse_param, sensitivity
 from experiments.specs import Sweep, parse_sweep_param
 from model.scenario import ScenarioError
-from smugglesim.commands import command
+from smugglesim.commands import command, report_options
 
 
 def _value(text: str) -> Any:
@@ -189,6 +190,7 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="where to write (default: the folder; for files: ./smugglesim-compare)",
     )
+    report_options(p)
 
 
 @command(
@@ -201,6 +203,8 @@ def _compare(args: argparse.Namespace) -> int:
     from experiments.compare import format_comparison, write_report
 
     status = 0
+    # CSV on stdout must parse: the other lines go to stderr then.
+    notes = sys.stderr if args.format == "csv" else sys.stdout
     if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
         folder = Path(args.targets[0])
         if not (folder / "runs.parquet").exists():
@@ -222,14 +226,16 @@ def _compare(args: argparse.Namespace) -> int:
             overrides=_overrides(args),
             command=_command_line("compare", args),
         )
-        status = _report_failures(runs, folder)
+        with contextlib.redirect_stdout(notes):
+            status = _report_failures(runs, folder)
         if args.baseline is None:
             args.baseline = runs["scenario"].iloc[0]
     effects, confiscation, plots = write_report(folder, out, args.baseline)
-    print(format_comparison(effects, confiscation))
+    print(format_comparison(effects, confiscation, args.format, args.explain))
     print(
         f"\nwritten: {out / 'compare.csv'}, {out / 'confiscation.csv'}, "
-        + ", ".join(str(p) for p in plots)
+        + ", ".join(str(p) for p in plots),
+        file=notes,
     )
     return status
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from experiments.tables import FORMATS
+
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
@@ -23,3 +25,16 @@ def command(name: str, help_: str, add_arguments: Callable[[argparse.ArgumentPar
         return handler
 
     return wrap
+
+
+def report_options(p: argparse.ArgumentParser) -> None:
+    """``--format`` and ``--explain``, for the subcommands that print a table."""
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="the table as aligned text (default), markdown, or CSV (numbers unformatted)",
+    )
+    p.add_argument(
+        "--explain", action="store_true", help="add the definitions of the outputs shown"
+    )

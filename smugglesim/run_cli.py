@@ -12,9 +12,10 @@ import math
 import sys
 from pathlib import Path
 
-from model.outputs import HEADLINE, OUTPUTS
+from experiments.tables import Format
+from model.outputs import HEADLINE
 from model.scenario import ScenarioError, load_scenario
-from smugglesim.commands import command
+from smugglesim.commands import command, report_options
 
 
 def _json_default(value):
@@ -29,37 +30,13 @@ def summary_json(summary: dict) -> str:
     return json.dumps(clean, indent=2)
 
 
-HEADER = ("scenario", "seed", "weeks")
-NOTES = {"confiscation_ratio": "(status quo: under 2%)"}
+def format_summary(summary: dict, fmt: Format = "text", explain: bool = False) -> str:
+    """A run's summary as a table (text, markdown or CSV): every output in it, with the
+    label, unit and format declared in :mod:`model.outputs`; flows by route per year;
+    ``explain`` adds the outputs' definitions."""
+    from smugglesim.reports import summary_report
 
-
-def format_summary(summary: dict) -> str:
-    """A readable table of a run's summary: every output in it, with the label, unit and
-    format declared in :mod:`model.outputs`; flows by route per year."""
-    lines = [f"scenario {summary['scenario']}  seed {summary['seed']}  weeks {summary['weeks']}"]
-    shown = [o for o in OUTPUTS if o.summary and o.summary_key in summary]
-    by_route = [o for o in shown if o.family == "<route>"]
-    years = summary["weeks"] / 52
-    if by_route:
-        routes = list(summary[by_route[0].summary_key])
-        lines += ["", f"{'':<30}" + "".join(f"{r:>17}" for r in routes)]
-        for o in by_route:
-            values = summary[o.summary_key]
-            scale = 1 / years if o.kind == "flow" else 1.0
-            cells = "".join(f"{o.format(values[r] * scale):>17}" for r in routes)
-            lines.append(f"{o.rate_heading('year'):<30}{cells}")
-    lines.append("")
-    for o in shown:
-        if o.family == "<route>" or o.name in HEADER:
-            continue
-        value = summary[o.summary_key]
-        if o.family:
-            text = ", ".join(f"{k} {o.format(v)}" for k, v in value.items())
-            heading = f"{o.heading} by {o.family.strip('<>')}"
-        else:
-            text, heading = o.format(value), o.heading
-        lines.append(f"{heading:<30}{text}  {NOTES.get(o.name, '')}".rstrip())
-    return "\n".join(lines)
+    return summary_report(summary).render(fmt, explain)
 
 
 # -- run ---------------------------------------------------------------------------------
@@ -71,6 +48,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=None, help="write summary.json and timeseries.parquet here"
     )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    report_options(p)
 
 
 @command("run", "run one scenario once and print its summary", _run_args)
@@ -85,7 +63,10 @@ def _run(args: argparse.Namespace) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "summary.json").write_text(summary_json(summary) + "\n")
         model.timeseries().to_parquet(args.out / "timeseries.parquet", index=False)
-    print(json.dumps(json.loads(summary_json(summary))) if args.json else format_summary(summary))
+    if args.json:
+        print(json.dumps(json.loads(summary_json(summary))))
+    else:
+        print(format_summary(summary, args.format, args.explain))
     return 0
 
 
@@ -112,6 +93,7 @@ def _sbs_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", nargs="+", help="scenario TOML files, the first is the reference")
     p.add_argument("--seeds", type=int, default=3, help="seeds 1..N for each scenario (default 3)")
     p.add_argument("--years", type=float, default=None, help="override the horizon in years")
+    report_options(p)
 
 
 @command(
@@ -119,19 +101,17 @@ def _sbs_args(p: argparse.ArgumentParser) -> None:
 )
 def _side_by_side(args: argparse.Namespace) -> int:
     from model.model import SmugglingModel
+    from smugglesim.reports import side_by_side_report
 
     overrides = {"run.years": args.years} if args.years is not None else None
     scenarios = [load_scenario(p, overrides) for p in args.scenarios]
+    seeds = list(range(1, args.seeds + 1))
     means: list[dict[str, float]] = []
     for sc in scenarios:
-        runs = [SmugglingModel(sc, rng=seed).run().summary() for seed in range(1, args.seeds + 1)]
+        runs = [SmugglingModel(sc, rng=seed).run().summary() for seed in seeds]
         means.append({o.name: sum(r[o.name] for r in runs) / len(runs) for o in HEADLINE})
-    width = max(16, *(len(s.name) + 2 for s in scenarios))
-    print(
-        f"mean of seeds 1..{args.seeds}".ljust(28)
-        + "".join(f"{s.name:>{width}}" for s in scenarios)
+    report = side_by_side_report(
+        [s.name for s in scenarios], means, seeds, [s.weeks for s in scenarios]
     )
-    for o in HEADLINE:
-        cells = "".join(f"{o.format(m[o.name], mean=True):>{width}}" for m in means)
-        print(f"{o.heading:<28}{cells}")
+    print(report.render(args.format, args.explain))
     return 0

@@ -137,12 +137,12 @@ def test_paired_interval_covers_a_known_difference():
     assert 0.91 <= hits / 300 <= 0.99
 
 
-def test_cost_effectiveness_is_extra_output_per_extra_euro():
+def test_cost_effectiveness_is_extra_output_per_extra_eur_million():
     effects = compare(_synthetic(0.0, 20, np.random.default_rng(1)), baseline="baseline")
-    per_eur = effects.set_index("metric").loc["confiscated_eur_per_eur_cost"]
-    assert per_eur.kind == "per_eur_cost"
-    assert per_eur.diff_ci_low < 0.15 < per_eur.diff_ci_high  # 3e5 extra per 2e6 spent
-    arrests = effects.set_index("metric").loc["members_arrested_per_eur_cost"]
+    per_eur = effects.set_index("metric").loc["confiscated_eur_per_eur_million"]
+    assert per_eur.kind == "per_eur_million"
+    assert per_eur.diff_ci_low < 150_000 < per_eur.diff_ci_high  # 3e5 extra per 2e6 spent
+    arrests = effects.set_index("metric").loc["members_arrested_per_eur_million"]
     assert arrests.diff_mean == 0.0
 
 
@@ -168,7 +168,7 @@ def test_compare_shortcut_runs_both_scenarios_and_writes_table_csv_and_plots(tmp
     assert "financial_investigations vs baseline" in out and "2% line" in out
     effects = pd.read_csv(tmp_path / "compare.csv")
     assert {"diff_ci_low", "diff_ci_high", "rel_change"} <= set(effects.columns)
-    assert "confiscated_eur_per_eur_cost" in set(effects["metric"])
+    assert "confiscated_eur_per_eur_million" in set(effects["metric"])
     for png in ("timeseries.png", "forest.png", "confiscation_ratio.png"):
         assert (tmp_path / png).read_bytes()[:4] == b"\x89PNG"
     manifest = json.loads((tmp_path / "manifest.json").read_text())
