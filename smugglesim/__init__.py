@@ -1,18 +1,47 @@
 """smugglesim: what people touch. The ``smugglesim`` command (:mod:`smugglesim.cli`), the
-interactive page (:mod:`smugglesim.app`) and the docs generators (:mod:`smugglesim.docs_gen`).
+Python API (:mod:`smugglesim.api`, :mod:`smugglesim.multisim`), the interactive page
+(:mod:`smugglesim.app`) and the docs generators (:mod:`smugglesim.docs_gen`).
 
 The package sits on top of two layers and is imported by neither:
 
 - ``model``: the simulation core (one run of the Mesa model);
 - ``experiments``: everything that runs the model many times or analyses runs.
 
-For one run from Python::
+From Python, one run, its labelled outputs and a plot::
 
-    from smugglesim import SmugglingModel, load_scenario
-    model = SmugglingModel(load_scenario("scenarios/baseline.toml"), rng=1).run()
-    model.summary(), model.timeseries()
+    import smugglesim
+    sim = smugglesim.run("baseline", seed=1, years=3)   # a shipped scenario, or a path
+    sim.table(), sim.timeseries, sim.plot()
+
+and replications of several scenarios on paired seeds, with bands and comparisons::
+
+    ms = smugglesim.MultiSim(["baseline", "financial_investigations"], replications=10).run()
+    ms.plot(), ms.table(), ms.compare(), ms.plot_compare(), print(ms.report())
 """
 
-from model import Scenario, ScenarioError, SmugglingModel, __version__, load_scenario
+from typing import Any
 
-__all__ = ["Scenario", "ScenarioError", "SmugglingModel", "__version__", "load_scenario"]
+from model import Scenario, ScenarioError, SmugglingModel, __version__, load_scenario
+from smugglesim.api import Sim, run, scenario, shipped_scenarios
+
+__all__ = [
+    "MultiSim",
+    "Scenario",
+    "ScenarioError",
+    "Sim",
+    "SmugglingModel",
+    "__version__",
+    "load_scenario",
+    "run",
+    "scenario",
+    "shipped_scenarios",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # MultiSim brings in the experiment layer (scipy.stats); the command does not need it.
+    if name == "MultiSim":
+        from smugglesim.multisim import MultiSim
+
+        return MultiSim
+    raise AttributeError(f"module 'smugglesim' has no attribute {name!r}")
