@@ -131,7 +131,12 @@ class Report:
     def _csv(self, explain: bool) -> str:
         data = self.data
         if explain and "output" in data:
-            data = data.assign(definition=[_definition(n) for n in data["output"]])
+            labels = data["label"] if "label" in data else [""] * len(data)
+            found = [
+                _definition(n) or self.derived.get(lab, "")
+                for n, lab in zip(data["output"], labels, strict=True)
+            ]
+            data = data.assign(definition=found)
         buffer = io.StringIO()
         data.to_csv(buffer, index=False, lineterminator="\n")
         return buffer.getvalue().rstrip("\n")
