@@ -255,10 +255,22 @@ def run(
 
 
 def _show_in_notebooks() -> None:
-    """Under IPython, import pyplot so that its inline backend registers the display of
-    figures: the figures here are built without pyplot (nothing global, nothing shown
-    twice), and a notebook that never imported pyplot would show them as text."""
+    """Make Jupyter show the figures returned here.
+
+    They are built without pyplot (nothing global, nothing shown twice); Jupyter shows a
+    bare figure only once the inline backend has registered its display, which happens
+    when that backend is imported, and a notebook that has not drawn with pyplot yet has
+    not imported it.
+    """
     import sys
 
-    if "IPython" in sys.modules:
-        import matplotlib.pyplot  # noqa: F401
+    if "IPython" not in sys.modules or "matplotlib_inline.backend_inline" in sys.modules:
+        return
+    import matplotlib
+
+    try:
+        backend = matplotlib.get_backend(auto_select=False)
+    except TypeError:  # matplotlib before 3.10
+        backend = matplotlib.rcParams["backend"]
+    if backend in ("inline", "module://matplotlib_inline.backend_inline"):
+        import matplotlib_inline.backend_inline  # noqa: F401

@@ -200,7 +200,8 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
 )
 @_user_errors
 def _compare(args: argparse.Namespace) -> int:
-    from experiments.compare import format_comparison, write_report
+    from experiments.compare import write_report
+    from experiments.compare_table import format_comparison
 
     status = 0
     # CSV on stdout must parse: the other lines go to stderr then.

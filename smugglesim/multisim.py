@@ -7,6 +7,7 @@
 >>> ms.table()           # the headline figures per scenario, labelled
 >>> ms.compare()         # paired effects against the baseline (experiments.compare)
 >>> ms.plot_compare()    # forest plot, one panel per outcome
+>>> ms.plot_confiscation()  # the confiscation ratio against the 2% line of 15250/18
 >>> print(ms.report())   # the table ``smugglesim compare`` prints
 
 Every scenario runs on the same replication seeds as :func:`experiments.run_batch` with
@@ -255,15 +256,29 @@ class MultiSim:
         _show_in_notebooks()
         return figure
 
+    def confiscation(self, confidence: float = 0.95) -> pd.DataFrame:
+        """Each scenario's confiscation ratio (mean and interval) against the 2% line of
+        15250/18: :func:`experiments.compare.confiscation_vs_line` on these runs."""
+        from experiments.compare import confiscation_vs_line
+
+        return confiscation_vs_line(self._ok(), confidence=confidence)
+
+    def plot_confiscation(self) -> Figure:
+        """Each scenario's mean confiscation ratio with its 95% interval, and the 2% line."""
+        from experiments.plots import confiscation_figure
+
+        figure = confiscation_figure(self.confiscation())
+        _show_in_notebooks()
+        return figure
+
     def report(
         self, baseline: str | None = None, fmt: Format = "text", explain: bool = False
     ) -> str:
         """The comparison as ``smugglesim compare`` prints it: the headline figures against
         the baseline, cost-effectiveness, and the confiscation ratio against the 2% line."""
-        from experiments.compare import comparison_report, confiscation_vs_line
+        from experiments.compare_table import comparison_report
 
-        line = confiscation_vs_line(self._ok())
-        return comparison_report(self.compare(baseline), line).render(fmt, explain)
+        return comparison_report(self.compare(baseline), self.confiscation()).render(fmt, explain)
 
     def __repr__(self) -> str:
         state = f"{len(self.runs)} runs" if not self.runs.empty else "not run"

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from experiments import intervals, plots
-from experiments.compare import compare, comparison_report, confiscation_vs_line
+from experiments.compare import compare, confiscation_vs_line
+from experiments.compare_table import comparison_report
 from experiments.tables import difference, run_length
 from model import outputs
 from smugglesim.cli import main
