@@ -242,6 +242,8 @@ class MultiSim:
         else the first scenario): :func:`experiments.compare.compare` on these runs."""
         from experiments.compare import compare
 
+        if len(self.labels) < 2:
+            raise ValueError("a comparison needs at least two scenarios (a baseline and another)")
         return compare(self._ok(), baseline or self._baseline(), confidence=confidence)
 
     def _baseline(self) -> str:

@@ -152,3 +152,5 @@ def test_multisim_compares_paired_runs_against_the_baseline(multi):
     text = multi.report()
     assert text.startswith("iru_takedowns vs baseline: 13 weeks, 3 paired replications")
     assert "against the 2% line" in text
+    with pytest.raises(ValueError, match="at least two scenarios"):
+        MultiSim(["baseline"], replications=1, years=YEARS).run().compare()

@@ -106,6 +106,13 @@ def test_a_share_reads_the_same_in_every_table_and_differences_in_points():
     assert "e-0" not in text
 
 
+def test_the_command_offers_every_format_a_report_renders():
+    from experiments.tables import FORMATS
+    from smugglesim.commands import REPORT_FORMATS
+
+    assert REPORT_FORMATS == FORMATS
+
+
 def test_run_length_reads_in_years_or_weeks():
     assert [run_length(w) for w in (52, 156, 26, 13, 260)] == [
         "1 year",
