@@ -21,7 +21,7 @@ from experiments.engines import flatten_summary
 from experiments.specs import Sweep, apply_point, read_scenario_file
 from model import outputs
 from model.model import SmugglingModel
-from model.scenario import Scenario
+from model.scenario import Scenario, scenario_from_dict
 
 METHODS = ("morris", "sobol")
 
@@ -39,8 +39,13 @@ def parse_param(text: str) -> tuple[str, tuple[float, float]]:
 
 
 def _outcomes(scenario: Scenario) -> list[str]:
-    """The metric columns a run produces (from a one-week probe run)."""
-    probe = apply_point(scenario, {"run.years": 1 / 52}, scenario.name)
+    """The metric columns a run produces (from a one-week probe run, its measures on from
+    week 0 so that the horizon holds them)."""
+    data = scenario.model_dump(mode="json")
+    data["run"]["years"] = 1 / 52
+    for key, _ in scenario.active_measures():
+        data["measures"][key] |= {"start_week": 0, "end_week": None}
+    probe = scenario_from_dict(data, scenario.name)
     return list(flatten_summary(SmugglingModel(probe, rng=0).run().summary()))
 
 
