@@ -13,6 +13,7 @@ import functools
 import os
 import shlex
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,22 @@ from typing import Any
 from experiments.batch import run_batch
 from experiments.engines import ENGINES
 from experiments.sensitivity import METHODS, parse_param, sensitivity
-from experiments.specs import Sweep, parse_sweep_param
-from model.scenario import ScenarioError
+from experiments.specs import Sweep, build_entries, parse_sweep_param
+from model.scenario import ScenarioError, read_scenario
+from smugglesim import options
 from smugglesim.commands import command
 
 
 def _value(text: str) -> Any:
+    """A ``--set`` value as TOML reads it (``true``, ``5``, ``0.5``, ``"x"``, ``[1, 2]``);
+    else as a Python literal (``True``); else the text itself."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        pass
     try:
         return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
         return text  # a bare string
 
 
@@ -37,7 +45,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     for item in args.set or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ScenarioError(f"--set {item}: expected KEY=VALUE")
+            raise options.UsageError(f"--set {item}: expected KEY=VALUE")
         overrides[key] = _value(value)
     if args.years is not None:
         overrides["run.years"] = args.years
@@ -49,7 +57,7 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         p.add_argument(
             "--replications",
             "-n",
-            type=int,
+            type=options.replications,
             required=True,
             help="replications per scenario, on the same seeds for every scenario",
         )
@@ -57,16 +65,17 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         p.add_argument(
             "--replications",
             "-n",
-            type=int,
+            type=options.replications,
             default=replications,
             help=f"replications per scenario (default {replications})",
         )
     p.add_argument(
         "--workers",
         "-j",
-        type=int,
+        type=options.workers,
         default=os.cpu_count() or 1,
-        help="worker processes (default: the number of CPUs); 1 runs in this process",
+        help="worker processes (default: the number of CPUs; at most 4 per CPU, and never "
+        "more than there are runs); 1 runs in this process",
     )
     p.add_argument("--engine", choices=ENGINES, default="process", help="default: process")
     p.add_argument(
@@ -74,14 +83,48 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         default=None,
         help="address of a running Dask scheduler, e.g. tcp://host:8786 (engine dask)",
     )
-    p.add_argument("--seed", type=int, default=0, help="root seed of the replication seeds")
-    p.add_argument("--years", type=float, default=None, help="override run.years")
+    p.add_argument(
+        "--seed", type=options.seed, default=0, help="root seed of the replication seeds"
+    )
+    p.add_argument("--years", type=options.years, help="override run.years")
     p.add_argument(
         "--set",
         action="append",
         metavar="KEY=VALUE",
-        help="override a parameter of every scenario (repeatable)",
+        help="override a parameter of every scenario (repeatable), as TOML: "
+        "measures.iru_takedowns.enabled=true",
     )
+    options.add_extends_option(p)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """The checks that involve several options, before any work starts."""
+    if args.scheduler and args.engine != "dask":
+        raise options.UsageError("--scheduler: needs --engine dask")
+
+
+def _check_scenarios(args: argparse.Namespace, files: list[str | Path]) -> list[str]:
+    """Read every scenario file with the overrides; all their errors at once, those in an
+    override naming the option. Returns the scenarios' names."""
+    overrides = _overrides(args)
+    sources = options.override_sources(args.set, args.years is not None)
+    names, errors = [], []
+    for path in files:
+        try:
+            names.append(
+                read_scenario(path, overrides, ("sweep",), overrides_source=sources)[0].name
+            )
+        except ScenarioError as exc:
+            errors += [e for e in exc.errors if e not in errors]  # an override: once
+    if errors:
+        raise ScenarioError(*errors)
+    return names
+
+
+def _runs(args: argparse.Namespace, files: list[str | Path], sweep: Sweep | None = None) -> int:
+    """How many runs a batch of ``files`` makes (every sweep point, every replication)."""
+    entries = build_entries(list(files), args.seed, _overrides(args), sweep)
+    return len(entries) * args.replications
 
 
 def _command_line(name: str, args: argparse.Namespace) -> str:
@@ -104,7 +147,9 @@ def _command_line(name: str, args: argparse.Namespace) -> str:
 def _batch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", nargs="+", help="scenario TOML files")
     _common(p, None)
-    p.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
+    p.add_argument(
+        "--out", type=options.output_folder, required=True, help="output folder (resumable)"
+    )
     p.add_argument(
         "--sweep-param",
         action="append",
@@ -112,13 +157,19 @@ def _batch_args(p: argparse.ArgumentParser) -> None:
         help="sweep NAME over V1,V2,... (factorial) or LOW:HIGH (lhs); repeatable",
     )
     p.add_argument("--sweep-method", choices=("factorial", "lhs"), default="factorial")
-    p.add_argument("--sweep-samples", type=int, default=None, help="points of an lhs sweep")
-    p.add_argument("--sweep-seed", type=int, default=None, help="lhs sampler seed")
+    p.add_argument("--sweep-samples", type=options.count(1, 100_000), help="points of an lhs sweep")
+    p.add_argument("--sweep-seed", type=options.seed, help="lhs sampler seed")
 
 
 def _sweep(args: argparse.Namespace) -> Sweep | None:
     if not args.sweep_param:
+        for option in ("sweep_samples", "sweep_seed"):
+            if getattr(args, option) is not None:
+                flag = "--" + option.replace("_", "-")
+                raise options.UsageError(f"{flag}: needs --sweep-param")
         return None
+    if args.sweep_method == "lhs" and args.sweep_samples is None:
+        raise options.UsageError("--sweep-samples: an lhs sweep needs the number of points")
     params = dict(parse_sweep_param(s) for s in args.sweep_param)
     return Sweep(args.sweep_method, params, samples=args.sweep_samples, seed=args.sweep_seed)
 
@@ -145,6 +196,10 @@ def _user_errors(
 @command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
 @_user_errors
 def _batch(args: argparse.Namespace) -> int:
+    _check_options(args)
+    _check_scenarios(args, args.scenarios)
+    sweep = _sweep(args)
+    args.workers = options.cap_workers(args.workers, _runs(args, args.scenarios, sweep))
     runs = run_batch(
         args.scenarios,
         args.replications,
@@ -153,7 +208,7 @@ def _batch(args: argparse.Namespace) -> int:
         engine=args.engine,
         scheduler=args.scheduler,
         seed=args.seed,
-        sweep=_sweep(args),
+        sweep=sweep,
         overrides=_overrides(args),
         command=_command_line("batch", args),
     )
@@ -185,7 +240,7 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     _common(p, 20)
     p.add_argument(
         "--out",
-        type=Path,
+        type=options.output_folder,
         default=None,
         help="where to write (default: the folder; for files: ./smugglesim-compare)",
     )
@@ -203,14 +258,20 @@ def _compare(args: argparse.Namespace) -> int:
     status = 0
     if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
         folder = Path(args.targets[0])
-        if not (folder / "runs.parquet").exists():
+        if not (folder / "runs.parquet").is_file():
             raise ScenarioError(f"{folder}: runs.parquet: not a batch output folder")
         out = args.out or folder
+        options.check_output_folder(out)
+        _check_baseline(args.baseline, _batch_scenarios(folder))
     else:
         files = [Path(t) for t in args.targets]
         if len(files) < 2:
             raise ScenarioError(f"{files[0]}: compare needs a folder or at least two scenarios")
         folder = out = args.out or Path("smugglesim-compare")
+        options.check_output_folder(out)
+        _check_options(args)
+        _check_baseline(args.baseline, _check_scenarios(args, files))
+        args.workers = options.cap_workers(args.workers, _runs(args, files))
         runs = run_batch(
             files,
             args.replications,
@@ -234,6 +295,24 @@ def _compare(args: argparse.Namespace) -> int:
     return status
 
 
+def _batch_scenarios(folder: Path) -> list[str]:
+    import pandas as pd
+
+    try:
+        return sorted(
+            set(pd.read_parquet(folder / "runs.parquet", columns=["scenario"])["scenario"])
+        )
+    except Exception as exc:  # pyarrow's errors have no common base but Exception
+        raise ScenarioError(f"{folder / 'runs.parquet'}: cannot read: {exc}") from None
+
+
+def _check_baseline(baseline: str | None, names: list[str]) -> None:
+    if baseline is not None and baseline not in names:
+        raise options.UsageError(
+            f"--baseline: {baseline!r} is not among the scenarios ({', '.join(names)})"
+        )
+
+
 # -- sensitivity -------------------------------------------------------------------------
 def _sa_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file")
@@ -250,16 +329,18 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--samples",
-        type=int,
+        type=options.count(1, 100_000),
         default=8,
         help="morris: trajectories; sobol: base samples, a power of 2 (default 8)",
     )
-    p.add_argument("--levels", type=int, default=4, help="morris grid levels (default 4)")
+    p.add_argument(
+        "--levels", type=options.even_levels, default=4, help="morris grid levels (default 4)"
+    )
     _common(p, 2)
     p.add_argument(
         "--out",
-        type=Path,
-        default=Path("smugglesim-sensitivity"),
+        type=options.output_folder,
+        default="smugglesim-sensitivity",  # a string, so that argparse checks it too
         help="output folder (default ./smugglesim-sensitivity)",
     )
 
@@ -268,6 +349,14 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 @_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
     params = dict(parse_param(p) for p in args.param)
+    _check_options(args)
+    if args.method == "sobol" and args.samples & (args.samples - 1):
+        raise options.UsageError(
+            f"--samples: sobol needs a power of 2 (e.g. 8, 16), got {args.samples}"
+        )
+    _check_scenarios(args, [args.scenario])
+    points = (len(params) + (1 if args.method == "morris" else 2)) * args.samples
+    args.workers = options.cap_workers(args.workers, points * args.replications)
     table = sensitivity(
         args.scenario,
         params,
