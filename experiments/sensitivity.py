@@ -38,7 +38,7 @@ def parse_param(text: str) -> tuple[str, tuple[float, float]]:
     return name, (low, high)
 
 
-def _outcomes(scenario: Scenario) -> list[str]:
+def outcomes(scenario: Scenario) -> list[str]:
     """The metric columns a run produces (from a one-week probe run, its measures on from
     week 0 so that the horizon holds them)."""
     data = scenario.model_dump(mode="json")
@@ -106,7 +106,7 @@ def sensitivity(
         base = apply_point(base, overrides, base.name)
     for name in params:
         apply_point(base, {name: params[name][0]}, base.name)  # an unknown name fails now
-    if outcome not in (known := _outcomes(base)):
+    if outcome not in (known := outcomes(base)):
         raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(known)}")
 
     names = list(params)

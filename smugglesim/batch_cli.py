@@ -21,9 +21,9 @@ from typing import Any
 from experiments.batch import run_batch
 from experiments.engines import ENGINES
 from experiments.sensitivity import METHODS, parse_param, sensitivity
-from experiments.specs import Sweep, build_entries, parse_sweep_param
-from model.scenario import ScenarioError, read_scenario
-from smugglesim import options
+from experiments.specs import Sweep, parse_sweep_param, read_scenario_file
+from model.scenario import ScenarioError
+from smugglesim import batch_checks, options
 from smugglesim.commands import command
 
 
@@ -97,34 +97,10 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
     options.add_extends_option(p)
 
 
-def _check_options(args: argparse.Namespace) -> None:
-    """The checks that involve several options, before any work starts."""
-    if args.scheduler and args.engine != "dask":
-        raise options.UsageError("--scheduler: needs --engine dask")
-
-
-def _check_scenarios(args: argparse.Namespace, files: list[str | Path]) -> list[str]:
-    """Read every scenario file with the overrides; all their errors at once, those in an
-    override naming the option. Returns the scenarios' names."""
-    overrides = _overrides(args)
+def _scenarios(args: argparse.Namespace, files: list[str | Path]):
+    """Every scenario file read with the overrides, errors in an override naming it."""
     sources = options.override_sources(args.set, args.years is not None)
-    names, errors = [], []
-    for path in files:
-        try:
-            names.append(
-                read_scenario(path, overrides, ("sweep",), overrides_source=sources)[0].name
-            )
-        except ScenarioError as exc:
-            errors += [e for e in exc.errors if e not in errors]  # an override: once
-    if errors:
-        raise ScenarioError(*errors)
-    return names
-
-
-def _runs(args: argparse.Namespace, files: list[str | Path], sweep: Sweep | None = None) -> int:
-    """How many runs a batch of ``files`` makes (every sweep point, every replication)."""
-    entries = build_entries(list(files), args.seed, _overrides(args), sweep)
-    return len(entries) * args.replications
+    return batch_checks.scenarios(files, _overrides(args), sources)
 
 
 def _command_line(name: str, args: argparse.Namespace) -> str:
@@ -171,7 +147,10 @@ def _sweep(args: argparse.Namespace) -> Sweep | None:
     if args.sweep_method == "lhs" and args.sweep_samples is None:
         raise options.UsageError("--sweep-samples: an lhs sweep needs the number of points")
     params = dict(parse_sweep_param(s) for s in args.sweep_param)
-    return Sweep(args.sweep_method, params, samples=args.sweep_samples, seed=args.sweep_seed)
+    try:
+        return Sweep(args.sweep_method, params, samples=args.sweep_samples, seed=args.sweep_seed)
+    except ScenarioError as exc:  # e.g. "sweep: params.x: lhs needs [low, high]..."
+        raise options.UsageError(f"--sweep-param: {exc}") from None
 
 
 def _user_errors(
@@ -196,10 +175,16 @@ def _user_errors(
 @command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
 @_user_errors
 def _batch(args: argparse.Namespace) -> int:
-    _check_options(args)
-    _check_scenarios(args, args.scenarios)
+    batch_checks.engine(args)
     sweep = _sweep(args)
-    args.workers = options.cap_workers(args.workers, _runs(args, args.scenarios, sweep))
+    bases = _scenarios(args, args.scenarios)
+    if sweep is not None:
+        labels = batch_checks.option_labels(args.sweep_param, "--sweep-param")
+        batch_checks.swept(bases, sweep.params, labels)
+    runs_total = batch_checks.runs(
+        args.scenarios, args.replications, args.seed, _overrides(args), sweep
+    )
+    args.workers = options.cap_workers(args.workers, runs_total)
     runs = run_batch(
         args.scenarios,
         args.replications,
@@ -262,16 +247,17 @@ def _compare(args: argparse.Namespace) -> int:
             raise ScenarioError(f"{folder}: runs.parquet: not a batch output folder")
         out = args.out or folder
         options.check_output_folder(out)
-        _check_baseline(args.baseline, _batch_scenarios(folder))
+        batch_checks.baseline(args.baseline, batch_checks.batch_scenarios(folder))
     else:
         files = [Path(t) for t in args.targets]
         if len(files) < 2:
             raise ScenarioError(f"{files[0]}: compare needs a folder or at least two scenarios")
         folder = out = args.out or Path("smugglesim-compare")
         options.check_output_folder(out)
-        _check_options(args)
-        _check_baseline(args.baseline, _check_scenarios(args, files))
-        args.workers = options.cap_workers(args.workers, _runs(args, files))
+        batch_checks.engine(args)
+        batch_checks.baseline(args.baseline, [s.name for s in _scenarios(args, files)])
+        runs_total = batch_checks.runs(files, args.replications, args.seed, _overrides(args))
+        args.workers = options.cap_workers(args.workers, runs_total)
         runs = run_batch(
             files,
             args.replications,
@@ -293,24 +279,6 @@ def _compare(args: argparse.Namespace) -> int:
         + ", ".join(str(p) for p in plots)
     )
     return status
-
-
-def _batch_scenarios(folder: Path) -> list[str]:
-    import pandas as pd
-
-    try:
-        return sorted(
-            set(pd.read_parquet(folder / "runs.parquet", columns=["scenario"])["scenario"])
-        )
-    except Exception as exc:  # pyarrow's errors have no common base but Exception
-        raise ScenarioError(f"{folder / 'runs.parquet'}: cannot read: {exc}") from None
-
-
-def _check_baseline(baseline: str | None, names: list[str]) -> None:
-    if baseline is not None and baseline not in names:
-        raise options.UsageError(
-            f"--baseline: {baseline!r} is not among the scenarios ({', '.join(names)})"
-        )
 
 
 # -- sensitivity -------------------------------------------------------------------------
@@ -349,12 +317,15 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 @_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
     params = dict(parse_param(p) for p in args.param)
-    _check_options(args)
+    batch_checks.engine(args)
     if args.method == "sobol" and args.samples & (args.samples - 1):
         raise options.UsageError(
             f"--samples: sobol needs a power of 2 (e.g. 8, 16), got {args.samples}"
         )
-    _check_scenarios(args, [args.scenario])
+    _scenarios(args, [args.scenario])
+    base, _ = read_scenario_file(args.scenario, _overrides(args))
+    batch_checks.swept([base], params, batch_checks.option_labels(args.param, "--param"))
+    batch_checks.outcome(base, args.outcome)
     points = (len(params) + (1 if args.method == "morris" else 2)) * args.samples
     args.workers = options.cap_workers(args.workers, points * args.replications)
     table = sensitivity(

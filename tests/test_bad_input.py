@@ -411,9 +411,9 @@ def test_an_error_in_a_parent_names_the_parent_and_one_in_the_child_the_child(fo
     write(folder, "[demand]\nscale = -1\n", "parent.toml")
     child = write(folder, 'extends = "parent.toml"\n[run]\nyaers = 2\n', "child.toml")
     lines = errors_of(child)
-    assert len(lines) == 2
-    assert "parent.toml: demand.scale: Input should be greater than or equal to 0" in lines[0]
-    assert "child.toml: run.yaers: unknown key; did you mean 'years'?" in lines[1]
+    assert len(lines) == 2  # in the schema's order: [run] before [demand]
+    assert "child.toml: run.yaers: unknown key; did you mean 'years'?" in lines[0]
+    assert "parent.toml: demand.scale: Input should be greater than or equal to 0" in lines[1]
 
 
 # -- where extends may point -------------------------------------------------------------

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 FI = str(ROOT / "scenarios" / "financial_investigations.toml")
 TOO_MANY = str(options.max_workers() + 1)
+LHS = ["batch", BASELINE, "-n", "1", "--out", "x", "--sweep-method", "lhs", "--sweep-samples", "4"]
 
 
 def refused(argv: list[str], capsys: pytest.CaptureFixture) -> list[str]:
@@ -183,6 +184,39 @@ OPTION_CASES = [
         ["sensitivity", BASELINE, "--param", "demand.scale", "--outcome", "x"],
         "--param",
         "NAME=LOW:HIGH",
+    ),
+    (
+        ["batch", BASELINE, "-n", "1", "--out", "x", "--sweep-param", "demand.scael=0.5,1"],
+        "command line (--sweep-param demand.scael=0.5,1): demand.scael",
+        "no such parameter; did you mean demand.scale?",
+    ),
+    (
+        ["batch", BASELINE, "-n", "1", "--out", "x", "--sweep-param", "demand.scale=0.5,20"],
+        "command line (--sweep-param demand.scale=0.5,20): demand.scale",
+        "less than or equal to 10, not a float (20.0)",
+    ),
+    ([*LHS, "--sweep-param", "demand.scale=1,0.5,2"], "--sweep-param", "lhs needs [low, high]"),
+    (
+        ["sensitivity", BASELINE, "--param", "demand.scael=0.5:1", "--outcome", "x"],
+        "command line (--param demand.scael=0.5:1): demand.scael",
+        "did you mean demand.scale?",
+    ),
+    (
+        ["sensitivity", BASELINE, "--param", "demand.scale=0.5:11", "--outcome", "x"],
+        "command line (--param demand.scale=0.5:11): demand.scale",
+        "less than or equal to 10",
+    ),
+    (
+        [
+            "sensitivity",
+            BASELINE,
+            "--param",
+            "demand.scale=0.5:1",
+            "--outcome",
+            "confiscation_ratoi",
+        ],
+        "--outcome",
+        "unknown outcome 'confiscation_ratoi'; did you mean 'confiscation_ratio'?",
     ),
     (["app", "--port", "-1"], "--port", "0 to 65535"),
     (["app", "--port", "65536"], "--port", "0 to 65535"),
