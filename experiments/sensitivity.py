@@ -21,7 +21,7 @@ from experiments.engines import flatten_summary
 from experiments.specs import Sweep, apply_point, read_scenario_file
 from model import outputs
 from model.model import SmugglingModel
-from model.scenario import Scenario
+from model.scenario import Scenario, scenario_from_dict
 
 METHODS = ("morris", "sobol")
 
@@ -38,9 +38,14 @@ def parse_param(text: str) -> tuple[str, tuple[float, float]]:
     return name, (low, high)
 
 
-def _outcomes(scenario: Scenario) -> list[str]:
-    """The metric columns a run produces (from a one-week probe run)."""
-    probe = apply_point(scenario, {"run.years": 1 / 52}, scenario.name)
+def outcomes(scenario: Scenario) -> list[str]:
+    """The metric columns a run produces (from a one-week probe run, its measures on from
+    week 0 so that the horizon holds them)."""
+    data = scenario.model_dump(mode="json")
+    data["run"]["years"] = 1 / 52
+    for key, _ in scenario.active_measures():
+        data["measures"][key] |= {"start_week": 0, "end_week": None}
+    probe = scenario_from_dict(data, scenario.name)
     return list(flatten_summary(SmugglingModel(probe, rng=0).run().summary()))
 
 
@@ -101,7 +106,7 @@ def sensitivity(
         base = apply_point(base, overrides, base.name)
     for name in params:
         apply_point(base, {name: params[name][0]}, base.name)  # an unknown name fails now
-    if outcome not in (known := _outcomes(base)):
+    if outcome not in (known := outcomes(base)):
         raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(known)}")
 
     names = list(params)

@@ -294,10 +294,8 @@ class OcgLifeCycle:
         poly = bool(rng.random() < params.poly_criminal_share)
         ocg = OrganisedCrimeGroup(self.model, self.table, self.routes, legs, poly, rng)
         size = int(rng.integers(params.members_min, params.members_max + 1))
-        n_coord = max(1, size // params.members_per_coordinator)
-        n_money = 1 + int(size >= params.second_money_handler_from_members)
+        n_coord, n_money, n_recruit = params.founding_roles(size)
         n_forger = int(rng.random() < params.forger_prob)
-        n_recruit = max(1, round(params.recruiters_per_member * size))
         n_transport = max(len(legs), size - 1 - n_coord - n_money - n_forger - n_recruit)
         roles = (
             [Role.ORGANISER]

@@ -10,17 +10,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+# Every table of a scenario: unknown keys are errors, and values are taken as they are
+# written: no "yes" for true, no "5" for 5, no true for 1, no NaN or infinity. An integer
+# where a float is expected is fine (TOML users write ``years = 5``).
+STRICT = ConfigDict(
+    extra="forbid", strict=True, allow_inf_nan=False, validate_assignment=True, frozen=False
+)
 
 
 class Section(BaseModel):
-    """Base of every scenario table: unknown keys are errors, values are validated."""
+    """Base of every scenario table: unknown keys are errors, values are validated strictly."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = STRICT
+
+
+def cross_field_errors(model: BaseModel, problems: list[tuple[str, str]]) -> None:
+    """Raise one validation error per ``(key, message)`` of ``problems``, each at its own
+    key (dotted below ``model``), for the checks that involve several keys; nothing when
+    there is none."""
+    errors = []
+    for key, message in problems:
+        value: Any = model
+        for part in key.split("."):
+            value = getattr(value, part)
+        errors.append(
+            InitErrorDetails(
+                type=PydanticCustomError("cross_field", "{message}", {"message": message}),
+                loc=tuple(key.split(".")),
+                input=value,
+            )
+        )
+    if errors:
+        raise ValidationError.from_exception_data(type(model).__name__, errors)
 
 
 class RunParams(Section):
-    years: float = Field(5.0, gt=0, le=50, description="Horizon in years (52 weekly steps each).")
+    years: float = Field(
+        5.0,
+        ge=1 / 52,
+        le=50,
+        description="Horizon in years (52 weekly steps each; at least one week, 1/52).",
+    )
     start_year: int = Field(
         2018, ge=2000, le=2100, description="Calendar year of week 0 (labels only)."
     )
@@ -80,11 +113,24 @@ class DemandParams(Section):
     )
 
 
+# A new OCG runs one leg, or, with probability onward_leg_share, two (its own and the next
+# one of the same route): model.ocg_lifecycle.OcgLifeCycle._found_initial.
+MAX_LEGS_PER_OCG = 2
+# Its smallest possible composition: organiser, coordinator, money handler, recruiter and
+# a transporter (model.ocg_lifecycle.OcgLifeCycle._build_ocg).
+SMALLEST_OCG = 5
+
+
 class SmugglerParams(Section):
     members_min: int = Field(
-        6, ge=3, le=100, description="Fewest members of an organised crime group (OCG) at creation."
+        6,
+        ge=SMALLEST_OCG,
+        le=100,
+        description="Fewest members of an organised crime group (OCG) at creation.",
     )
-    members_max: int = Field(16, ge=3, le=200, description="Most members of an OCG at creation.")
+    members_max: int = Field(
+        16, ge=SMALLEST_OCG, le=200, description="Most members of an OCG at creation."
+    )
     members_per_coordinator: int = Field(
         8,
         ge=1,
@@ -350,6 +396,67 @@ class SmugglerParams(Section):
         description="Weeks an OCG can stay unable to operate before it is dismantled.",
     )
 
+    def founding_roles(self, size: int) -> tuple[int, int, int]:
+        """Coordinators, money handlers and recruiters of a new OCG of ``size`` members
+        (besides its organiser, an optional forger and its transporters)."""
+        coordinators = max(1, size // self.members_per_coordinator)
+        money_handlers = 1 + int(size >= self.second_money_handler_from_members)
+        recruiters = max(1, round(self.recruiters_per_member * size))
+        return coordinators, money_handlers, recruiters
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SmugglerParams:
+        problems: list[tuple[str, str]] = []
+        if self.members_min > self.members_max:
+            problems.append(
+                (
+                    "members_min",
+                    f"must not exceed members_max ({self.members_max}), got {self.members_min}",
+                )
+            )
+        elif (crowded := self._crowded_size()) is not None:
+            size, roles, legs = crowded
+            key = "members_min" if size == self.members_min else "recruiters_per_member"
+            problems.append(
+                (
+                    key,
+                    f"a new OCG of {size} members has {roles} organiser, coordinators, money "
+                    f"handlers and recruiters, leaving no room for a transporter on each of its "
+                    f"{legs} leg(s); raise members_min or lower recruiters_per_member",
+                )
+            )
+        # A little room for rounding: 0.35 + 0.65 must pass whatever the float sum gives.
+        if (total := self.assets_in_eu_share + self.assets_in_cooperating_share) > 1 + 1e-9:
+            problems.append(
+                (
+                    "assets_in_cooperating_share",
+                    f"assets_in_eu_share + assets_in_cooperating_share must not exceed 1 "
+                    f"(the rest is out of reach), got {total:g}",
+                )
+            )
+        if self.under_used_share > self.sold_out_share:
+            problems.append(
+                (
+                    "under_used_share",
+                    f"must not exceed sold_out_share ({self.sold_out_share:g}): a week cannot "
+                    f"count as both sold out and under-used, got {self.under_used_share:g}",
+                )
+            )
+        cross_field_errors(self, problems)
+        return self
+
+    def _crowded_size(self) -> tuple[int, int, int] | None:
+        """The smallest size of a new OCG whose organiser, coordinators, money handlers and
+        recruiters leave no room for a transporter on each leg it may run, with the number
+        of those members and of legs; None if every size from members_min to members_max
+        has room. (The model would then make the OCG larger than its drawn size.)"""
+        legs = MAX_LEGS_PER_OCG if self.onward_leg_share > 0 else 1
+        for size in range(self.members_min, self.members_max + 1):
+            roles = 1 + sum(self.founding_roles(size))
+            if size - roles < legs:
+                return size, roles, legs
+        return None
+
 
 def _role_weight(default: float, role: str) -> Any:
     return Field(default, gt=0, le=20, description=f"Relative weight of {role} (ASSUMPTION).")
@@ -549,6 +656,20 @@ class EnforcementParams(Section):
         le=1,
         description="Enforcement pressure an OCG feels per advert of its taken down (ASSUMPTION).",
     )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EnforcementParams:
+        problems: list[tuple[str, str]] = []
+        if self.investigation_min_weeks > self.investigation_mean_weeks:
+            problems.append(
+                (
+                    "investigation_min_weeks",
+                    f"must not exceed investigation_mean_weeks "
+                    f"({self.investigation_mean_weeks:g}), got {self.investigation_min_weeks}",
+                )
+            )
+        cross_field_errors(self, problems)
+        return self
 
 
 class FinanceParams(Section):

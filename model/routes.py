@@ -9,6 +9,7 @@ by leg number, which is what the vectorised migrant population uses in the hot p
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import tomllib
 from dataclasses import dataclass, field
@@ -35,11 +36,19 @@ def _read(path: Path) -> dict:
 # The route names of the embedded network, in its order. A network read from another file
 # has its own: ``RouteNetwork.route_names``.
 def known(names: list[str], known: tuple[str, ...], what: str) -> list[str]:
-    """``names`` if each is one of ``known``; else a ValueError naming the first unknown one
-    (for the validators of parameters that name routes or locations)."""
+    """``names`` if each is one of ``known``, once; else a ValueError naming the first
+    unknown one (with the closest known name) or the first repeated one (for the validators
+    of parameters that name routes or locations)."""
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"unknown {what} {unknown[0]!r}; known: {', '.join(known)}")
+        close = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(f"unknown {what} {unknown[0]!r}; {hint}known: {', '.join(known)}")
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"{what} {name!r} is listed twice")
+        seen.add(name)
     return names
 
 

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 
+from smugglesim import options
 from smugglesim.commands import command
 
 # By module name, so that solara imports it as part of the installed package.
@@ -20,7 +21,9 @@ APP = "smugglesim.app"
 
 def _app_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="localhost", help="interface to bind (default localhost)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free port)")
+    p.add_argument(
+        "--port", type=options.port, default=8765, help="port (default 8765; 0: any free port)"
+    )
     p.add_argument("--no-open", action="store_true", help="do not open a browser")
 
 

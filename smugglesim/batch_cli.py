@@ -14,6 +14,7 @@ import functools
 import os
 import shlex
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,22 @@ from typing import Any
 from experiments.batch import run_batch
 from experiments.engines import ENGINES
 from experiments.sensitivity import METHODS, parse_param, sensitivity
-from experiments.specs import Sweep, parse_sweep_param
+from experiments.specs import Sweep, parse_sweep_param, read_scenario_file
 from model.scenario import ScenarioError
+from smugglesim import batch_checks, options
 from smugglesim.commands import command, report_options
 
 
 def _value(text: str) -> Any:
+    """A ``--set`` value as TOML reads it (``true``, ``5``, ``0.5``, ``"x"``, ``[1, 2]``);
+    else as a Python literal (``True``); else the text itself."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):
+        pass
     try:
         return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
         return text  # a bare string
 
 
@@ -38,7 +46,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     for item in args.set or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ScenarioError(f"--set {item}: expected KEY=VALUE")
+            raise options.UsageError(f"--set {item}: expected KEY=VALUE")
         overrides[key] = _value(value)
     if args.years is not None:
         overrides["run.years"] = args.years
@@ -50,7 +58,7 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         p.add_argument(
             "--replications",
             "-n",
-            type=int,
+            type=options.replications,
             required=True,
             help="replications per scenario, on the same seeds for every scenario",
         )
@@ -58,16 +66,17 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         p.add_argument(
             "--replications",
             "-n",
-            type=int,
+            type=options.replications,
             default=replications,
             help=f"replications per scenario (default {replications})",
         )
     p.add_argument(
         "--workers",
         "-j",
-        type=int,
+        type=options.workers,
         default=os.cpu_count() or 1,
-        help="worker processes (default: the number of CPUs); 1 runs in this process",
+        help="worker processes (default: the number of CPUs; at most 4 per CPU, and never "
+        "more than there are runs); 1 runs in this process",
     )
     p.add_argument("--engine", choices=ENGINES, default="process", help="default: process")
     p.add_argument(
@@ -75,14 +84,24 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         default=None,
         help="address of a running Dask scheduler, e.g. tcp://host:8786 (engine dask)",
     )
-    p.add_argument("--seed", type=int, default=0, help="root seed of the replication seeds")
-    p.add_argument("--years", type=float, default=None, help="override run.years")
+    p.add_argument(
+        "--seed", type=options.seed, default=0, help="root seed of the replication seeds"
+    )
+    p.add_argument("--years", type=options.years, help="override run.years")
     p.add_argument(
         "--set",
         action="append",
         metavar="KEY=VALUE",
-        help="override a parameter of every scenario (repeatable)",
+        help="override a parameter of every scenario (repeatable), as TOML: "
+        "measures.iru_takedowns.enabled=true",
     )
+    options.add_extends_option(p)
+
+
+def _scenarios(args: argparse.Namespace, files: list[str | Path]):
+    """Every scenario file read with the overrides, errors in an override naming it."""
+    sources = options.override_sources(args.set, args.years is not None)
+    return batch_checks.scenarios(files, _overrides(args), sources)
 
 
 def _command_line(name: str, args: argparse.Namespace) -> str:
@@ -105,7 +124,9 @@ def _command_line(name: str, args: argparse.Namespace) -> str:
 def _batch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", nargs="+", help="scenario TOML files")
     _common(p, None)
-    p.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
+    p.add_argument(
+        "--out", type=options.output_folder, required=True, help="output folder (resumable)"
+    )
     p.add_argument(
         "--sweep-param",
         action="append",
@@ -113,15 +134,24 @@ def _batch_args(p: argparse.ArgumentParser) -> None:
         help="sweep NAME over V1,V2,... (factorial) or LOW:HIGH (lhs); repeatable",
     )
     p.add_argument("--sweep-method", choices=("factorial", "lhs"), default="factorial")
-    p.add_argument("--sweep-samples", type=int, default=None, help="points of an lhs sweep")
-    p.add_argument("--sweep-seed", type=int, default=None, help="lhs sampler seed")
+    p.add_argument("--sweep-samples", type=options.count(1, 100_000), help="points of an lhs sweep")
+    p.add_argument("--sweep-seed", type=options.seed, help="lhs sampler seed")
 
 
 def _sweep(args: argparse.Namespace) -> Sweep | None:
     if not args.sweep_param:
+        for option in ("sweep_samples", "sweep_seed"):
+            if getattr(args, option) is not None:
+                flag = "--" + option.replace("_", "-")
+                raise options.UsageError(f"{flag}: needs --sweep-param")
         return None
+    if args.sweep_method == "lhs" and args.sweep_samples is None:
+        raise options.UsageError("--sweep-samples: an lhs sweep needs the number of points")
     params = dict(parse_sweep_param(s) for s in args.sweep_param)
-    return Sweep(args.sweep_method, params, samples=args.sweep_samples, seed=args.sweep_seed)
+    try:
+        return Sweep(args.sweep_method, params, samples=args.sweep_samples, seed=args.sweep_seed)
+    except ScenarioError as exc:  # e.g. "sweep: params.x: lhs needs [low, high]..."
+        raise options.UsageError(f"--sweep-param: {exc}") from None
 
 
 def _user_errors(
@@ -146,6 +176,16 @@ def _user_errors(
 @command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
 @_user_errors
 def _batch(args: argparse.Namespace) -> int:
+    batch_checks.engine(args)
+    sweep = _sweep(args)
+    bases = _scenarios(args, args.scenarios)
+    if sweep is not None:
+        labels = batch_checks.option_labels(args.sweep_param, "--sweep-param")
+        batch_checks.swept(bases, sweep.params, labels)
+    runs_total = batch_checks.runs(
+        args.scenarios, args.replications, args.seed, _overrides(args), sweep
+    )
+    args.workers = options.cap_workers(args.workers, runs_total)
     runs = run_batch(
         args.scenarios,
         args.replications,
@@ -154,7 +194,7 @@ def _batch(args: argparse.Namespace) -> int:
         engine=args.engine,
         scheduler=args.scheduler,
         seed=args.seed,
-        sweep=_sweep(args),
+        sweep=sweep,
         overrides=_overrides(args),
         command=_command_line("batch", args),
     )
@@ -186,7 +226,7 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     _common(p, 20)
     p.add_argument(
         "--out",
-        type=Path,
+        type=options.output_folder,
         default=None,
         help="where to write (default: the folder; for files: ./smugglesim-compare)",
     )
@@ -208,14 +248,21 @@ def _compare(args: argparse.Namespace) -> int:
     notes = sys.stderr if args.format == "csv" else sys.stdout
     if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
         folder = Path(args.targets[0])
-        if not (folder / "runs.parquet").exists():
+        if not (folder / "runs.parquet").is_file():
             raise ScenarioError(f"{folder}: runs.parquet: not a batch output folder")
         out = args.out or folder
+        options.check_output_folder(out)
+        batch_checks.baseline(args.baseline, batch_checks.batch_scenarios(folder))
     else:
         files = [Path(t) for t in args.targets]
         if len(files) < 2:
             raise ScenarioError(f"{files[0]}: compare needs a folder or at least two scenarios")
         folder = out = args.out or Path("smugglesim-compare")
+        options.check_output_folder(out)
+        batch_checks.engine(args)
+        batch_checks.baseline(args.baseline, [s.name for s in _scenarios(args, files)])
+        runs_total = batch_checks.runs(files, args.replications, args.seed, _overrides(args))
+        args.workers = options.cap_workers(args.workers, runs_total)
         runs = run_batch(
             files,
             args.replications,
@@ -257,16 +304,18 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--samples",
-        type=int,
+        type=options.count(1, 100_000),
         default=8,
         help="morris: trajectories; sobol: base samples, a power of 2 (default 8)",
     )
-    p.add_argument("--levels", type=int, default=4, help="morris grid levels (default 4)")
+    p.add_argument(
+        "--levels", type=options.even_levels, default=4, help="morris grid levels (default 4)"
+    )
     _common(p, 2)
     p.add_argument(
         "--out",
-        type=Path,
-        default=Path("smugglesim-sensitivity"),
+        type=options.output_folder,
+        default="smugglesim-sensitivity",  # a string, so that argparse checks it too
         help="output folder (default ./smugglesim-sensitivity)",
     )
 
@@ -275,6 +324,17 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 @_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
     params = dict(parse_param(p) for p in args.param)
+    batch_checks.engine(args)
+    if args.method == "sobol" and args.samples & (args.samples - 1):
+        raise options.UsageError(
+            f"--samples: sobol needs a power of 2 (e.g. 8, 16), got {args.samples}"
+        )
+    _scenarios(args, [args.scenario])
+    base, _ = read_scenario_file(args.scenario, _overrides(args))
+    batch_checks.swept([base], params, batch_checks.option_labels(args.param, "--param"))
+    batch_checks.outcome(base, args.outcome)
+    points = (len(params) + (1 if args.method == "morris" else 2)) * args.samples
+    args.workers = options.cap_workers(args.workers, points * args.replications)
     table = sensitivity(
         args.scenario,
         params,

@@ -2,23 +2,33 @@
 
 Each subcommand lives in a module of this package and registers itself with
 :func:`smugglesim.commands.command`; they are imported here, in the order the help lists
-them. Bad input ends with one line on stderr naming the file and the key, and exit
-status 2.
+them. Bad input ends with one line per error on stderr, naming the file and the key (or the
+option), and exit status 2, before any work starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import sys
 
 # Imported for their subcommands, in the order of the help.
 from smugglesim import run_cli, batch_cli, measures_cli, app_cli  # noqa: F401  # isort: skip
-from model.scenario import ScenarioError
+from model.scenario import ScenarioError, extends_anywhere
 from smugglesim.commands import COMMANDS
+from smugglesim.options import UsageError
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block), for :func:`main`."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="smugglesim",
         description="Agent-based model of migrant-smuggling networks and the measures of EU Council document 15250/18.",
     )
@@ -31,12 +41,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unrecognised(parser: argparse.ArgumentParser, command: str, extras: list[str]) -> str:
+    """The line for arguments no option takes, with the closest option of the command."""
+    sub = next(
+        a.choices[command] for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    known = [s for a in sub._actions for s in a.option_strings if s.startswith("--")]
+    words = []
+    for extra in extras:
+        close = difflib.get_close_matches(extra.partition("=")[0], known, n=1)
+        words.append(f"{extra} (did you mean {close[0]}?)" if close else extra)
+    return f"{sub.prog}: unrecognised arguments: {' '.join(words)} (see {sub.prog} --help)"
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
     try:
-        return args.handler(args)
-    except ScenarioError as exc:
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            raise UsageError(_unrecognised(parser, args.command, extras))
+        # Without the option, SMUGGLESIM_ALLOW_EXTENDS_ANYWHERE decides.
+        anywhere = getattr(args, "allow_extends_anywhere", False)
+        with extends_anywhere() if anywhere else contextlib.nullcontext():
+            return args.handler(args)
+    except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ScenarioError as exc:
+        for line in exc.errors:
+            print(f"error: {line}", file=sys.stderr)
         return 2
 
 

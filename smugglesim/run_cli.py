@@ -10,11 +10,11 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 
 from experiments.tables import Format
 from model.outputs import HEADLINE
 from model.scenario import ScenarioError, load_scenario
+from smugglesim import options
 from smugglesim.commands import command, report_options
 
 
@@ -42,21 +42,35 @@ def format_summary(summary: dict, fmt: Format = "text", explain: bool = False) -
 # -- run ---------------------------------------------------------------------------------
 def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--years", type=float, default=None, help="override the horizon in years")
+    p.add_argument("--seed", type=options.seed, default=1, help="random seed (default 1)")
+    p.add_argument("--years", type=options.years, help="override the horizon in years")
     p.add_argument(
-        "--out", type=Path, default=None, help="write summary.json and timeseries.parquet here"
+        "--out",
+        type=options.output_folder,
+        default=None,
+        help="write summary.json and timeseries.parquet here",
     )
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     report_options(p)
+    options.add_extends_option(p)
+
+
+def _years_override(args: argparse.Namespace) -> dict:
+    """``--years`` as keyword arguments of :func:`load_scenario` (errors blame the option)."""
+    if args.years is None:
+        return {}
+    return {"overrides": {"run.years": args.years}, "overrides_source": "command line (--years)"}
 
 
 @command("run", "run one scenario once and print its summary", _run_args)
 def _run(args: argparse.Namespace) -> int:
     from model.model import SmugglingModel
 
-    overrides = {"run.years": args.years} if args.years is not None else None
-    scenario = load_scenario(args.scenario, overrides)
+    scenario = load_scenario(args.scenario, **_years_override(args))
+    if args.out is not None:
+        for name in ("summary.json", "timeseries.parquet"):
+            if (args.out / name).is_dir():
+                raise options.UsageError(f"--out: {args.out / name} is a folder")
     model = SmugglingModel(scenario, rng=args.seed).run()
     summary = model.summary()
     if args.out is not None:
@@ -73,6 +87,7 @@ def _run(args: argparse.Namespace) -> int:
 # -- validate ----------------------------------------------------------------------------
 def _validate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", nargs="+", help="scenario TOML files")
+    options.add_extends_option(p)
 
 
 @command("validate", "check scenario files; exit 0 when all are valid, 2 otherwise", _validate_args)
@@ -83,7 +98,7 @@ def _validate(args: argparse.Namespace) -> int:
             load_scenario(path)
             print(f"{path}: ok")
         except ScenarioError as exc:
-            print(str(exc), file=sys.stderr)
+            print("\n".join(exc.errors), file=sys.stderr)
             status = 2
     return status
 
@@ -91,8 +106,11 @@ def _validate(args: argparse.Namespace) -> int:
 # -- compare (plain side by side; the experiments layer makes it paired) -----------------
 def _sbs_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenarios", nargs="+", help="scenario TOML files, the first is the reference")
-    p.add_argument("--seeds", type=int, default=3, help="seeds 1..N for each scenario (default 3)")
-    p.add_argument("--years", type=float, default=None, help="override the horizon in years")
+    p.add_argument(
+        "--seeds", type=options.count(1), default=3, help="seeds 1..N for each scenario (default 3)"
+    )
+    p.add_argument("--years", type=options.years, help="override the horizon in years")
+    options.add_extends_option(p)
     report_options(p)
 
 
@@ -103,8 +121,14 @@ def _side_by_side(args: argparse.Namespace) -> int:
     from model.model import SmugglingModel
     from smugglesim.reports import side_by_side_report
 
-    overrides = {"run.years": args.years} if args.years is not None else None
-    scenarios = [load_scenario(p, overrides) for p in args.scenarios]
+    scenarios, errors = [], []
+    for path in args.scenarios:  # every file's errors at once
+        try:
+            scenarios.append(load_scenario(path, **_years_override(args)))
+        except ScenarioError as exc:
+            errors += [e for e in exc.errors if e not in errors]  # an override: once
+    if errors:
+        raise ScenarioError(*errors)
     seeds = list(range(1, args.seeds + 1))
     means: list[dict[str, float]] = []
     for sc in scenarios:

@@ -129,7 +129,7 @@ def test_failing_replication_is_recorded_and_the_batch_exits_nonzero(tmp_path, m
 def test_bad_scenario_input_exits_2_naming_file_and_key(tmp_path, capsys):
     assert main(_cli_batch(tmp_path / "a", "--set", "demand.scale=-1")) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "baseline.toml" in err[0] and "demand.scale" in err[0]
+    assert len(err) == 1 and "command line (--set demand.scale=-1): demand.scale" in err[0]
     assert main(["batch", str(tmp_path / "none.toml"), "-n", "1", "--out", str(tmp_path)]) == 2
 
 

@@ -48,7 +48,7 @@ def test_overrides_apply_last(base):
 @pytest.mark.parametrize(
     ("text", "key", "words"),
     [
-        ("[run]\nyearz = 3\n", "run.yearz", "Extra inputs"),
+        ("[run]\nyearz = 3\n", "run.yearz", "did you mean 'years'"),
         ('[demand]\nscale = "lots"\n', "demand.scale", "valid number"),
         (
             "[finance]\nparallel_financial_share = 1.5\n",
@@ -58,7 +58,7 @@ def test_overrides_apply_last(base):
         (
             "[measures.no_such_measure]\nenabled = true\n",
             "measures.no_such_measure",
-            "Extra inputs",
+            "unknown key",
         ),
         (
             "[measures.lo_coordination]\nenabled = true\nstart_week = 10\nend_week = 5\n",

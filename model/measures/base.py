@@ -21,7 +21,9 @@ import sys
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from model.parameters import STRICT, cross_field_errors
 
 if TYPE_CHECKING:
     from model.intelligence import LeadSource
@@ -34,9 +36,9 @@ def _plain(value: Any) -> Any:
 
 
 class MeasureParams(BaseModel):
-    """Parameters every measure has."""
+    """Parameters every measure has (validated strictly, as every table of a scenario)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = STRICT
 
     enabled: bool = Field(False, description="Switch the measure on.")
     start_week: int = Field(
@@ -50,7 +52,8 @@ class MeasureParams(BaseModel):
     @model_validator(mode="after")
     def _end_after_start(self) -> MeasureParams:
         if self.end_week is not None and self.end_week <= self.start_week:
-            raise ValueError("end_week must be greater than start_week")
+            message = f"must be greater than start_week ({self.start_week}), got {self.end_week}"
+            cross_field_errors(self, [("end_week", message)])
         return self
 
 

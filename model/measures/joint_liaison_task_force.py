@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from model.measures.base import Measure, MeasureParams
+from model.parameters import STRICT
 from model.smugglers import Role
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class PriorityRank(BaseModel):
     leaders, then coordinators and money handlers (the central members), then the rest
     (15250/18, measure 5: operational work on High Value Targets)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = STRICT
 
     organiser: int = _rank(0, "an organiser (the leader, an HVT)")
     coordinator: int = _rank(1, "a coordinator")
