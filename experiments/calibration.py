@@ -63,7 +63,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
                 f"{lo:,}–{hi:,}",
                 lo,
                 hi,
-                "UNODC 2018; Europol–Interpol 2016",
+                info.get("fee_source", "UNODC 2018; Europol–Interpol 2016"),
             )
         )
     targets += [

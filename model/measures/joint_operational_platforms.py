@@ -31,7 +31,7 @@ class JointOperationalPlatformsParams(MeasureParams):
     routes: list[str] = Field(
         ["central_med", "eastern_med", "western_med"],
         min_length=1,
-        description="Routes with a new regional platform (central_med, eastern_med, western_med, western_balkans).",
+        description=f"Routes with a new regional platform ({', '.join(ROUTES)}).",
     )
     cross_border_factor: float = Field(
         0.8,
