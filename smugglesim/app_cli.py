@@ -2,6 +2,11 @@
 
 Bound to localhost by default: the page runs arbitrary model settings and is not meant to
 be exposed on a network. Needs the ``app`` extra (solara and Mesa's visualisation).
+
+Every browser session has its own model. A closed tab ends its session at once; a session
+whose browser went away without closing (a crash, a lost network) ends after
+``--session-timeout`` (Solara's ``SOLARA_KERNEL_CULL_TIMEOUT``, 24 hours by default, which
+would keep a model and its run in memory for a day).
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 
@@ -18,10 +24,32 @@ from smugglesim.commands import command
 APP = "smugglesim.app"
 
 
+def session_timeout(text: str) -> str:
+    """A duration as Solara reads it: a positive number with s, m, h or d (seconds if none)."""
+    if not re.fullmatch(r"\d+(\.\d+)?[smhd]?", text) or float(text.rstrip("smhd")) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 30s, 2m or 1h")
+    return text
+
+
+def port(text: str) -> int:
+    """A TCP port number, 0 (any free port) to 65535."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
 def _app_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="localhost", help="interface to bind (default localhost)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0: any free port)")
+    p.add_argument("--port", type=port, default=8765, help="port (default 8765; 0: any free port)")
     p.add_argument("--no-open", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--session-timeout",
+        default="2m",
+        type=session_timeout,
+        metavar="TIME",
+        help="end a session this long after its browser went away without closing the tab, "
+        "releasing its model (default 2m; e.g. 30s, 10m, 1h)",
+    )
 
 
 def solara_command(args: argparse.Namespace) -> list[str]:
@@ -42,6 +70,7 @@ def _app(args: argparse.Namespace) -> int:
         )
         return 2
     cmd = solara_command(args)
+    os.environ["SOLARA_KERNEL_CULL_TIMEOUT"] = args.session_timeout
     if os.name == "posix":
         # The server takes this process's place, so that a signal that stops
         # `smugglesim app` (Ctrl-C, a supervisor's SIGTERM) stops the server too.
