@@ -34,6 +34,7 @@ REDRAW_EVERY = (1, 4, 13)  # weeks between redraws while running
 YEARS = (1, 10)
 # Headline figures that describe the end of a run, shown as their weekly value "now".
 NOW = {"ocgs_active_end": "ocgs_active"}
+BOLD = {"font-weight": "bold"}
 BY_LABEL = {label: route for route, label in ROUTE_LABELS.items()}
 
 
@@ -53,7 +54,7 @@ def RunControls(session: Session, frame: int, every: solara.Reactive[int], refre
     elif session.finished:
         status += " · the run is over: Restart for another"
     with solara.Div():
-        solara.HTML("b", f"Week {model.week} of {model.n_weeks}")
+        solara.Text(f"Week {model.week} of {model.n_weeks}", style=BOLD)
         solara.Text(status)
 
     def run(weeks: int) -> None:
@@ -134,7 +135,7 @@ def PendingChanges(  # noqa: N802
     if not changes:
         return
     with solara.Warning(dense=True):
-        solara.HTML("b", "Not yet in this run")
+        solara.Text("Not yet in this run ", style=BOLD)
         solara.Text(
             "(it began with other settings): "
             + "; ".join(changes)
@@ -166,7 +167,7 @@ def Summary(session: Session, frame: int):  # noqa: N802
         f"{m.number} (from week {m.params.start_week})" for m in model.measures if not m.active
     ]
     # Plain HTML, not Markdown: solara's Markdown loads KaTeX from a CDN, which fails offline.
-    solara.HTML("b", f"So far: {model.week} weeks (seed {model.seed})")
+    solara.Text(f"So far: {model.week} weeks (seed {model.seed})", style=BOLD)
     solara.Text("Measures active: " + ("; ".join(active) if active else "none"))
     if waiting:
         solara.Text("Measures not yet started: " + ", ".join(waiting))

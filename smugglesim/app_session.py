@@ -38,6 +38,7 @@ if not log.handlers:  # the page runs under `solara run`, whose logging shows wa
     log.setLevel(logging.INFO)
     log.propagate = False
 
+RUN_THREAD = "smugglesim-app-run"  # the name of a session's running thread
 LIVE_MODELS: weakref.WeakSet[SmugglingModel] = weakref.WeakSet()
 """The app's models not yet collected, over all sessions of this process."""
 
@@ -311,35 +312,43 @@ class Session:
             return False
         self._stop.clear()
         self._thread = threading.Thread(
-            target=self._run, args=(weeks, max(1, every), on_frame), daemon=True
+            target=self._run,
+            args=(weeks, max(1, every), on_frame),
+            name=RUN_THREAD,
+            daemon=True,
         )
         self._thread.start()
         return True
 
     def _run(self, weeks: int, every: int, on_frame: Callable[[], None]) -> None:
+        model = self.model  # a restart swaps the session's model: this run then ends
         began = time.perf_counter()
         done = 0
         drawn = True
         try:
-            while done < weeks and self.model.running and not self._stop.is_set():
+            while done < weeks and model.running and not self._stop.is_set():
                 with self._lock:
-                    self.model.step()
+                    if self.model is not model:
+                        break
+                    model.step()
                     done += 1
-                    drawn = done % every == 0 or done == weeks or not self.model.running
+                    last = done == weeks or not model.running
+                    drawn = last or done % every == 0
                     if drawn:
                         self.redraw()
-                if drawn and not self._stop.is_set():
-                    on_frame()
+                if drawn and not last and not self._stop.is_set():
+                    on_frame()  # the last frame is shown below, once the run has ended
         except Exception as e:  # shown on the page: the run stops, the page stays
             log.exception("the run failed")
-            self.error = f"the run stopped at week {self.model.week}: {e}"
+            self.error = f"the run stopped at week {model.week}: {e}"
         finally:
             if weeks > 1 and not self.error:
                 self.last_run_s = time.perf_counter() - began
-            self._thread = None
+            if self._thread is threading.current_thread():
+                self._thread = None
             if self.closed:
                 self._release()
-            else:
+            elif self.model is model:
                 if not drawn:  # paused between two redraws
                     with self._lock:
                         self.redraw()
@@ -350,16 +359,16 @@ class Session:
         self._stop.set()
 
     def wait(self, timeout: float | None = None) -> None:
-        """Wait for the run under way to end."""
+        """Wait for the run under way to end (not from the page's own thread: the run
+        may be waiting to update the page)."""
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
 
     def restart(self, settings: Settings) -> None:
         """A new model from ``settings`` at week 0; the run so far is kept for comparison
-        if it got anywhere."""
+        if it got anywhere. A run under way ends at the end of its week."""
         self.pause()
-        self.wait()
         with self._lock:
             if self.model.week > 0:
                 self.previous = PreviousRun(self.settings.describe(), self.model.timeseries())
