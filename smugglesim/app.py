@@ -143,7 +143,12 @@ def PendingChanges(  # noqa: N802
             "this run stays on the weekly plots, dashed."
         )
         with solara.Row():
-            solara.Button("Restart with these settings", on_click=restart, color="warning")
+            solara.Button(
+                "Restart with these settings",
+                on_click=restart,
+                color="warning",
+                disabled=session.running,
+            )
             solara.Button("Undo the changes", on_click=lambda: draft.set(session.settings))
 
 
@@ -162,15 +167,12 @@ def Summary(session: Session, frame: int):  # noqa: N802
             continue
         note = " (status quo: under 2%)" if o.name == "confiscation_ratio" else ""
         rows.append((o.heading, o.format(s[o.name]) + note))
-    active = [f"{m.number}. {m.title}" for m in model.measures if m.active]
-    waiting = [
-        f"{m.number} (from week {m.params.start_week})" for m in model.measures if not m.active
+    measures = [
+        f"{m.number}. {m.title} ({'from' if m.active else 'starts in'} week {m.params.start_week})"
+        for m in model.measures
     ]
-    # Plain HTML, not Markdown: solara's Markdown loads KaTeX from a CDN, which fails offline.
     solara.Text(f"So far: {model.week} weeks (seed {model.seed})", style=BOLD)
-    solara.Text("Measures active: " + ("; ".join(active) if active else "none"))
-    if waiting:
-        solara.Text("Measures not yet started: " + ", ".join(waiting))
+    solara.Text("Measures switched on: " + ("; ".join(measures) if measures else "none"))
     body = "".join(
         f"<tr><td>{escape(label)}</td><td style='text-align:right'>{escape(value)}</td></tr>"
         for label, value in rows
@@ -207,16 +209,18 @@ def Page():  # noqa: N802 (Solara components are capitalised)
     solara.Title("smugglesim")
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
-    with solara.Sidebar():
+    # A fixed width: Solara's sidebar grows with its widest content, over the figures.
+    with solara.Sidebar(), solara.Column(style={"width": "360px"}):
         with solara.Card("Run"):
             RunControls(session, frame.value, every, refresh)
-        PendingChanges(session, frame.value, draft, restart)
         with solara.Card("Settings of the run"):
             RunSettings(draft, change)
             solara.Button("Restart", on_click=restart, disabled=session.running, text=True)
         with solara.Card("Measures of 15250/18"):
             MeasureSwitches(draft, change)
     images = session.figures.images
+    with solara.Div(style={"position": "sticky", "top": "0", "z-index": "5"}):
+        PendingChanges(session, frame.value, draft, restart)
     with solara.Columns([3, 2]):
         solara.Image(images["routes"], width="100%")
         Summary(session, frame.value)

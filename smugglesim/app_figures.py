@@ -25,6 +25,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
@@ -117,7 +118,7 @@ class Blit:
             "RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba()
         )
         buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=3)
+        image.save(buffer, format="png", compress_level=1)  # fast; sent over localhost
         return buffer.getvalue()
 
 
@@ -144,11 +145,12 @@ class RouteMapRenderer(SpaceRenderer):
     """SpaceRenderer of the route network at geographic positions, with flows as widths.
 
     :meth:`draw_structure` draws the whole map (Mesa's drawer: places and legs);
-    :meth:`frame` changes only the legs' widths and the title, drawn over the rest.
+    :meth:`frame` draws only the legs' widths and the title over the rest.
     """
 
     def __init__(self, model: SmugglingModel, backend: str = "matplotlib") -> None:
         self.model = model
+        self.flows: LineCollection | None = None  # the legs' widths, drawn by frame()
         super().__init__(model, backend=backend)
 
     def _get_space_drawer(self) -> NetworkSpaceDrawer:
@@ -211,15 +213,24 @@ class RouteMapRenderer(SpaceRenderer):
         )
 
     def frame(self, blit: Blit) -> bytes:
-        """The map now, as PNG: new widths and title over the unchanged places."""
+        """The map now, as PNG: the legs as wide as their flows, and the title, drawn over
+        the places and the thin arrows of the first drawing (arrows cost 3 ms each to draw)."""
         ax = self.backend_renderer.ax
-        legs = list(ax.patches)  # the legs' arrows, in the order of graph.edges
-        for patch, width in zip(
-            legs, leg_widths(self.model, list(self.space.G.edges(data=True))), strict=True
-        ):
-            patch.set_linewidth(width)
+        edges = list(self.space.G.edges(data=True))
+        if self.flows is None:
+            pos = self.space_drawer.pos
+            self.flows = LineCollection(
+                [(pos[a], pos[b]) for a, b, _ in edges],
+                colors=[ROUTE_COLOURS[d["route"]] for _, _, d in edges],
+                alpha=0.7,
+                zorder=1.5,
+                capstyle="round",
+            )
+            ax.add_collection(self.flows)
+        self.flows.set_linewidths(leg_widths(self.model, edges))
         self._set_title()
-        return blit.render(None, [*legs, ax.title])
+        places = [c for c in ax.collections if c is not self.flows]  # over the legs again
+        return blit.render(None, [self.flows, *places, ax.title])
 
 
 def make_route_renderer(model: SmugglingModel) -> RouteMapRenderer:
@@ -247,37 +258,51 @@ def route_network(model: SmugglingModel, route: str) -> tuple[nx.Graph, list, li
     return model.social.subgraph(active + arrested), active, arrested
 
 
+def place_new_members(graph: nx.Graph, new: list, known: dict, model: SmugglingModel) -> None:
+    """Positions for members not yet drawn (``known``: positions by member id).
+
+    The first time, a spring layout of the whole network; then of the new members and their
+    neighbours only, the neighbours held where they are (a layout of all members costs about
+    0.1 s a week, most of a redraw). A new group tied to nobody drawn is laid out small, at a
+    random place.
+    """
+    if not new:
+        return
+    seed = (model.seed + model.week) % (2**32)
+    if not known:
+        ids = nx.relabel_nodes(graph, {n: n.unique_id for n in graph})
+        known.update(nx.spring_layout(ids, iterations=50, seed=seed))
+        return
+    around = set(new) | {tie for n in new for tie in graph.neighbors(n)}
+    ids = nx.relabel_nodes(graph.subgraph(around), {n: n.unique_id for n in around})
+    fixed = [i for i in ids if i in known]
+    if fixed:
+        pos = nx.spring_layout(
+            ids, pos={i: known[i] for i in fixed}, fixed=fixed, iterations=20, seed=seed
+        )
+    else:
+        centre = np.random.default_rng(seed).uniform(-0.9, 0.9, size=2)
+        pos = nx.spring_layout(ids, iterations=50, seed=seed, center=centre, scale=0.15)
+    known.update(pos)
+
+
 def draw_members(ax, model: SmugglingModel, route: str, known: dict) -> None:
     """Draw the route's members and ties, titled; positions (``known``, by member id)
     persist from one week to the next, so that members stay where they were."""
     graph, active, arrested = route_network(model, route)
     nodes = active + arrested
-    fixed = [n.unique_id for n in nodes if n.unique_id in known]
-    ids = nx.relabel_nodes(graph, {n: n.unique_id for n in nodes})
-    if ids.number_of_nodes():
-        pos = nx.spring_layout(
-            ids,
-            pos={i: known[i] for i in fixed} or None,
-            fixed=fixed or None,
-            iterations=20 if fixed else 50,
-            seed=model.seed % (2**32),
-        )
-        known.update(pos)
+    place_new_members(graph, [n for n in nodes if n.unique_id not in known], known, model)
     pos = {n: known[n.unique_id] for n in nodes}
-    live = graph.subgraph(active)
-    nx.draw_networkx_edges(live, pos, ax=ax, alpha=0.4, width=0.6)
-    nx.draw_networkx_nodes(
-        live,
-        pos,
-        ax=ax,
-        nodelist=active,
-        node_size=22,
-        node_color=[ROLE_COLOURS[m.role] for m in active],
-    )
+    # Drawn with matplotlib directly: networkx's drawing functions take longer than the layout.
+    ties = [(pos[a], pos[b]) for a, b in graph.subgraph(active).edges()]
+    ax.add_collection(LineCollection(ties, colors="k", alpha=0.4, linewidths=0.6, zorder=1))
+    if active:
+        xy = np.array([pos[m] for m in active])
+        colours = [ROLE_COLOURS[m.role] for m in active]
+        ax.scatter(xy[:, 0], xy[:, 1], s=22, c=colours, zorder=2)
     if arrested:
-        nx.draw_networkx_nodes(
-            graph, pos, ax=ax, nodelist=arrested, node_size=14, node_color="grey", node_shape="x"
-        )
+        xy = np.array([pos[m] for m in arrested])
+        ax.scatter(xy[:, 0], xy[:, 1], s=14, c="grey", marker="x", zorder=2)
     ocgs = {m.ocg for m in active}
     ax.set_title(
         f"Smuggling network, {ROUTE_LABELS[route]}:\n"
@@ -430,12 +455,14 @@ class WeeklyFigure:
             ax.set_ylim(0, self._room(ax, self._top(ax, before)))
 
     def _room(self, ax, needed: float) -> float:
-        """A top for an axis that must show ``needed``, with room to grow into."""
-        if ax is self.axes[1]:  # money, cumulative, on a log scale: the next power of ten
-            return float(10 ** np.ceil(np.log10(max(needed, 1.0) * HEADROOM)))
+        """A top for an axis that must show ``needed``, with room to grow into. The least
+        tops are about what the baseline reaches in its first year, so that the axes (and
+        the figure's background) rarely change during a run."""
+        if ax is self.axes[1]:  # money, cumulative, on a log scale: a power of ten
+            return float(10 ** np.ceil(np.log10(max(needed * HEADROOM, 1000.0))))
         if ax is self.axes[2]:  # the ratio: the 2% line only when the ratio nears it
             return max(0.001, HEADROOM * needed)
-        return max(10.0, HEADROOM * needed)
+        return max(1000.0, HEADROOM * needed)
 
     def _top(self, ax, frame) -> float:
         """The top an axis needs for ``frame`` (a weekly table) and its lines now."""

@@ -198,10 +198,9 @@ def test_route_map_sits_at_geographic_positions_and_widens_with_flows():
     figures.draw(model)
     flows = leg_flows(model)
     assert flows.sum() == model.migrants.counts_by_state()["travelling"] > 0
-    arrows = figures._renderer.canvas.patches
     legs = [d["leg"] for _, _, d in model.routes.graph.edges(data=True)]
     expected = [0.5 + 0.25 * float(np.sqrt(flows[leg])) for leg in legs]
-    assert [a.get_linewidth() for a in arrows] == pytest.approx(expected)
+    assert list(figures._renderer.flows.get_linewidths()) == pytest.approx(expected)
 
 
 def test_smuggling_network_shows_recent_arrests_and_keeps_positions():
