@@ -25,8 +25,9 @@ import solara
 
 from model import outputs
 from model.measures import MEASURES
-from smugglesim.app_figures import ROUTE_LABELS, ROUTES, week_date
-from smugglesim.app_session import CONTROLS, Session, Settings
+from smugglesim.app_figures import week_date
+from smugglesim.app_networks import ROUTE_LABELS, ROUTES
+from smugglesim.app_session import CONTROLS, Session, Settings, plural
 
 TITLE = "smugglesim: smuggling networks and the measures of EU Council document 15250/18"
 RUN_WEEKS = (13, 52)  # the "Run n weeks" buttons: a quarter and a year
@@ -87,7 +88,7 @@ def RunSettings(draft: solara.Reactive[Settings], on_change):  # noqa: N802
         value=s.seed,
         on_value=lambda v: on_change(s.replace(seed=int(v or 0))),
     )
-    solara.Text(f"Horizon: {s.years} years ({52 * s.years} weeks)")
+    solara.Text(f"Horizon: {plural(s.years, 'year')} ({52 * s.years} weeks)")
     solara.SliderInt(
         "", value=s.years, min=YEARS[0], max=YEARS[1],
         on_value=lambda v: on_change(s.replace(years=v, start_week=min(s.start_week, 52 * v - 1))),
@@ -171,7 +172,7 @@ def Summary(session: Session, frame: int):  # noqa: N802
         f"{m.number}. {m.title} ({'from' if m.active else 'starts in'} week {m.params.start_week})"
         for m in model.measures
     ]
-    solara.Text(f"So far: {model.week} weeks (seed {model.seed})", style=BOLD)
+    solara.Text(f"So far: {plural(model.week, 'week')} (seed {model.seed})", style=BOLD)
     solara.Text("Measures switched on: " + ("; ".join(measures) if measures else "none"))
     body = "".join(
         f"<tr><td>{escape(label)}</td><td style='text-align:right'>{escape(value)}</td></tr>"

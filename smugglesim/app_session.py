@@ -234,7 +234,7 @@ class Settings:
         names = [MEASURES[k].title for k in sorted(self.measures, key=_number)]
         measures = "; ".join(names) if names else "no measures"
         start = f" from week {self.start_week}" if names and self.start_week else ""
-        return f"seed {self.seed}, {self.years} years, {measures}{start}"
+        return f"seed {self.seed}, {plural(self.years, 'year')}, {measures}{start}"
 
     def changes_from(self, other: Settings) -> list[str]:
         """What differs from ``other``, in words, for the page's notice."""
@@ -253,6 +253,11 @@ class Settings:
                     f"{control.show(self.value(key))}"
                 )
         return said
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 year``, ``5 years``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _number(key: str) -> int:

@@ -23,8 +23,8 @@ from model import ScenarioError, outputs
 from model.measures import MEASURES
 from smugglesim import app as app_module
 from smugglesim.app_cli import solara_command
-from smugglesim.app_figures import (
-    Figures,
+from smugglesim.app_figures import Figures
+from smugglesim.app_networks import (
     draw_smuggling_network,
     leg_flows,
     make_route_renderer,
@@ -112,7 +112,7 @@ def test_settings_build_the_model_and_name_what_changed():
     fi = model.config.measures.financial_investigations
     assert fi.enabled and fi.parallel_share == 0.8 and fi.start_week == 10
     assert settings.describe() == (
-        "seed 4, 1 years, Strengthen the financial investigation component from week 10"
+        "seed 4, 1 year, Strengthen the financial investigation component from week 10"
     )
     assert settings.changes_from(YEAR) == [
         "seed 1 → 4",
@@ -178,9 +178,9 @@ def test_restart_builds_from_the_settings_and_keeps_the_run_so_far():
     session.restart(YEAR.replace(measures=frozenset({FI})))
     assert session.model.week == 0 and [m.key for m in session.model.measures] == [FI]
     assert session.previous is not None and len(session.previous.weekly) == 5
-    assert session.previous.description == "seed 1, 1 years, no measures"
+    assert session.previous.description == "seed 1, 1 year, no measures"
     suptitle = session.figures._weekly.fig.get_suptitle()
-    assert suptitle == "dashed: the previous run (seed 1, 1 years, no measures)"
+    assert suptitle == "dashed: the previous run (seed 1, 1 year, no measures)"
 
 
 # -- figures ----------------------------------------------------------------------------------
