@@ -23,7 +23,6 @@ from html import escape
 
 import solara
 
-from model import outputs
 from model.measures import MEASURES
 from smugglesim.app_figures import week_date
 from smugglesim.app_networks import ROUTE_LABELS, ROUTES
@@ -33,8 +32,6 @@ TITLE = "smugglesim: smuggling networks and the measures of EU Council document 
 RUN_WEEKS = (13, 52)  # the "Run n weeks" buttons: a quarter and a year
 REDRAW_EVERY = (1, 4, 13)  # weeks between redraws while running
 YEARS = (1, 10)
-# Headline figures that describe the end of a run, shown as their weekly value "now".
-NOW = {"ocgs_active_end": "ocgs_active"}
 BOLD = {"font-weight": "bold"}
 BY_LABEL = {label: route for route, label in ROUTE_LABELS.items()}
 
@@ -156,27 +153,13 @@ def PendingChanges(  # noqa: N802
 @solara.component
 def Summary(session: Session, frame: int):  # noqa: N802
     """The run's headline figures so far, labelled from the output registry."""
-    model = session.model
-    s = model.summary()
-    weekly = model.timeseries()
-    rows = []
-    for o in outputs.HEADLINE:
-        if o.name in NOW:
-            o = outputs.lookup(NOW[o.name])
-            value = weekly[o.name].iloc[-1] if len(weekly) else 0
-            rows.append((f"{o.heading} (now)", o.format(value)))
-            continue
-        note = " (status quo: under 2%)" if o.name == "confiscation_ratio" else ""
-        rows.append((o.heading, o.format(s[o.name]) + note))
-    measures = [
-        f"{m.number}. {m.title} ({'from' if m.active else 'starts in'} week {m.params.start_week})"
-        for m in model.measures
-    ]
-    solara.Text(f"So far: {plural(model.week, 'week')} (seed {model.seed})", style=BOLD)
-    solara.Text("Measures switched on: " + ("; ".join(measures) if measures else "none"))
+    report = session.figures.report
+    solara.Text(f"So far: {plural(report.week, 'week')} (seed {report.seed})", style=BOLD)
+    switched = "; ".join(report.measures) if report.measures else "none"
+    solara.Text(f"Measures switched on: {switched}")
     body = "".join(
         f"<tr><td>{escape(label)}</td><td style='text-align:right'>{escape(value)}</td></tr>"
-        for label, value in rows
+        for label, value in report.rows
     )
     solara.HTML("table", unsafe_innerHTML=body, style="width: 100%; margin-top: 8px")
 

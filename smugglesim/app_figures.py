@@ -14,6 +14,7 @@ rendering a whole figure to PNG costs 50-250 ms, a week of the model about 15 ms
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -171,6 +172,40 @@ class WeeklyFigure:
         return self.blit.render(static, [line for _, line, _, _ in self._series])
 
 
+# -- the headline figures so far -----------------------------------------------------------
+NOW = {"ocgs_active_end": "ocgs_active"}  # figures of the end of a run: shown as now
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What the page says about the run at the last redraw (read from the model then, not
+    while a run steps it): the week, the measures, the headline figures with their labels."""
+
+    week: int
+    seed: int
+    measures: list[str]
+    rows: list[tuple[str, str]]
+
+
+def run_report(model: SmugglingModel) -> RunReport:
+    s = model.summary()
+    weekly = model.timeseries()
+    rows = []
+    for o in outputs.HEADLINE:
+        if o.name in NOW:
+            o = outputs.lookup(NOW[o.name])
+            value = weekly[o.name].iloc[-1] if len(weekly) else 0
+            rows.append((f"{o.heading} (now)", o.format(value)))
+            continue
+        note = " (status quo: under 2%)" if o.name == "confiscation_ratio" else ""
+        rows.append((o.heading, o.format(s[o.name]) + note))
+    measures = [
+        f"{m.number}. {m.title} ({'from' if m.active else 'starts in'} week {m.params.start_week})"
+        for m in model.measures
+    ]
+    return RunReport(model.week, model.seed, measures, rows)
+
+
 # -- one session's figures ------------------------------------------------------------------
 class Figures:
     """A session's figures as PNG images, each redrawn only when what it shows changed.
@@ -182,6 +217,7 @@ class Figures:
     def __init__(self, route: str = "central_med") -> None:
         self.route = route
         self.images: dict[str, bytes] = {}
+        self.report: RunReport | None = None
         self._renderer: RouteMapRenderer | None = None
         self._routes_blit: Blit | None = None
         self._network = NetworkFigure()
@@ -205,6 +241,7 @@ class Figures:
         """Redraw the figures whose content changed; the names of those redrawn."""
         redrawn = []
         week = (model, model.week)
+        self.report = run_report(model)
         if self._seen.get("routes") != week:
             if self._renderer is None or self._renderer.model is not model:
                 self._renderer = make_route_renderer(model)
