@@ -81,9 +81,9 @@ def RunSettings(draft: solara.Reactive[Settings], on_change):  # noqa: N802
     """Seed, horizon and the week the measures start."""
     s = draft.value
     solara.InputInt(
-        "Seed (the same seed gives the same run)",
+        "Seed (0 or more; the same seed gives the same run)",
         value=s.seed,
-        on_value=lambda v: on_change(s.replace(seed=int(v or 0))),
+        on_value=lambda v: on_change(s.replace(seed=max(0, int(v or 0)))),
     )
     solara.Text(f"Horizon: {plural(s.years, 'year')} ({52 * s.years} weeks)")
     solara.SliderInt(

@@ -370,19 +370,26 @@ class Session:
         if thread is not None:
             thread.join(timeout)
 
-    def restart(self, settings: Settings) -> None:
+    def restart(self, settings: Settings) -> bool:
         """A new model from ``settings`` at week 0; the run so far is kept for comparison
-        if it got anywhere. A run under way ends at the end of its week."""
+        if it got anywhere. A run under way ends at the end of its week. False, with
+        :attr:`error` saying why, if the settings do not make a valid scenario."""
         self.pause()
+        try:
+            model = settings.build()
+        except ValueError as e:  # ScenarioError included: shown on the page
+            self.error = f"these settings cannot run: {e}"
+            return False
         with self._lock:
             if self.model.week > 0:
                 self.previous = PreviousRun(self.settings.describe(), self.model.timeseries())
             self.settings = settings
-            self.model = settings.build()
+            self.model = model
             self.error = None
             self.last_run_s = None
             self.figures.forget_layout()
             self.redraw()
+        return True
 
     def show_route(self, route: str) -> None:
         """Draw the smuggling network of another route."""

@@ -181,6 +181,10 @@ def test_restart_builds_from_the_settings_and_keeps_the_run_so_far():
     assert session.previous.description == "seed 1, 1 year, no measures"
     suptitle = session.figures._weekly.fig.get_suptitle()
     assert suptitle == "dashed: the previous run (seed 1, 1 year, no measures)"
+    model = session.model
+    bad = YEAR.replace(measures=frozenset({FI}), intensity={FI: 1.5})
+    assert not session.restart(bad)
+    assert session.model is model and "parallel_share" in session.error
 
 
 # -- figures ----------------------------------------------------------------------------------
