@@ -5,8 +5,8 @@ be exposed on a network. Needs the ``app`` extra (solara and Mesa's visualisatio
 
 Every browser session has its own model. A closed tab ends its session at once; a session
 whose browser went away without closing (a crash, a lost network) ends after
-``--session-timeout`` (Solara's ``SOLARA_KERNEL_CULL_TIMEOUT``, 24 hours by default, which
-would keep a model and its run in memory for a day).
+``--session-timeout``: 2 minutes by default. It sets Solara's ``SOLARA_KERNEL_CULL_TIMEOUT``,
+whose own default of 24 hours would keep such a model in memory for a day.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from smugglesim.commands import command
 
 # By module name, so that solara imports it as part of the installed package.
 APP = "smugglesim.app"
+SESSION_TIMEOUT = "2m"
 
 
 def session_timeout(text: str) -> str:
@@ -44,11 +45,11 @@ def _app_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-open", action="store_true", help="do not open a browser")
     p.add_argument(
         "--session-timeout",
-        default="2m",
+        default=None,
         type=session_timeout,
         metavar="TIME",
         help="end a session this long after its browser went away without closing the tab, "
-        "releasing its model (default 2m; e.g. 30s, 10m, 1h)",
+        "releasing its model (default 2m, or SOLARA_KERNEL_CULL_TIMEOUT when set; e.g. 30s, 1h)",
     )
 
 
@@ -70,7 +71,8 @@ def _app(args: argparse.Namespace) -> int:
         )
         return 2
     cmd = solara_command(args)
-    os.environ["SOLARA_KERNEL_CULL_TIMEOUT"] = args.session_timeout
+    if args.session_timeout is not None or "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
+        os.environ["SOLARA_KERNEL_CULL_TIMEOUT"] = args.session_timeout or SESSION_TIMEOUT
     if os.name == "posix":
         # The server takes this process's place, so that a signal that stops
         # `smugglesim app` (Ctrl-C, a supervisor's SIGTERM) stops the server too.
