@@ -1,403 +1,220 @@
-"""Interactive view of smugglesim: a Mesa SolaraViz page.
+"""Interactive view of smugglesim: a Solara page built on Mesa's visualisation pieces.
 
-Start it with ``smugglesim app`` (or ``solara run smugglesim.app``, by module name). The page shows
+Start it with ``smugglesim app`` (or ``solara run smugglesim.app``, by module name). The page
+shows the route map (Mesa's ``SpaceRenderer`` on the model's ``Network`` space), one route's
+smuggling network, the run's headline figures so far and its weekly series (see
+:mod:`smugglesim.app_figures`), with controls to run a week, 13 weeks or 52 weeks, to redraw
+every 1, 4 or 13 weeks while running, and to set the seed, the horizon and the measures.
 
-- the route network at its approximate geographic positions (the model's Mesa ``Network``
-  space, drawn by a :class:`RouteMapRenderer`), each leg as wide as the number of migrants
-  travelling on it this week, coloured by route;
-- the smuggling network of one route: the members of its OCGs by role, with members
-  arrested in the last 26 weeks as grey crosses;
-- weekly plots: arrivals by route, proceeds against assets confiscated, and the confiscation
-  ratio against the 2% of Council document 15250/18;
-- controls: the seed, the horizon, the week the measures start, and for every measure in
-  the registry a switch and its first intensity parameter.
+Every browser session has a model of its own: :func:`Page` creates a
+:class:`~smugglesim.app_session.Session` when the session starts and closes it when the
+session ends, which stops its run and releases its model. (Mesa's ``SolaraViz`` takes one
+model made when the module is imported, which every visitor would share, and redraws every
+figure every week; hence this page.)
 
-SolaraViz rebuilds the model from keyword arguments on "Reset", so the app runs an
-:class:`AppModel`: a :class:`~model.model.SmugglingModel` whose keyword arguments (all with
-defaults) are turned into a validated scenario.
+A change of seed, horizon or measures takes effect at once while the run is at week 0; later,
+the page lists what changed and offers "Restart with these settings" (the run so far stays on
+the weekly plots, dashed, for comparison).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from html import escape
 
-import networkx as nx
-import numpy as np
-import pandas as pd
 import solara
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from mesa.visualization import Slider, SolaraViz, SpaceRenderer, make_plot_component
-from mesa.visualization.space_drawers import NetworkSpaceDrawer
-from mesa.visualization.utils import update_counter
-from pydantic.fields import FieldInfo
 
-from model import outputs
 from model.measures import MEASURES
-from model.measures.base import MeasureParams
-from model.migrants import TRAVELLING
-from model.model import SmugglingModel, default_routes
-from model.scenario import scenario_from_dict
-from model.smugglers import Role
+from smugglesim.app_figures import week_date
+from smugglesim.app_networks import ROUTE_LABELS, ROUTES
+from smugglesim.app_session import CONTROLS, Session, Settings, plural
 
-STATUS_QUO_LINE = 0.02  # 15250/18: less than 2% of smuggling proceeds confiscated
-ROUTES = default_routes().route_names  # names, labels and colours: model/data/routes.toml
-ROUTE_COLOURS = default_routes().route_colours
-ROUTE_LABELS = default_routes().route_labels
-STATUS_QUO = " (status quo: under 2%)"
-JURISDICTION_COLOURS = {"eu": "royalblue", "cooperating": "seagreen", "non_cooperating": "grey"}
-ROLE_COLOURS = {
-    Role.ORGANISER: "crimson",
-    Role.COORDINATOR: "darkorange",
-    Role.RECRUITER: "gold",
-    Role.TRANSPORTER: "steelblue",
-    Role.DOCUMENT_FORGER: "mediumpurple",
-    Role.MONEY_HANDLER: "seagreen",
-}
-RECENT_ARREST_WEEKS = 26
+TITLE = "smugglesim: smuggling networks and the measures of EU Council document 15250/18"
+RUN_WEEKS = (13, 52)  # the "Run n weeks" buttons: a quarter and a year
+REDRAW_EVERY = (1, 4, 13)  # weeks between redraws while running
+YEARS = (1, 10)
+BOLD = {"font-weight": "bold"}
+BY_LABEL = {label: route for route, label in ROUTE_LABELS.items()}
 
 
-# -- the measures' controls, from the registry -----------------------------------------------
-def intensity_parameter(params: type[MeasureParams]) -> tuple[str, FieldInfo] | None:
-    """A measure's intensity control: its first own numeric parameter (None if it has none)."""
-    base = set(MeasureParams.model_fields)
-    for name, field in params.model_fields.items():
-        if name not in base and field.annotation in (int, float):
-            return name, field
-    return None
+def _date(session: Session, week: int) -> str:
+    return f"{week_date(session.model, week):%-d %B %Y}"
 
 
-def _bounds(field: FieldInfo) -> tuple[float, float]:
-    low, high = 0.0, None
-    for meta in field.metadata:
-        low = getattr(meta, "ge", getattr(meta, "gt", low))
-        high = getattr(meta, "le", getattr(meta, "lt", high))
-    default = float(field.default)
-    # Sliders over the whole schema range (up to 10,000) would be unusable: cap at 4x default.
-    top = max(4.0 * default, 1.0)
-    return float(low), float(min(high, top) if high is not None else top)
+@solara.component
+def RunControls(session: Session, frame: int, every: solara.Reactive[int], refresh):  # noqa: N802
+    """Week, date, and the buttons that run the model. (``frame``, the number of the
+    session's latest redraw, makes the component render again when the model moved.)"""
+    model = session.model
+    busy = session.running
+    status = f" · {_date(session, model.week)}"
+    if busy:
+        status += " · running…"
+    elif session.finished:
+        status += " · the run is over: Restart for another"
+    with solara.Div():
+        solara.Text(f"Week {model.week} of {model.n_weeks}", style=BOLD)
+        solara.Text(status)
+
+    def run(weeks: int) -> None:
+        if session.start(weeks, every.value, refresh):
+            refresh()  # show that it runs
+
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        for weeks in (1, *RUN_WEEKS):
+            solara.Button(
+                "Next week" if weeks == 1 else f"Run {weeks} weeks",
+                on_click=lambda weeks=weeks: run(weeks),
+                disabled=busy or session.finished,
+                color="primary",
+            )
+        solara.Button("Pause", on_click=session.pause, disabled=not busy)
+    solara.Text("Redraw the figures every … weeks while running (fewer redraws: faster)")
+    solara.ToggleButtonsSingle(value=every, values=list(REDRAW_EVERY), dense=True)
+    if session.last_run_s is not None and not busy:
+        solara.Text(f"The last run of several weeks took {session.last_run_s:.1f} s.")
+    if session.error:
+        solara.Error(session.error)
 
 
-def measure_controls() -> dict[str, Any]:
-    """SolaraViz controls for every registered measure: a switch and an intensity slider."""
-    controls: dict[str, Any] = {}
+@solara.component
+def RunSettings(draft: solara.Reactive[Settings], on_change):  # noqa: N802
+    """Seed, horizon and the week the measures start."""
+    s = draft.value
+    solara.InputInt(
+        "Seed (0 or more; the same seed gives the same run)",
+        value=s.seed,
+        on_value=lambda v: on_change(s.replace(seed=max(0, int(v or 0)))),
+    )
+    solara.Text(f"Horizon: {plural(s.years, 'year')} ({52 * s.years} weeks)")
+    solara.SliderInt(
+        "", value=s.years, min=YEARS[0], max=YEARS[1],
+        on_value=lambda v: on_change(s.replace(years=v, start_week=min(s.start_week, 52 * v - 1))),
+    )  # fmt: skip
+    solara.Text(f"The measures switched on start in week {s.start_week}")
+    solara.SliderInt(
+        "", value=s.start_week, min=0, max=52 * s.years - 1,
+        on_value=lambda v: on_change(s.replace(start_week=v)),
+    )  # fmt: skip
+
+
+@solara.component
+def MeasureSwitches(draft: solara.Reactive[Settings], on_change):  # noqa: N802
+    """A switch for every measure of the registry, and its intensity once switched on."""
+    s = draft.value
     for key, cls in MEASURES.items():
-        controls[key] = {
-            "type": "Checkbox",
-            "value": False,
-            "label": f"{cls.number}. {cls.title}",
-        }
-        found = intensity_parameter(cls.Params)
-        if found is None:
-            continue
-        name, field = found
-        low, high = _bounds(field)
-        if field.annotation is int:
-            controls[f"{key}__{name}"] = Slider(
-                f"   {name}", int(field.default), int(low), int(high), 1
-            )
-        else:
-            step = 0.01 if high <= 1 else round((high - low) / 100, 2) or 0.01
-            controls[f"{key}__{name}"] = Slider(f"   {name}", float(field.default), low, high, step)
-    return controls
+        on = key in s.measures
 
+        def switch(value: bool, key: str = key) -> None:
+            measures = s.measures | {key} if value else s.measures - {key}
+            on_change(s.replace(measures=frozenset(measures)))
 
-# -- the model the app runs ------------------------------------------------------------------
-# Weekly series the plots show rescaled: (unit shown, factor); named from their labels.
-RESCALED = {
-    "proceeds_cum_eur": ("EUR m", 1e-6),
-    "confiscated_cum_eur": ("EUR m", 1e-6),
-    "confiscation_ratio": ("%", 100.0),
-}
+        solara.Checkbox(label=f"{cls.number}. {cls.title}", value=on, on_value=switch)
+        control = CONTROLS.get(key)
+        if on and control is not None:
 
+            def intensity(value: float, key: str = key) -> None:
+                on_change(s.replace(intensity={**s.intensity, key: value}))
 
-def rescaled_name(column: str) -> str:
-    """The plotted name of a rescaled series: ``proceeds so far (EUR m)``."""
-    return f"{outputs.label(column)} ({RESCALED[column][0]})"
-
-
-class RecorderFrame:
-    """What Mesa's plot components read (``get_model_vars_dataframe``), served from the
-    model's own recorder instead of a second DataCollector."""
-
-    def __init__(self, model: SmugglingModel) -> None:
-        self.model = model
-
-    def get_model_vars_dataframe(self) -> pd.DataFrame:
-        df = self.model.timeseries()
-        for column, (_, factor) in RESCALED.items():
-            df[rescaled_name(column)] = df[column] * factor
-        return df
-
-
-class AppModel(SmugglingModel):
-    """A SmugglingModel built from keyword arguments, as SolaraViz needs.
-
-    Args:
-        rng: The seed (SolaraViz passes it as text).
-        years: Horizon in years.
-        start_week: Week in which the measures switched on start.
-        network_route: The route whose smuggling network is drawn.
-        scenario: Ignored: SolaraViz passes Mesa's own scenario object on reset.
-        **settings: ``<measure key>=True`` switches a measure on;
-            ``<measure key>__<parameter>=value`` sets one of its parameters.
-    """
-
-    def __init__(
-        self,
-        rng: int | str = 1,
-        years: float = 5.0,
-        start_week: int = 0,
-        network_route: str = "central_med",
-        scenario: object = None,
-        **settings: Any,
-    ) -> None:
-        measures: dict[str, dict[str, Any]] = {}
-        for name, value in settings.items():
-            key, _, param = name.partition("__")
-            if key not in MEASURES:
-                raise ValueError(f"unknown app setting {name!r}")
-            measures.setdefault(key, {})[param or "enabled"] = value
-        for table in measures.values():
-            table["start_week"] = int(start_week)
-        config = scenario_from_dict(
-            {"name": "app", "run": {"years": float(years)}, "measures": measures}, source="app"
-        )
-        super().__init__(config, rng=int(rng))
-        self.network_route = network_route
-        self.datacollector = RecorderFrame(self)
-        self.network_positions: dict[int, np.ndarray] = {}
-
-
-# -- the route map: Mesa's SpaceRenderer on the Network space ------------------------------
-def geographic_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Node positions at their approximate longitude and latitude."""
-    return {node: (data["lon"], data["lat"]) for node, data in graph.nodes(data=True)}
-
-
-def leg_flows(model: SmugglingModel) -> np.ndarray:
-    """Migrants travelling on each leg now, indexed by leg number."""
-    migrants = model.migrants
-    legs = migrants.view("leg")[migrants.view("state") == TRAVELLING]
-    return np.bincount(legs.astype(np.int64), minlength=len(model.routes.legs))
-
-
-class RouteMapRenderer(SpaceRenderer):
-    """SpaceRenderer of the route network at geographic positions, with flows as widths."""
-
-    def __init__(self, model: SmugglingModel, backend: str = "matplotlib") -> None:
-        self.model = model
-        super().__init__(model, backend=backend)
-
-    def _get_space_drawer(self) -> NetworkSpaceDrawer:
-        return NetworkSpaceDrawer(self.space, layout_alg=geographic_layout, layout_kwargs={})
-
-    def draw_structure(self, **kwargs: Any):
-        model = self.model
-        graph = self.space.G
-        flows = leg_flows(model)
-        edges = list(graph.edges(data=True))
-        self.draw_space_kwargs = {
-            "node_kwargs": {
-                "node_color": [
-                    JURISDICTION_COLOURS[graph.nodes[n]["jurisdiction"]] for n in graph.nodes
-                ],
-                "node_size": 60,
-                "alpha": 0.9,
-                "zorder": 2,
-            },
-            "edge_kwargs": {
-                "width": [0.5 + 0.25 * float(np.sqrt(flows[d["leg"]])) for _, _, d in edges],
-                "edge_color": [ROUTE_COLOURS[d["route"]] for _, _, d in edges],
-                "alpha": 0.7,
-                "style": "-",
-                "arrows": True,
-                "arrowstyle": "-|>",
-                "zorder": 1,
-            },
-        }
-        mesh = super().draw_structure(**kwargs)
-        ax = self.backend_renderer.ax
-        for text in list(ax.texts):  # the page clears lines and collections, not texts
-            text.remove()
-        for node, (x, y) in self.space_drawer.pos.items():
-            ax.annotate(
-                graph.nodes[node].get("label", node).split(" (")[0].split(",")[0],
-                (x, y),
-                xytext=(3, 3),
-                textcoords="offset points",
-                fontsize=6,
-                color="dimgrey",
-            )
-        ax.set_title(
-            f"Migrants travelling per leg, week {model.week} ({int(flows.sum()):,} en route)"
-        )
-        handles = [
-            Line2D([], [], color=c, lw=3, label=ROUTE_LABELS[r]) for r, c in ROUTE_COLOURS.items()
-        ]
-        handles += [
-            Line2D([], [], marker="o", ls="", color=c, label=f"{j} (place)")
-            for j, c in JURISDICTION_COLOURS.items()
-        ]
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
-        return mesh
-
-
-def make_route_renderer(model: SmugglingModel) -> RouteMapRenderer:
-    renderer = RouteMapRenderer(model)
-    renderer.setup_structure()
-    renderer.draw_structure()
-    return renderer
-
-
-# -- the smuggling network of one route ----------------------------------------------------
-def route_network(model: SmugglingModel, route: str) -> tuple[nx.Graph, list, list]:
-    """The active members of the route's OCGs and those arrested in the last 26 weeks,
-    with the ties among them."""
-    week = model.week
-    active, arrested = [], []
-    for member in model.social:
-        if member.ocg.route != route:
-            continue
-        if member.arrested:
-            if week - (member.arrested_week or 0) <= RECENT_ARREST_WEEKS:
-                arrested.append(member)
-        elif not member.ocg.dismantled:
-            active.append(member)
-    return model.social.subgraph(active + arrested), active, arrested
-
-
-def draw_smuggling_network(ax, model: AppModel) -> None:
-    """Draw the route's smuggling network; positions persist from one week to the next."""
-    graph, active, arrested = route_network(model, model.network_route)
-    known = model.network_positions
-    nodes = active + arrested
-    fixed = [n.unique_id for n in nodes if n.unique_id in known]
-    ids = nx.relabel_nodes(graph, {n: n.unique_id for n in nodes})
-    if ids.number_of_nodes():
-        pos = nx.spring_layout(
-            ids,
-            pos={i: known[i] for i in fixed} or None,
-            fixed=fixed or None,
-            iterations=20 if fixed else 50,
-            seed=model.seed % (2**32),
-        )
-        known.update(pos)
-    pos = {n: known[n.unique_id] for n in nodes}
-    live = graph.subgraph(active)
-    nx.draw_networkx_edges(live, pos, ax=ax, alpha=0.4, width=0.6)
-    nx.draw_networkx_nodes(
-        live,
-        pos,
-        ax=ax,
-        nodelist=active,
-        node_size=22,
-        node_color=[ROLE_COLOURS[m.role] for m in active],
-    )
-    if arrested:
-        nx.draw_networkx_nodes(
-            graph, pos, ax=ax, nodelist=arrested, node_size=14, node_color="grey", node_shape="x"
-        )
-    ocgs = {m.ocg for m in active}
-    ax.set_title(
-        f"{model.network_route}: {len(active)} members in {len(ocgs)} OCGs, "
-        f"{len(arrested)} arrested in the last {RECENT_ARREST_WEEKS} weeks",
-        fontsize=9,
-    )
-    handles = [
-        Line2D([], [], marker="o", ls="", color=c, label=r.name.lower())
-        for r, c in ROLE_COLOURS.items()
-    ]
-    handles.append(Line2D([], [], marker="x", ls="", color="grey", label="arrested"))
-    ax.legend(handles=handles, loc="lower left", fontsize=7)
-    ax.set_axis_off()
+            slider = solara.SliderInt if control.integer else solara.SliderFloat
+            with solara.Column(style={"padding-left": "32px", "margin-top": "-12px"}):
+                solara.Text(control.describe(s.value(key)), style={"font-size": "0.85em"})
+                slider(
+                    "", value=s.value(key), min=control.low, max=control.high,
+                    step=control.step, on_value=intensity,
+                )  # fmt: skip
 
 
 @solara.component
-def SmugglingNetwork(model: AppModel):  # noqa: N802 (Solara components are capitalised)
-    update_counter.get()
-    fig = Figure(figsize=(6, 5))
-    draw_smuggling_network(fig.subplots(), model)
-    solara.FigureMatplotlib(fig, format="png", bbox_inches="tight")
+def PendingChanges(  # noqa: N802
+    session: Session, frame: int, draft: solara.Reactive[Settings], restart
+):
+    """What the controls changed since the run began, and the button that applies it."""
+    changes = draft.value.changes_from(session.settings)
+    if not changes:
+        return
+    with solara.Warning(dense=True):
+        solara.Text("Not yet in this run ", style=BOLD)
+        solara.Text(
+            "(it began with other settings): "
+            + "; ".join(changes)
+            + ". Press “Restart with these settings” to run them from week 0; "
+            "this run stays on the weekly plots, dashed."
+        )
+        with solara.Row():
+            solara.Button(
+                "Restart with these settings",
+                on_click=restart,
+                color="warning",
+                disabled=session.running,
+            )
+            solara.Button("Undo the changes", on_click=lambda: draft.set(session.settings))
 
 
 @solara.component
-def RunSummary(model: AppModel):  # noqa: N802
-    update_counter.get()
-    s = model.summary()
-    active = ", ".join(m.key for m in model.measures if m.active) or "none"
-    rows = []
-    for o in outputs.HEADLINE:
-        note = STATUS_QUO if o.name == "confiscation_ratio" else ""
-        rows.append(f"| {o.heading} | {o.format(s[o.name])}{note} |")
-    solara.Markdown(
-        f"**Week {model.week} of {model.n_weeks}** · seed {model.seed} · measures active: {active}"
-        "\n\n| | |\n|---|---|\n" + "\n".join(rows)
+def Summary(session: Session, frame: int):  # noqa: N802
+    """The run's headline figures so far, labelled from the output registry."""
+    report = session.figures.report
+    solara.Text(f"So far: {plural(report.week, 'week')} (seed {report.seed})", style=BOLD)
+    switched = "; ".join(report.measures) if report.measures else "none"
+    solara.Text(f"Measures switched on: {switched}")
+    body = "".join(
+        f"<tr><td>{escape(label)}</td><td style='text-align:right'>{escape(value)}</td></tr>"
+        for label, value in report.rows
     )
+    solara.HTML("table", unsafe_innerHTML=body, style="width: 100%; margin-top: 8px")
 
 
-# -- plots ------------------------------------------------------------------------------------
-def _weekly_axes(ax) -> None:
-    ax.set_xlabel("week")
-    ax.legend(loc="upper left", fontsize=7)
+@solara.component
+def Page():  # noqa: N802 (Solara components are capitalised)
+    session = solara.use_memo(Session, [])  # one per browser session
+    solara.use_effect(lambda: session.close, [])  # the session ended: stop, release the model
+    frame = solara.use_reactive(0)  # bumped whenever the figures were redrawn
+    draft = solara.use_reactive(session.settings)  # the settings on the controls
+    every = solara.use_reactive(4)
+    route = solara.use_reactive(session.figures.route)
 
+    def refresh() -> None:
+        frame.set(frame.value + 1)
 
-def _arrivals_axes(ax) -> None:
-    ax.set_ylabel(outputs.lookup("arrivals_<route>").rate_heading("week"))
-    _weekly_axes(ax)
+    def restart() -> None:
+        session.restart(draft.value)
+        refresh()
 
+    def change(settings: Settings) -> None:
+        draft.set(settings)
+        if session.model.week == 0 and not session.running:
+            restart()  # nothing to lose yet: take effect at once
 
-def _money_axes(ax) -> None:
-    ax.set_yscale("symlog", linthresh=0.1)
-    ax.set_ylabel("EUR million")
-    _weekly_axes(ax)
+    def show_route(name: str) -> None:
+        route.set(name)
+        session.show_route(name)
+        refresh()
 
-
-def _ratio_axes(ax) -> None:
-    ax.axhline(100 * STATUS_QUO_LINE, color="k", ls="--", lw=1, label="2% (15250/18)")
-    ax.set_ylabel(rescaled_name("confiscation_ratio"))
-    _weekly_axes(ax)
-
-
-arrivals_plot = make_plot_component(
-    {f"arrivals_{r}": ROUTE_COLOURS[r] for r in ROUTES}, post_process=_arrivals_axes
-)
-money_plot = make_plot_component(
-    {
-        rescaled_name("proceeds_cum_eur"): "tab:red",
-        rescaled_name("confiscated_cum_eur"): "tab:green",
-    },
-    post_process=_money_axes,
-)
-ratio_plot = make_plot_component(
-    {rescaled_name("confiscation_ratio"): "tab:green"}, post_process=_ratio_axes
-)
-
-model_params: dict[str, Any] = {
-    "rng": {"type": "InputText", "value": 1, "label": "Seed"},
-    "years": Slider("Years", 5, 1, 10, 1),
-    "start_week": Slider("Measures start in week", 0, 0, 260, 1),
-    "network_route": {
-        "type": "Select",
-        "value": "central_med",
-        "values": list(ROUTES),
-        "label": "Smuggling network shown",
-    },
-    **measure_controls(),
-}
-
-model = AppModel()
-renderer = make_route_renderer(model)
-page = SolaraViz(
-    model,
-    renderer,
-    components=[
-        (RunSummary, 0),
-        (SmugglingNetwork, 0),
-        arrivals_plot,
-        money_plot,
-        ratio_plot,
-    ],
-    model_params=model_params,
-    name="smugglesim: smuggling networks and the measures of 15250/18",
-)
+    solara.Title("smugglesim")
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    # A fixed width: Solara's sidebar grows with its widest content, over the figures.
+    with solara.Sidebar(), solara.Column(style={"width": "360px"}):
+        with solara.Card("Run"):
+            RunControls(session, frame.value, every, refresh)
+        with solara.Card("Settings of the run"):
+            RunSettings(draft, change)
+            solara.Button("Restart", on_click=restart, disabled=session.running, text=True)
+        with solara.Card("Measures of 15250/18"):
+            MeasureSwitches(draft, change)
+    images = session.figures.images
+    with solara.Div(style={"position": "sticky", "top": "0", "z-index": "5"}):
+        PendingChanges(session, frame.value, draft, restart)
+    with solara.Columns([3, 2]):
+        solara.Image(images["routes"], width="100%")
+        Summary(session, frame.value)
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            solara.Select(
+                "Smuggling network of the route",
+                values=[ROUTE_LABELS[r] for r in ROUTES],
+                value=ROUTE_LABELS[route.value],
+                on_value=lambda label: show_route(BY_LABEL[label]),
+            )
+            solara.Image(images["network"], width="100%")
+        solara.Image(images["weekly"], width="100%")
