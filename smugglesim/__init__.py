@@ -11,8 +11,24 @@ For one run from Python::
     from smugglesim import SmugglingModel, load_scenario
     model = SmugglingModel(load_scenario("scenarios/baseline.toml"), rng=1).run()
     model.summary(), model.timeseries()
+
+The names are imported on first use (PEP 562): ``smugglesim --help`` imports this package
+and must not wait for Mesa and pandas.
 """
 
-from model import Scenario, ScenarioError, SmugglingModel, __version__, load_scenario
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from model import Scenario, ScenarioError, SmugglingModel, load_scenario
 
 __all__ = ["Scenario", "ScenarioError", "SmugglingModel", "__version__", "load_scenario"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'smugglesim' has no attribute {name!r}")

@@ -15,14 +15,17 @@ import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from experiments.batch import run_batch
-from experiments.engines import ENGINES
-from experiments.sensitivity import METHODS, parse_param, sensitivity
-from experiments.specs import Sweep, parse_sweep_param
-from model.scenario import ScenarioError
-from smugglesim.commands import command
+from smugglesim.commands import command, scenario_path
+
+if TYPE_CHECKING:
+    from experiments.specs import Sweep
+
+# Written out rather than imported, so that `smugglesim --help` need not import the
+# experiment layer (pandas, scipy); tests/test_cli.py checks them against it.
+ENGINES = ("process", "dask")
+METHODS = ("morris", "sobol")
 
 
 def _value(text: str) -> Any:
@@ -33,6 +36,8 @@ def _value(text: str) -> Any:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    from model.scenario import ScenarioError
+
     overrides: dict[str, Any] = {}
     for item in args.set or []:
         key, sep, value = item.partition("=")
@@ -82,6 +87,7 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         metavar="KEY=VALUE",
         help="override a parameter of every scenario (repeatable)",
     )
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def _command_line(name: str, args: argparse.Namespace) -> str:
@@ -102,7 +108,12 @@ def _command_line(name: str, args: argparse.Namespace) -> str:
 
 # -- batch -------------------------------------------------------------------------------
 def _batch_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenarios", nargs="+", help="scenario TOML files")
+    p.add_argument(
+        "scenarios",
+        nargs="+",
+        type=scenario_path,
+        help="scenario TOML files or names of shipped scenarios (baseline, ...)",
+    )
     _common(p, None)
     p.add_argument("--out", type=Path, required=True, help="output folder (resumable)")
     p.add_argument(
@@ -117,6 +128,8 @@ def _batch_args(p: argparse.ArgumentParser) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> Sweep | None:
+    from experiments.specs import Sweep, parse_sweep_param
+
     if not args.sweep_param:
         return None
     params = dict(parse_sweep_param(s) for s in args.sweep_param)
@@ -131,8 +144,14 @@ def _user_errors(
 
     @functools.wraps(handler)
     def wrapped(args: argparse.Namespace) -> int:
+        from experiments.batch import BatchCancelled, BatchInterruptedError
+        from model.scenario import ScenarioError
+
         try:
             return handler(args)
+        except (BatchInterruptedError, BatchCancelled) as exc:  # the manifest says so too
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_status
         except ScenarioError:
             raise
         except (ValueError, RuntimeError) as exc:
@@ -145,6 +164,8 @@ def _user_errors(
 @command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
 @_user_errors
 def _batch(args: argparse.Namespace) -> int:
+    from experiments.batch import run_batch
+
     runs = run_batch(
         args.scenarios,
         args.replications,
@@ -156,6 +177,7 @@ def _batch(args: argparse.Namespace) -> int:
         sweep=_sweep(args),
         overrides=_overrides(args),
         command=_command_line("batch", args),
+        progress=not args.quiet,
     )
     return _report_failures(runs, args.out)
 
@@ -198,7 +220,9 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
 )
 @_user_errors
 def _compare(args: argparse.Namespace) -> int:
+    from experiments.batch import run_batch
     from experiments.compare import format_comparison, write_report
+    from model.scenario import ScenarioError
 
     status = 0
     if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
@@ -207,7 +231,7 @@ def _compare(args: argparse.Namespace) -> int:
             raise ScenarioError(f"{folder}: runs.parquet: not a batch output folder")
         out = args.out or folder
     else:
-        files = [Path(t) for t in args.targets]
+        files = [scenario_path(t) for t in args.targets]
         if len(files) < 2:
             raise ScenarioError(f"{files[0]}: compare needs a folder or at least two scenarios")
         folder = out = args.out or Path("smugglesim-compare")
@@ -221,6 +245,7 @@ def _compare(args: argparse.Namespace) -> int:
             seed=args.seed,
             overrides=_overrides(args),
             command=_command_line("compare", args),
+            progress=not args.quiet,
         )
         status = _report_failures(runs, folder)
         if args.baseline is None:
@@ -236,7 +261,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 # -- sensitivity -------------------------------------------------------------------------
 def _sa_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument(
+        "scenario", type=scenario_path, help="scenario TOML file or name of a shipped scenario"
+    )
     p.add_argument("--method", choices=METHODS, default="morris")
     p.add_argument(
         "--param",
@@ -267,6 +294,8 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 @command("sensitivity", "Morris or Sobol' sensitivity indices with SALib", _sa_args)
 @_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
+    from experiments.sensitivity import parse_param, sensitivity
+
     params = dict(parse_param(p) for p in args.param)
     table = sensitivity(
         args.scenario,
@@ -282,6 +311,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         overrides=_overrides(args),
         out=args.out,
+        progress=not args.quiet,
     )
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"\nwritten: {args.out / 'sensitivity.csv'}, {args.out / 'sensitivity.png'}")

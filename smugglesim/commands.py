@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
@@ -23,3 +24,10 @@ def command(name: str, help_: str, add_arguments: Callable[[argparse.ArgumentPar
         return handler
 
     return wrap
+
+
+def scenario_path(text: str) -> Path:
+    """An argparse ``type``: a scenario file, or the bare name of a shipped one (``baseline``)."""
+    from model.shipped import resolve
+
+    return resolve(text)
