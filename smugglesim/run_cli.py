@@ -8,9 +8,9 @@ handlers, so that ``smugglesim --help`` does not wait for it.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
-import io
 import shlex
 import sys
 from pathlib import Path
@@ -73,12 +73,15 @@ def _quiet(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
+DELAY_S = 2.0  # a command done sooner shows no bar
+
+
 def _progress(args: argparse.Namespace, total: int, unit: str):
-    """A progress bar on a terminal's stderr after 2 s; nothing otherwise or with --quiet."""
+    """A progress bar on a terminal's stderr after ``DELAY_S``; none otherwise or with --quiet."""
     from experiments.progress import Progress
 
     stream = io.StringIO() if args.quiet else None  # not a terminal: no bar
-    return Progress(total, desc=args.command, unit=unit, lines=False, delay=2.0, stream=stream)
+    return Progress(total, desc=args.command, unit=unit, lines=False, delay=DELAY_S, stream=stream)
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
