@@ -29,7 +29,6 @@ import pandas as pd
 
 from experiments.engines import EngineLostError, make_engine
 from experiments.progress import Progress
-from experiments.provenance import now, provenance
 from experiments.specs import (
     Sweep,
     build_entries,
@@ -39,6 +38,7 @@ from experiments.specs import (
     sha256_file,
 )
 from experiments.store import PartStore, write_json_atomic
+from model.provenance import now, provenance
 from model.scenario import Scenario
 
 __all__ = ["BatchCancelled", "BatchInterruptedError", "Progress", "run_batch"]

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from experiments.provenance import config_sha256
+from model.provenance import config_sha256
 from model.scenario import Scenario, ScenarioError, read_scenario, scenario_from_dict
 
 SWEEP_METHODS = ("factorial", "lhs", "points")

@@ -30,8 +30,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from experiments.engines import RunResult
-from experiments.provenance import config_sha256, with_provenance
 from experiments.specs import RunTask, ScenarioEntry
+from model.provenance import config_sha256, with_provenance
 
 ID_COLUMNS = [
     "scenario",

@@ -30,7 +30,7 @@ class _Version(argparse.Action):
 
 def version_text() -> str:
     """``smugglesim 0.1.0``, with the commit when run from a git checkout."""
-    from experiments.provenance import git_commit, version
+    from model.provenance import git_commit, version
 
     text = f"smugglesim {version()}"
     git = git_commit()

@@ -96,9 +96,9 @@ def _run_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_provenance(scenario, seed: int, command: str) -> dict:
-    """The provenance of one run (:func:`experiments.provenance.provenance`), its command
+    """The provenance of one run (:func:`model.provenance.provenance`), its command
     and its seed."""
-    from experiments.provenance import provenance
+    from model.provenance import provenance
 
     record = provenance({scenario.name: scenario.to_dict()})
     return {"command": command, "seed": seed, **record}
@@ -110,7 +110,7 @@ def write_run(out: Path, model, record: dict) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from experiments.provenance import with_provenance
+    from model.provenance import with_provenance
 
     summary = model.summary()
     out.mkdir(parents=True, exist_ok=True)

@@ -15,9 +15,9 @@ import pytest
 import model
 from experiments.engines import ENGINES
 from experiments.progress import Progress
-from experiments.provenance import METADATA_KEY, config_sha256
 from experiments.sensitivity import METHODS
 from model import load_scenario
+from model.provenance import METADATA_KEY, config_sha256
 from model.shipped import SHIPPED_DIR, shipped_names
 from smugglesim import batch_cli
 from smugglesim.cli import main

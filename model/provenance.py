@@ -2,9 +2,9 @@
 
 One function, :func:`provenance`, gives the record that every output carries: the
 ``summary.json`` of ``smugglesim run --out``, a batch's ``manifest.json``, and the
-key-value metadata of the Parquet files of both (:func:`with_provenance`). This module
-imports only the standard library at import time, so that ``smugglesim --version`` stays
-fast.
+key-value metadata of the Parquet files of both (:func:`with_provenance`). It lives in
+the core so that both upper layers share it, and imports only the standard library, so that
+``smugglesim --version`` stays fast.
 """
 
 from __future__ import annotations
@@ -52,12 +52,7 @@ def git_commit() -> dict[str, Any] | None:
     None for an installed package: a site-packages folder inside some other repository
     (a virtual environment in a checkout) does not count.
     """
-    import importlib.util
-
-    spec = importlib.util.find_spec("model")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    root = Path(next(iter(spec.submodule_search_locations))).resolve().parent
+    root = Path(__file__).resolve().parent.parent
 
     def git(*args: str) -> str:
         return subprocess.run(
