@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.engines import EngineLostError, make_engine
+from experiments.engines import EngineLostError, InlineEngine, make_engine
 from experiments.progress import Progress
 from experiments.specs import (
     Sweep,
@@ -37,7 +37,7 @@ from experiments.specs import (
     scenario_files,
     sha256_file,
 )
-from experiments.store import PartStore, write_json_atomic
+from experiments.store import DamagedPartError, PartStore, write_json_atomic
 from model.provenance import now, provenance
 from model.scenario import Scenario
 
@@ -238,7 +238,7 @@ def run_batch(
                 manifest["run_seconds"] = _run(
                     todo, store, by_label, make_engine(engine, workers, scheduler), bar, manifest
                 )
-            runs = store.consolidate(tasks, _parquet_record(manifest))
+            runs = _consolidate(store, tasks, by_label, manifest)
         except BaseException as exc:
             if bar is not None:
                 bar.close()
@@ -280,6 +280,32 @@ def _run(todo: list, store: PartStore, by_label: dict, runner, bar, manifest) ->
         raise
     runner.close()
     return round(run_seconds, 3)
+
+
+def _consolidate(
+    store: PartStore, tasks: list, by_label: dict, manifest: dict[str, Any]
+) -> pd.DataFrame:
+    """Consolidate; a part found unreadable there is discarded and its run run again here
+    (once: a part that is unreadable again right after it was written is an error)."""
+    again: set[str] = set()
+    while True:
+        try:
+            return store.consolidate(tasks, _parquet_record(manifest))
+        except DamagedPartError as exc:
+            task = exc.task
+            if task.run_id in again:
+                raise
+            again.add(task.run_id)
+            store.discard(task.run_id)
+            _say(
+                f"{task.scenario} replication {task.replication}: {exc.problem}; running it again",
+                None,
+            )
+            manifest["runs_recomputed"].append(
+                {"run_id": task.run_id, "scenario": task.scenario,
+                 "replication": task.replication, "problem": exc.problem}
+            )  # fmt: skip
+            _run([task], store, by_label, InlineEngine(), None, {})
 
 
 def _parquet_record(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -77,14 +77,25 @@ def write_json_atomic(data: dict[str, Any], path: Path) -> None:
         tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
 
 
-def _rows(path: Path) -> tuple[pa.Table | None, str | None]:
-    """The table in a part, or why it cannot be read."""
+def _rows(path: Path, columns: list[str] | None = None) -> tuple[pa.Table | None, str | None]:
+    """The table in a part (``columns`` only; none: just its row count), or why it cannot
+    be read."""
     if not path.exists():
         return None, "missing"
     try:
-        return pq.read_table(path), None
+        if columns == []:  # the footer alone: the row count, without reading the data
+            return pa.table({"n": pa.nulls(pq.read_metadata(path).num_rows)}), None
+        return pq.read_table(path, columns=columns), None
     except (OSError, pa.ArrowException) as exc:
         return None, f"unreadable ({type(exc).__name__})"
+
+
+class DamagedPartError(Exception):
+    """A part that passed :meth:`PartStore.check` (its footer) but whose data cannot be read."""
+
+    def __init__(self, task: RunTask, problem: str) -> None:
+        super().__init__(f"run {task.run_id}: {problem}")
+        self.task, self.problem = task, problem
 
 
 class PartStore:
@@ -112,9 +123,12 @@ class PartStore:
         """What is wrong with a finished run's parts, or None when they are whole.
 
         Whole means: the run part is readable, holds one row for this run with status ok,
-        and the time-series part is readable and holds one row for each of the ``weeks``.
+        and the time-series part's footer is readable and counts one row for each of the
+        ``weeks``. Its data is read at :meth:`consolidate`, which raises
+        :class:`DamagedPartError` for a part that cannot be read after all (reading every
+        part twice would double the time a resume takes to start).
         """
-        table, problem = _rows(self.runs_dir / f"{task.run_id}.ok.parquet")
+        table, problem = _rows(self.runs_dir / f"{task.run_id}.ok.parquet", ["run_id", "status"])
         if table is None:
             return f"run part {problem}"
         if table.num_rows != 1:
@@ -122,7 +136,7 @@ class PartStore:
         row = table.slice(0, 1).to_pylist()[0]
         if row.get("run_id") != task.run_id or row.get("status") != "ok":
             return "run part records another run"
-        table, problem = _rows(self.ts_dir / f"{task.run_id}.parquet")
+        table, problem = _rows(self.ts_dir / f"{task.run_id}.parquet", [])
         if table is None:
             return f"time-series part {problem}"
         if table.num_rows != weeks:
@@ -175,6 +189,13 @@ class PartStore:
                 return path
         return None
 
+    @staticmethod
+    def _read(task: RunTask, path: Path, what: str) -> pa.Table:
+        table, problem = _rows(path)
+        if table is None:
+            raise DamagedPartError(task, f"{what} {problem}")
+        return table
+
     def consolidate(
         self, tasks: Iterable[RunTask], record: dict[str, Any] | None = None
     ) -> pd.DataFrame:
@@ -184,6 +205,7 @@ class PartStore:
 
         Raises:
             FileNotFoundError: a run has no part (one was removed while the batch ran).
+            DamagedPartError: a part cannot be read.
         """
         records: list[dict[str, Any]] = []
         ts_path = self.out / "timeseries.parquet"
@@ -194,9 +216,10 @@ class PartStore:
                     part = self._run_part(task.run_id)
                     if part is None:
                         raise FileNotFoundError(f"{self.runs_dir}: no part for run {task.run_id}")
-                    records.extend(pq.read_table(part).to_pylist())
+                    records.extend(self._read(task, part, "run part").to_pylist())
                     if part.name.endswith(".ok.parquet"):
-                        table = pq.read_table(self.ts_dir / f"{task.run_id}.parquet")
+                        ts_part = self.ts_dir / f"{task.run_id}.parquet"
+                        table = self._read(task, ts_part, "time-series part")
                         if ts_writer is None:
                             schema = with_provenance(table, record or {}).schema
                             ts_writer = pq.ParquetWriter(ts_tmp, schema)

@@ -24,7 +24,12 @@ import experiments.store
 from smugglesim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-CLI = "import sys; from smugglesim.cli import main; sys.exit(main(sys.argv[1:]))"
+# Ctrl-C handled as in a terminal, even where this test runs with SIGINT ignored (a
+# background job inherits SIG_IGN, and Python then keeps it).
+CLI = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from smugglesim.cli import main; sys.exit(main(sys.argv[1:]))"
+)
 WEEKS = 13  # 0.25 years
 
 
@@ -104,6 +109,24 @@ def test_resume_runs_again_a_finished_run_whose_parts_are_damaged(clean, tmp_pat
     assert manifest["runs_skipped_as_done"] == 3
     assert [r["run_id"] for r in manifest["runs_recomputed"]] == [run_id]
     assert manifest["runs_recomputed"][0]["problem"].startswith(problem)
+
+
+def test_a_part_whose_data_is_corrupt_behind_a_whole_footer_is_run_again(clean, tmp_path, capsys):
+    out = tmp_path / "batch"
+    shutil.copytree(clean, out)
+    run_id, replication = _victim(out)
+    part = out / "parts" / "timeseries" / f"{run_id}.parquet"
+    data = bytearray(part.read_bytes())
+    data[4:400] = b"\xff" * 396  # the first pages; the footer, with its row count, is intact
+    part.write_bytes(bytes(data))
+
+    assert main(_args(out)) == 0
+    err = capsys.readouterr().err
+    assert f"financial_investigations replication {replication}: time-series part unreadable" in err
+    _assert_same_results(out, clean)
+    manifest = _manifest(out)
+    assert manifest["status"] == "complete"
+    assert [r["run_id"] for r in manifest["runs_recomputed"]] == [run_id]
 
 
 def test_resume_with_a_corrupt_manifest_rebuilds_it_and_runs_nothing_again(clean, tmp_path, capsys):
@@ -196,7 +219,7 @@ def test_a_stopped_batch_says_so_in_one_line_and_its_manifest(
     else:
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == status, err
+    assert proc.returncode == status, (err, _manifest(out)["status"])
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: batch interrupted ({reason})"), err
     manifest = _manifest(out)
