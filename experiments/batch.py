@@ -7,24 +7,28 @@
 Every configuration runs with the same replication seeds (see
 :func:`experiments.specs.replication_seeds`), so differences between scenarios are paired.
 Results stream to ``out`` as they finish; calling again with the same arguments and ``out``
-skips the runs already done (see :mod:`experiments.store`).
+checks the runs already done and skips those whose parts are whole (see
+:mod:`experiments.store`). The manifest ends ``complete``, ``failed`` (some runs failed) or
+``interrupted`` (Ctrl-C, SIGTERM, a full disk, a lost scheduler): see :func:`run_batch`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.metadata
+import errno
 import json
-import platform
-import subprocess
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import pandas as pd
 
-from experiments.engines import make_engine
+from experiments.engines import EngineLostError, InlineEngine, make_engine
+from experiments.progress import Progress
 from experiments.specs import (
     Sweep,
     build_entries,
@@ -33,115 +37,113 @@ from experiments.specs import (
     scenario_files,
     sha256_file,
 )
-from experiments.store import PartStore, write_json_atomic
+from experiments.store import DamagedPartError, PartStore, write_json_atomic
+from model.provenance import now, provenance
 from model.scenario import Scenario
 
-PACKAGES = (
-    "smugglesim",
-    "mesa",
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "scipy",
-    "SALib",
-    "dask",
-    "distributed",
-)
+__all__ = ["BatchCancelled", "BatchInterruptedError", "Progress", "run_batch"]
 
 
-class Progress:
-    """A tqdm bar on an interactive stderr; otherwise a plain line every ``interval`` seconds."""
+class _Stopped:
+    """What a stopped batch reports: why, how far it got, where its results are."""
 
-    def __init__(
-        self,
-        total: int,
-        initial: int,
-        desc: str,
-        interval: float = 5.0,
-        stream: TextIO | None = None,
-    ) -> None:
-        self.stream = stream or sys.stderr
-        self.total, self.count, self.failed = total, initial, 0
-        self.initial, self.interval, self.desc = initial, interval, desc
-        self.start = self.last = time.monotonic()
-        self.bar = None
-        if self.stream.isatty():
-            from tqdm import tqdm
+    exit_status = 1
 
-            self.bar = tqdm(
-                total=total,
-                initial=initial,
-                desc=desc,
-                file=self.stream,
-                unit="run",
-                dynamic_ncols=True,
-            )
-        elif initial:
-            self._line(f"{initial} of {total} runs already done, resuming")
-
-    def _line(self, text: str) -> None:
-        print(f"{self.desc}: {text}", file=self.stream, flush=True)
-
-    def update(self, ok: bool) -> None:
-        self.count += 1
-        self.failed += not ok
-        if self.bar is not None:
-            self.bar.update(1)
-            if self.failed:
-                self.bar.set_postfix(failed=self.failed)
-            return
-        now = time.monotonic()
-        if now - self.last >= self.interval or self.count == self.total:
-            self.last = now
-            rate = (self.count - self.initial) / max(now - self.start, 1e-9)
-            eta = (self.total - self.count) / rate if rate > 0 else float("nan")
-            self._line(
-                f"{self.count}/{self.total} runs, {self.failed} failed, "
-                f"{rate:.2f} runs/s, about {eta:.0f} s left"
-            )
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+    def __init__(self, reason: str, out: Path, runs_done: int, runs_total: int) -> None:
+        self.reason, self.out = reason, out
+        self.runs_done, self.runs_total = runs_done, runs_total
+        super().__init__(
+            f"batch interrupted ({reason}) with {runs_done} of {runs_total} runs done; "
+            f"they are kept in {out}: run the same command again to resume"
+        )
 
 
-def package_versions() -> dict[str, str | None]:
-    versions: dict[str, str | None] = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+class BatchInterruptedError(_Stopped, Exception):
+    """The batch stopped on an error that is not a run's own (a full disk, a lost scheduler)."""
 
 
-def git_commit() -> dict[str, Any] | None:
-    """The commit of the source tree the model was imported from, when it is a git checkout."""
-    import model
+class BatchCancelled(_Stopped, KeyboardInterrupt):
+    """The batch was stopped by Ctrl-C or SIGTERM (a KeyboardInterrupt, so it is not swallowed
+    by ``except Exception``)."""
 
-    root = Path(model.__file__).resolve().parent.parent
+    @property
+    def exit_status(self) -> int:  # type: ignore[override]
+        """128 + the signal's number, as a shell reports a process stopped by it."""
+        return 128 + (signal.SIGTERM if self.reason == "SIGTERM" else signal.SIGINT)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread by :func:`_sigterm_raises`."""
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into an exception while the batch runs, so that the manifest is closed.
+
+    Only in the main thread and only when nobody else handles SIGTERM.
+    """
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, handler)
     try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--", "model"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {"commit": head, "model_dirty": bool(dirty.strip())}
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def _reason(exc: BaseException) -> str:
+    """Why a batch stopped, in a few words."""
+    if isinstance(exc, _Terminated):
+        return "SIGTERM"
+    if isinstance(exc, KeyboardInterrupt):
+        return "Ctrl-C"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"disk full: {exc.filename or exc.strerror}"
+    if isinstance(exc, EngineLostError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _say(text: str, bar: Progress | None) -> None:
+    if bar is not None:
+        bar.line(text)
+    else:
+        print(f"batch: {text}", file=sys.stderr, flush=True)
+
+
+def _verify_done(
+    store: PartStore, tasks: list, weeks: dict[str, int], bar: Progress | None
+) -> list[dict[str, Any]]:
+    """Check every finished run's parts; discard those that are not whole, saying so."""
+    done = store.done()
+    bad = []
+    for task in tasks:
+        if task.run_id in done and (problem := store.check(task, weeks[task.scenario])):
+            store.discard(task.run_id)
+            bad.append(
+                {
+                    "run_id": task.run_id,
+                    "scenario": task.scenario,
+                    "replication": task.replication,
+                    "problem": problem,
+                }
+            )
+    for item in bad[:5]:
+        _say(
+            f"{item['scenario']} replication {item['replication']}: {item['problem']}; "
+            "running it again",
+            bar,
+        )
+    if len(bad) > 5:
+        _say(f"... and {len(bad) - 5} more finished runs with missing or corrupt parts", bar)
+    return bad
 
 
 def run_batch(
@@ -171,21 +173,39 @@ def run_batch(
         sweep: A sweep applied to every scenario (replaces the files' ``[sweep]`` tables).
         overrides: Dotted parameter values applied to every scenario, e.g. ``{"run.years": 1}``.
         command: The command line recorded in the manifest (default: this call).
-        progress: Show progress on stderr.
+        progress: Show progress on stderr. Finished runs found broken and run again are
+            reported on stderr either way.
 
     Returns:
         One row per run (see runs.parquet); failed runs have ``status == "failed"``.
+
+    Raises:
+        BatchCancelled: Ctrl-C or SIGTERM (a KeyboardInterrupt).
+        BatchInterruptedError: any other stop before every run was done: a full disk, a lost
+            Dask scheduler, a broken worker pool. Either way ``manifest.json`` says
+            ``interrupted`` and why, no temporary file is left, and calling again with the
+            same arguments resumes.
     """
-    started = _now()
     out = Path(out)
     seeds = replication_seeds(seed, replications)
     entries = build_entries(scenarios, seed, overrides, sweep)
     tasks = build_tasks(entries, seeds)
     by_label = {e.label: e for e in entries}
+    weeks = {e.label: e.scenario.weeks for e in entries}
     store = PartStore(out)
-    done = store.done()
-    todo = [t for t in tasks if t.run_id not in done]
+    store.remove_temporary()
 
+    record = provenance({e.label: e.config for e in entries})
+    for e in entries:
+        record["scenarios"][e.label] = {
+            "name": e.name,
+            "file": e.file,
+            "sha256": e.file_sha256,
+            "point": e.point,
+            "values": e.values,
+            "measures": e.measure_starts(),
+            **record["scenarios"][e.label],
+        }
     manifest: dict[str, Any] = {
         "command": command or _call_repr(scenarios, replications, workers, engine, seed, out),
         "status": "running",
@@ -198,64 +218,115 @@ def run_batch(
         "overrides": overrides or {},
         "sweep": sweep.to_dict() if sweep else None,
         "files": _files(scenarios),
-        "scenarios": {
-            e.label: {
-                "name": e.name,
-                "file": e.file,
-                "sha256": e.file_sha256,
-                "point": e.point,
-                "values": e.values,
-                "measures": e.measure_starts(),
-                "config": e.config,
-            }
-            for e in entries
-        },
-        "versions": package_versions(),
-        "git": git_commit(),
-        "python": sys.version,
-        "platform": platform.platform(),
-        "started": started,
+        **record,
+        "started": record["created"],
         "runs_total": len(tasks),
-        "runs_skipped_as_done": len(tasks) - len(todo),
     }
-    write_json_atomic(manifest, out / "manifest.json")
-
     t0 = time.perf_counter()
     bar = None
-    if todo:
-        runner = make_engine(engine, workers, scheduler)
-        manifest["workers"] = runner.workers
-        by_id = {t.run_id: t for t in todo}
-        run_seconds = 0.0  # time inside the model, summed over runs: how busy the workers were
+    ids = {t.run_id for t in tasks}
+    with _sigterm_raises():
         try:
-            bar = Progress(len(tasks), len(tasks) - len(todo), "batch") if progress else None
-            for result in runner.imap_unordered(todo):
-                task = by_id[result.run_id]
-                store.write(task, by_label[task.scenario], result)
-                run_seconds += result.elapsed_s
-                if bar is not None:
-                    bar.update(result.status == "ok")
-        except BaseException as exc:  # Ctrl-C, a broken pool, a lost scheduler
-            manifest.update(status="interrupted", finished=_now(), error=repr(exc))
-            manifest["runs_done"] = len(store.done() & {t.run_id for t in tasks})
+            recomputed = _verify_done(store, tasks, weeks, None)
+            done = store.done()
+            todo = [t for t in tasks if t.run_id not in done]
+            manifest["runs_skipped_as_done"] = len(tasks) - len(todo)
+            manifest["runs_recomputed"] = recomputed
             write_json_atomic(manifest, out / "manifest.json")
-            raise
-        finally:
+            if todo:
+                bar = Progress(len(tasks), len(tasks) - len(todo), "batch") if progress else None
+                manifest["run_seconds"] = _run(
+                    todo, store, by_label, make_engine(engine, workers, scheduler), bar, manifest
+                )
+            runs = _consolidate(store, tasks, by_label, manifest)
+        except BaseException as exc:
             if bar is not None:
                 bar.close()
-            runner.close()
-        manifest["run_seconds"] = round(run_seconds, 3)
-    runs = store.consolidate(tasks)
+            done = len(store.done() & ids)
+            manifest.update(status="interrupted", reason=_reason(exc), finished=now())
+            manifest["runs_done"] = done
+            _close_manifest(manifest, out)
+            kind = BatchCancelled if isinstance(exc, KeyboardInterrupt) else BatchInterruptedError
+            raise kind(manifest["reason"], out, done, len(tasks)) from exc
+    if bar is not None:
+        bar.close()
     n_ok = int((runs["status"] == "ok").sum()) if not runs.empty else 0
     manifest.update(
         status="complete" if n_ok == len(tasks) else "failed",
-        finished=_now(),
+        finished=now(),
         wall_s=round(time.perf_counter() - t0, 3),
         runs_done=n_ok,
         runs_failed=len(tasks) - n_ok,
     )
     write_json_atomic(manifest, out / "manifest.json")
     return runs
+
+
+def _run(todo: list, store: PartStore, by_label: dict, runner, bar, manifest) -> float:
+    """Run ``todo`` on ``runner``, storing each result as it comes; the model seconds."""
+    manifest["workers"] = runner.workers
+    by_id = {t.run_id: t for t in todo}
+    run_seconds = 0.0  # time inside the model, summed over runs: how busy the workers were
+    try:
+        for result in runner.imap_unordered(todo):
+            task = by_id[result.run_id]
+            store.write(task, by_label[task.scenario], result)
+            run_seconds += result.elapsed_s
+            if bar is not None:
+                bar.update(result.status == "ok")
+    except BaseException:
+        with suppress(Exception):  # an engine that broke may fail to close too
+            runner.close()
+        raise
+    runner.close()
+    return round(run_seconds, 3)
+
+
+def _consolidate(
+    store: PartStore, tasks: list, by_label: dict, manifest: dict[str, Any]
+) -> pd.DataFrame:
+    """Consolidate; a part found unreadable there is discarded and its run run again here
+    (once: a part that is unreadable again right after it was written is an error)."""
+    again: set[str] = set()
+    while True:
+        try:
+            return store.consolidate(tasks, _parquet_record(manifest))
+        except DamagedPartError as exc:
+            task = exc.task
+            if task.run_id in again:
+                raise
+            again.add(task.run_id)
+            store.discard(task.run_id)
+            _say(
+                f"{task.scenario} replication {task.replication}: {exc.problem}; running it again",
+                None,
+            )
+            manifest["runs_recomputed"].append(
+                {"run_id": task.run_id, "scenario": task.scenario,
+                 "replication": task.replication, "problem": exc.problem}
+            )  # fmt: skip
+            _run([task], store, by_label, InlineEngine(), None, {})
+
+
+def _parquet_record(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the consolidated Parquet files carry in their metadata: the manifest's provenance."""
+    keys = (
+        "command", "root_seed", "replication_seeds", "overrides", "sweep", "files",
+        "smugglesim_version", "git", "python", "platform", "versions", "created", "scenarios",
+    )  # fmt: skip
+    return {k: manifest[k] for k in keys}
+
+
+def _close_manifest(manifest: dict[str, Any], out: Path) -> None:
+    """Write the final manifest, in place if a full disk leaves no room for a second copy."""
+    path = out / "manifest.json"
+    try:
+        write_json_atomic(manifest, path)
+    except OSError:
+        try:
+            path.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        except OSError as exc:
+            print(f"batch: could not update {path}: {exc.strerror}", file=sys.stderr)
 
 
 def _files(scenarios: list[str | Path | Scenario]) -> list[dict[str, str]]:

@@ -5,7 +5,9 @@ Every engine takes :class:`~experiments.specs.RunTask` objects and yields
 :func:`run_one` is a top-level function of an importable module, so it pickles to worker
 processes and Dask workers, and notebooks need no ``if __name__ == "__main__"`` guard.
 A run that raises comes back as a result with ``status="failed"``, it does not stop the
-others; a worker that dies is reported the same way for the run it was doing.
+others; a worker that dies is reported the same way for the run it was doing. Losing the
+engine itself (the Dask scheduler, the connection to it) raises :class:`EngineLostError`: the
+runs in flight did not fail, they were not done.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import logging
 import multiprocessing
+import signal
 import sys
 import threading
 import time
@@ -28,6 +31,10 @@ from model.model import SmugglingModel
 from model.scenario import Scenario
 
 ENGINES = ("process", "dask")
+
+
+class EngineLostError(RuntimeError):
+    """The engine cannot run anything more: the Dask scheduler or the connection to it is gone."""
 
 
 @dataclass
@@ -78,6 +85,11 @@ def _since(start: float) -> float:
 
 def _failed(task: RunTask, exc: BaseException) -> RunResult:
     return RunResult(task.run_id, "failed", f"{type(exc).__name__}: {exc}", {}, None, 0.0)
+
+
+def _ignore_sigint() -> None:
+    """In a worker: leave Ctrl-C to the batch, which stops the pool (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
@@ -144,7 +156,9 @@ class ProcessEngine:
         ctx = multiprocessing.get_context(method)
         if method == "forkserver":
             ctx.set_forkserver_preload(["experiments.engines"])
-        self._pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_ignore_sigint
+        )
         # Start every worker now (one per no-op task), before a progress bar adds a thread.
         with _main_module_hidden():
             for fut in [self._pool.submit(time.sleep, 0.05) for _ in range(workers)]:
@@ -173,6 +187,9 @@ class ProcessEngine:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+QUIET_LOGGERS = ("distributed.client", "distributed.utils", "distributed.core")
+
+
 class DaskEngine:
     """Dask distributed: a ``LocalCluster`` (one thread per worker) or an existing scheduler."""
 
@@ -180,12 +197,27 @@ class DaskEngine:
 
     def __init__(self, workers: int, scheduler: str | None = None) -> None:
         try:
-            from dask.distributed import Client, LocalCluster
+            import dask.distributed  # noqa: F401
         except ImportError as exc:
             raise RuntimeError(
                 "the dask engine needs dask.distributed: pip install 'smugglesim[cluster]'"
             ) from exc
         self._cluster = None
+        # The client logs each failed reconnection with a traceback; a lost scheduler is
+        # reported once, by the batch, instead (EngineLostError).
+        self._quiet = {name: logging.getLogger(name) for name in QUIET_LOGGERS}
+        self._levels = {name: log.level for name, log in self._quiet.items()}
+        for log in self._quiet.values():
+            log.setLevel(logging.CRITICAL)
+        try:
+            self._connect(workers, scheduler)
+        except BaseException:
+            self._restore_logs()
+            raise
+
+    def _connect(self, workers: int, scheduler: str | None) -> None:
+        from dask.distributed import Client, LocalCluster
+
         if scheduler:
             self._client = Client(scheduler)
             self.workers = max(1, sum(w["nthreads"] for w in self._workers().values()))
@@ -204,7 +236,7 @@ class DaskEngine:
         return self._client.scheduler_info().get("workers", {})
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
-        from dask.distributed import as_completed
+        from dask.distributed import KilledWorker, as_completed
 
         queue = iter(tasks)
         pending: dict[Any, RunTask] = {}
@@ -221,18 +253,31 @@ class DaskEngine:
         for fut in running:
             task = pending.pop(fut.key)
             try:
-                yield fut.result()
-            except Exception as exc:  # a worker was lost, or the scheduler gave up on the run
-                yield _failed(task, exc)
+                result = fut.result()
+            except KilledWorker as exc:  # the run took its worker down (memory, a crash)
+                result = _failed(task, exc)
+            except Exception as exc:  # cancelled or unreachable: the scheduler is gone
+                first = next(iter(str(exc).splitlines()), "")
+                raise EngineLostError(
+                    f"lost the Dask scheduler: {type(exc).__name__}: {first}"
+                ) from exc
             finally:
                 fut.release()
+            yield result
             if (nxt := next(queue, None)) is not None:
                 submit(nxt)
 
     def close(self) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        try:
+            self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+        finally:
+            self._restore_logs()
+
+    def _restore_logs(self) -> None:
+        for name, log in self._quiet.items():
+            log.setLevel(self._levels[name])
 
 
 def make_engine(engine: str, workers: int, scheduler: str | None = None) -> Engine:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
+from model.provenance import config_sha256
 from model.scenario import Scenario, ScenarioError, read_scenario, scenario_from_dict
 
 SWEEP_METHODS = ("factorial", "lhs", "points")
@@ -42,11 +42,6 @@ def replication_seeds(root_seed: int, replications: int) -> list[int]:
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def config_sha256(config: dict[str, Any]) -> str:
-    """Hash of a resolved scenario (every parameter), independent of key order."""
-    return hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
 
 
 def _get_dotted(data: dict[str, Any], dotted: str) -> Any:

@@ -17,13 +17,33 @@ and replications of several scenarios on paired seeds, with bands and comparison
 
     ms = smugglesim.MultiSim(["baseline", "financial_investigations"], replications=10).run()
     ms.plot(), ms.table(), ms.compare(), ms.plot_compare(), print(ms.report())
+
+The names are imported on first use (PEP 562): ``smugglesim --help`` imports this package
+and must not wait for Mesa, pandas or the experiment layer.
 """
 
-from typing import Any
+from __future__ import annotations
 
-from model import Scenario, ScenarioError, SmugglingModel, __version__, load_scenario
-from smugglesim.api import Sim, run, scenario, shipped_scenarios
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from model import Scenario, ScenarioError, SmugglingModel, load_scenario
+    from smugglesim.api import Sim, run, scenario, shipped_scenarios
+    from smugglesim.multisim import MultiSim
+
+# Where each public name lives.
+_HOMES = {
+    "Scenario": "model",
+    "ScenarioError": "model",
+    "SmugglingModel": "model",
+    "__version__": "model",
+    "load_scenario": "model",
+    "Sim": "smugglesim.api",
+    "run": "smugglesim.api",
+    "scenario": "smugglesim.api",
+    "shipped_scenarios": "smugglesim.api",
+    "MultiSim": "smugglesim.multisim",
+}
 __all__ = [
     "MultiSim",
     "Scenario",
@@ -39,9 +59,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # MultiSim brings in the experiment layer (scipy.stats); the command does not need it.
-    if name == "MultiSim":
-        from smugglesim.multisim import MultiSim
+    home = _HOMES.get(name)
+    if home is not None:
+        import importlib
 
-        return MultiSim
+        return getattr(importlib.import_module(home), name)
     raise AttributeError(f"module 'smugglesim' has no attribute {name!r}")

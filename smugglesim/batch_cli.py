@@ -17,15 +17,18 @@ import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from experiments.batch import run_batch
-from experiments.engines import ENGINES
-from experiments.sensitivity import METHODS, parse_param, sensitivity
-from experiments.specs import Sweep, parse_sweep_param, read_scenario_file
-from model.scenario import ScenarioError
-from smugglesim import batch_checks, options
-from smugglesim.commands import command, report_options
+from smugglesim import options
+from smugglesim.commands import command, report_options, scenario_path
+
+if TYPE_CHECKING:
+    from experiments.specs import Sweep
+
+# Written out rather than imported, so that `smugglesim --help` need not import the
+# experiment layer (pandas, scipy); tests/test_cli.py checks them against it.
+ENGINES = ("process", "dask")
+METHODS = ("morris", "sobol")
 
 
 def _value(text: str) -> Any:
@@ -96,10 +99,13 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
         "measures.iru_takedowns.enabled=true",
     )
     options.add_extends_option(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def _scenarios(args: argparse.Namespace, files: list[str | Path]):
     """Every scenario file read with the overrides, errors in an override naming it."""
+    from smugglesim import batch_checks
+
     sources = options.override_sources(args.set, args.years is not None)
     return batch_checks.scenarios(files, _overrides(args), sources)
 
@@ -122,7 +128,12 @@ def _command_line(name: str, args: argparse.Namespace) -> str:
 
 # -- batch -------------------------------------------------------------------------------
 def _batch_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenarios", nargs="+", help="scenario TOML files")
+    p.add_argument(
+        "scenarios",
+        nargs="+",
+        type=scenario_path,
+        help="scenario TOML files or names of shipped scenarios (baseline, ...)",
+    )
     _common(p, None)
     p.add_argument(
         "--out", type=options.output_folder, required=True, help="output folder (resumable)"
@@ -139,6 +150,9 @@ def _batch_args(p: argparse.ArgumentParser) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> Sweep | None:
+    from experiments.specs import Sweep, parse_sweep_param
+    from model.scenario import ScenarioError
+
     if not args.sweep_param:
         for option in ("sweep_samples", "sweep_seed"):
             if getattr(args, option) is not None:
@@ -162,8 +176,14 @@ def _user_errors(
 
     @functools.wraps(handler)
     def wrapped(args: argparse.Namespace) -> int:
+        from experiments.batch import BatchCancelled, BatchInterruptedError
+        from model.scenario import ScenarioError
+
         try:
             return handler(args)
+        except (BatchInterruptedError, BatchCancelled) as exc:  # the manifest says so too
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_status
         except ScenarioError:
             raise
         except (ValueError, RuntimeError) as exc:
@@ -176,6 +196,9 @@ def _user_errors(
 @command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
 @_user_errors
 def _batch(args: argparse.Namespace) -> int:
+    from experiments.batch import run_batch
+    from smugglesim import batch_checks
+
     batch_checks.engine(args)
     sweep = _sweep(args)
     bases = _scenarios(args, args.scenarios)
@@ -197,6 +220,7 @@ def _batch(args: argparse.Namespace) -> int:
         sweep=sweep,
         overrides=_overrides(args),
         command=_command_line("batch", args),
+        progress=not args.quiet,
     )
     return _report_failures(runs, args.out)
 
@@ -240,8 +264,11 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
 )
 @_user_errors
 def _compare(args: argparse.Namespace) -> int:
+    from experiments.batch import run_batch
     from experiments.compare import write_report
     from experiments.compare_table import format_comparison
+    from model.scenario import ScenarioError
+    from smugglesim import batch_checks
 
     status = 0
     # CSV on stdout must parse: the other lines go to stderr then.
@@ -254,7 +281,7 @@ def _compare(args: argparse.Namespace) -> int:
         options.check_output_folder(out)
         batch_checks.baseline(args.baseline, batch_checks.batch_scenarios(folder))
     else:
-        files = [Path(t) for t in args.targets]
+        files = [scenario_path(t) for t in args.targets]
         if len(files) < 2:
             raise ScenarioError(f"{files[0]}: compare needs a folder or at least two scenarios")
         folder = out = args.out or Path("smugglesim-compare")
@@ -273,6 +300,7 @@ def _compare(args: argparse.Namespace) -> int:
             seed=args.seed,
             overrides=_overrides(args),
             command=_command_line("compare", args),
+            progress=not args.quiet,
         )
         with contextlib.redirect_stdout(notes):
             status = _report_failures(runs, folder)
@@ -290,7 +318,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 # -- sensitivity -------------------------------------------------------------------------
 def _sa_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument(
+        "scenario", type=scenario_path, help="scenario TOML file or name of a shipped scenario"
+    )
     p.add_argument("--method", choices=METHODS, default="morris")
     p.add_argument(
         "--param",
@@ -323,6 +353,10 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 @command("sensitivity", "Morris or Sobol' sensitivity indices with SALib", _sa_args)
 @_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
+    from experiments.sensitivity import parse_param, sensitivity
+    from experiments.specs import read_scenario_file
+    from smugglesim import batch_checks
+
     params = dict(parse_param(p) for p in args.param)
     batch_checks.engine(args)
     if args.method == "sobol" and args.samples & (args.samples - 1):
@@ -349,6 +383,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         overrides=_overrides(args),
         out=args.out,
+        progress=not args.quiet,
     )
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"\nwritten: {args.out / 'sensitivity.csv'}, {args.out / 'sensitivity.png'}")

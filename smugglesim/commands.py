@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 
 REPORT_FORMATS = ("text", "md", "csv")
 """``experiments.tables.FORMATS``, written out so that building the parser imports nothing
@@ -39,3 +40,10 @@ def report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--explain", action="store_true", help="add the definitions of the outputs shown"
     )
+
+
+def scenario_path(text: str) -> Path:
+    """An argparse ``type``: a scenario file, or the bare name of a shipped one (``baseline``)."""
+    from model.shipped import resolve
+
+    return resolve(text)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from model.measures import MEASURES
 from smugglesim.commands import command
 
 
@@ -44,12 +43,10 @@ def format_measures(described: list[dict]) -> str:
     return "\n\n".join(blocks)
 
 
-@command(
-    "measures",
-    f"list the {len(MEASURES)} measures of Council document 15250/18 and their parameters",
-    _args,
-)
+@command("measures", "list the measures of Council document 15250/18 and their parameters", _args)
 def _measures(args: argparse.Namespace) -> int:
+    from model.measures import MEASURES
+
     described = [cls.describe() for cls in MEASURES.values()]
     print(json.dumps(described, indent=2) if args.json else format_measures(described))
     return 0

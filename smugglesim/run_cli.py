@@ -1,21 +1,26 @@
 """The ``run``, ``validate`` and ``side-by-side`` subcommands of ``smugglesim``.
 
 Bad scenario input ends with one line on stderr naming the file and the key, and exit
-status 2 (handled by :func:`smugglesim.cli.main`).
+status 2 (handled by :func:`smugglesim.cli.main`). The model is imported inside the
+handlers, so that ``smugglesim --help`` does not wait for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import shlex
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from experiments.tables import Format
-from model.outputs import HEADLINE
-from model.scenario import ScenarioError, load_scenario
 from smugglesim import options
-from smugglesim.commands import command, report_options
+from smugglesim.commands import command, report_options, scenario_path
+
+if TYPE_CHECKING:
+    from experiments.tables import Format
 
 
 def _json_default(value):
@@ -40,8 +45,26 @@ def format_summary(summary: dict, fmt: Format = "text", explain: bool = False) -
 
 
 # -- run ---------------------------------------------------------------------------------
+SCENARIO_HELP = "scenario TOML file, or the name of a shipped scenario (baseline, ...)"
+
+
+def _quiet(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+DELAY_S = 2.0  # a command done sooner shows no bar
+
+
+def _progress(args: argparse.Namespace, total: int, unit: str):
+    """A progress bar on a terminal's stderr after ``DELAY_S``; none otherwise or with --quiet."""
+    from experiments.progress import Progress
+
+    stream = io.StringIO() if args.quiet else None  # not a terminal: no bar
+    return Progress(total, desc=args.command, unit=unit, lines=False, delay=DELAY_S, stream=stream)
+
+
 def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("scenario", type=scenario_path, help=SCENARIO_HELP)
     p.add_argument("--seed", type=options.seed, default=1, help="random seed (default 1)")
     p.add_argument("--years", type=options.years, help="override the horizon in years")
     p.add_argument(
@@ -53,6 +76,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     report_options(p)
     options.add_extends_option(p)
+    _quiet(p)
 
 
 def _years_override(args: argparse.Namespace) -> dict:
@@ -62,21 +86,52 @@ def _years_override(args: argparse.Namespace) -> dict:
     return {"overrides": {"run.years": args.years}, "overrides_source": "command line (--years)"}
 
 
+def run_provenance(scenario, seed: int, command: str) -> dict:
+    """The provenance of one run (:func:`model.provenance.provenance`), its command
+    and its seed."""
+    from model.provenance import provenance
+
+    record = provenance({scenario.name: scenario.to_dict()})
+    return {"command": command, "seed": seed, **record}
+
+
+def write_run(out: Path, model, record: dict) -> None:
+    """summary.json (the summary and its ``provenance``) and timeseries.parquet (with the
+    provenance in its metadata) in ``out``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from model.provenance import with_provenance
+
+    summary = model.summary()
+    out.mkdir(parents=True, exist_ok=True)
+    data = {**json.loads(summary_json(summary)), "provenance": record}
+    (out / "summary.json").write_text(json.dumps(data, indent=2) + "\n")
+    table = pa.Table.from_pandas(model.timeseries(), preserve_index=False)
+    pq.write_table(with_provenance(table, record), out / "timeseries.parquet")
+
+
 @command("run", "run one scenario once and print its summary", _run_args)
 def _run(args: argparse.Namespace) -> int:
     from model.model import SmugglingModel
+    from model.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, **_years_override(args))
     if args.out is not None:
         for name in ("summary.json", "timeseries.parquet"):
             if (args.out / name).is_dir():
                 raise options.UsageError(f"--out: {args.out / name} is a folder")
-    model = SmugglingModel(scenario, rng=args.seed).run()
+    model = SmugglingModel(scenario, rng=args.seed)
+    bar = _progress(args, scenario.weeks, "week")
+    while model.running:  # SmugglingModel.run(), week by week for the bar
+        model.step()
+        bar.update()
+    bar.close()
     summary = model.summary()
     if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "summary.json").write_text(summary_json(summary) + "\n")
-        model.timeseries().to_parquet(args.out / "timeseries.parquet", index=False)
+        words = ["smugglesim", "run", str(args.scenario), "--seed", str(args.seed)]
+        words += ["--years", str(args.years)] if args.years is not None else []
+        write_run(args.out, model, run_provenance(scenario, args.seed, shlex.join(words)))
     if args.json:
         print(json.dumps(json.loads(summary_json(summary))))
     else:
@@ -86,12 +141,14 @@ def _run(args: argparse.Namespace) -> int:
 
 # -- validate ----------------------------------------------------------------------------
 def _validate_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenarios", nargs="+", help="scenario TOML files")
+    p.add_argument("scenarios", nargs="+", type=scenario_path, help="scenario TOML files or names")
     options.add_extends_option(p)
 
 
 @command("validate", "check scenario files; exit 0 when all are valid, 2 otherwise", _validate_args)
 def _validate(args: argparse.Namespace) -> int:
+    from model.scenario import ScenarioError, load_scenario
+
     status = 0
     for path in args.scenarios:
         try:
@@ -105,13 +162,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 # -- compare (plain side by side; the experiments layer makes it paired) -----------------
 def _sbs_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenarios", nargs="+", help="scenario TOML files, the first is the reference")
+    p.add_argument(
+        "scenarios",
+        nargs="+",
+        type=scenario_path,
+        help="scenario TOML files or names of shipped scenarios; the first is the reference",
+    )
     p.add_argument(
         "--seeds", type=options.count(1), default=3, help="seeds 1..N for each scenario (default 3)"
     )
     p.add_argument("--years", type=options.years, help="override the horizon in years")
     options.add_extends_option(p)
     report_options(p)
+    _quiet(p)
 
 
 @command(
@@ -119,6 +182,8 @@ def _sbs_args(p: argparse.ArgumentParser) -> None:
 )
 def _side_by_side(args: argparse.Namespace) -> int:
     from model.model import SmugglingModel
+    from model.outputs import HEADLINE
+    from model.scenario import ScenarioError, load_scenario
     from smugglesim.reports import side_by_side_report
 
     scenarios, errors = [], []
@@ -131,9 +196,14 @@ def _side_by_side(args: argparse.Namespace) -> int:
         raise ScenarioError(*errors)
     seeds = list(range(1, args.seeds + 1))
     means: list[dict[str, float]] = []
+    bar = _progress(args, len(scenarios) * args.seeds, "run")
     for sc in scenarios:
-        runs = [SmugglingModel(sc, rng=seed).run().summary() for seed in seeds]
+        runs = []
+        for seed in seeds:
+            runs.append(SmugglingModel(sc, rng=seed).run().summary())
+            bar.update()
         means.append({o.name: sum(r[o.name] for r in runs) / len(runs) for o in HEADLINE})
+    bar.close()
     report = side_by_side_report(
         [s.name for s in scenarios], means, seeds, [s.weeks for s in scenarios]
     )
