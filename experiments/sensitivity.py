@@ -167,10 +167,25 @@ def sensitivity(
     table.insert(2, "method", method)
     table["points"] = len(x)
     table["replications"] = replications
+    table["weeks"] = base.weeks
     if out is not None:
         table.to_csv(Path(out) / "sensitivity.csv", index=False)
         plot_sensitivity(table, Path(out) / "sensitivity.png")
     return table
+
+
+def title(table: pd.DataFrame) -> str:
+    """What a sensitivity table measured: the method, the outcome by its label, the run
+    length, the points and the replications per point."""
+    from experiments.tables import run_length
+
+    row = table.iloc[0]
+    weeks = int(row["weeks"]) if "weeks" in table else None
+    return (
+        f"{row['method'].capitalize()} sensitivity of {outputs.label(row['outcome'])}: "
+        f"{run_length(weeks)}, {int(row['points'])} points x {int(row['replications'])} "
+        "replications each"
+    )
 
 
 def plot_sensitivity(table: pd.DataFrame, path: str | Path) -> Path:
@@ -197,6 +212,7 @@ def plot_sensitivity(table: pd.DataFrame, path: str | Path) -> Path:
     ax.set_yticks(y + height * (len(keys) - 1) / 2, table["parameter"])
     ax.invert_yaxis()
     ax.set_xlabel(f"{method} index of {outputs.label(table['outcome'].iloc[0])} (95% bootstrap CI)")
+    ax.set_title(title(table), fontsize=10)
     ax.legend(fontsize=8)
     path = Path(path)
     fig.savefig(path, dpi=110)

@@ -385,6 +385,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
         out=args.out,
         progress=not args.quiet,
     )
+    from experiments.sensitivity import title
+
+    print(title(table))
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"\nwritten: {args.out / 'sensitivity.csv'}, {args.out / 'sensitivity.png'}")
     return 0

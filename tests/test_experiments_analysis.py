@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from experiments import Sweep, compare, confiscation_vs_line, read_scenario_file, sensitivity
+from experiments.sensitivity import title as sensitivity_title
 from experiments.specs import build_entries
 from model import load_scenario
 from model.scenario import ScenarioError
@@ -196,6 +197,11 @@ def test_morris_sensitivity_runs_end_to_end_and_ranks_the_driving_parameter(tmp_
     assert by.loc["demand.scale", "mu_star"] > 0
     assert by.loc["justice.conviction_prob", "mu_star"] == 0
     assert (tmp_path / "sensitivity.csv").exists() and (tmp_path / "sensitivity.png").exists()
+    # What was measured is named in the table and its title: run length, points, replications.
+    assert (table["weeks"] == 13).all() and (table["replications"] == 1).all()
+    assert sensitivity_title(table) == (
+        "Morris sensitivity of migrants departed: 13 weeks, 6 points x 1 replications each"
+    )
 
 
 def test_sensitivity_rejects_unknown_outcome_and_non_power_of_two_sobol():
