@@ -39,8 +39,11 @@ class ScenarioFileError(ValueError):
 
 
 def shipped_scenarios() -> Path:
-    """The folder of the scenarios shipped with the model (``scenarios/``)."""
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    """The folder of the scenarios shipped with the model: ``scenarios/`` in a checkout,
+    the package data of an installed package (:data:`model.shipped.SHIPPED_DIR`)."""
+    from model.shipped import SHIPPED_DIR
+
+    return SHIPPED_DIR.resolve()
 
 
 @contextmanager

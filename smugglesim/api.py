@@ -31,17 +31,13 @@ if TYPE_CHECKING:
 
     from experiments.tables import Format
 
-_HERE = Path(__file__).resolve().parent
-SHIPPED_FOLDERS = (_HERE / "scenarios", _HERE.parent / "scenarios")
-"""Where the shipped scenarios are: installed with the package, or in a source checkout."""
-
 
 def shipped_scenarios() -> dict[str, Path]:
-    """The scenarios shipped with smugglesim, by name (the file's stem)."""
-    for folder in SHIPPED_FOLDERS:
-        if folder.is_dir():
-            return {p.stem: p for p in sorted(folder.glob("*.toml"))}
-    return {}
+    """The scenarios shipped with smugglesim, by name (the file's stem): ``scenarios/`` of a
+    checkout, or the package data of an installed package (``model.shipped``)."""
+    from model.shipped import SHIPPED_DIR, shipped_names
+
+    return {name: SHIPPED_DIR / f"{name}.toml" for name in shipped_names()}
 
 
 def scenario_source(source: str | Path | Scenario) -> Path | Scenario:
