@@ -8,7 +8,7 @@ demand it could not serve, which the OCG life cycle reads (entry, leg moves).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -124,7 +124,7 @@ class Market:
         self.offers: Offers | None = None
         self.risk = np.zeros(0)  # risk level taken by each OCG (by ocg_id), this week
         self.evasion = np.zeros(0)  # fall in detection probability, by ocg_id, this week
-        self._utilities: np.ndarray | None = None
+        self._outlook: PathOutlook | None = None
         self.unserved_by_leg = np.zeros(n_legs, dtype=np.int64)  # since the last entry round
         self.waiting_by_leg = np.zeros(n_legs, dtype=np.int64)  # searching this week
 
@@ -176,7 +176,7 @@ class Market:
             self.demand.price_sensitivity / 1000.0,
             self.risk,
         )
-        self._utilities = None
+        self._outlook = None
 
     def book_sales(self, sold: np.ndarray) -> None:
         """The OCGs take the upfront part of the fares they sold this week (per offer)."""
@@ -195,9 +195,15 @@ class Market:
         ids = np.flatnonzero(amounts)
         self.table.receive(ids, amounts[ids], self.smugglers.operating_cost_share, unique=True)
 
-    def path_utilities(self) -> np.ndarray:
-        """How attractive each path looks this week: price, death risk, smugglers to be found."""
-        if self._utilities is None:
+    def path_utilities(self, detection_factor: float = 1.0) -> np.ndarray:
+        """How attractive each path looks this week: price, death risk, the chances of
+        being intercepted by a third country and detected at the EU border, and smugglers to
+        be found (``detection_factor``: the border guards' factor on detection)."""
+        return self.outlook(detection_factor).utility
+
+    def outlook(self, detection_factor: float = 1.0) -> PathOutlook:
+        """What a migrant expects of each path this week (computed once a week)."""
+        if self._outlook is None or self._outlook.detection_factor != detection_factor:
             routes = self.routes
             demand = self.demand
             mult = self.smugglers.risky_death_multiplier - 1.0
@@ -211,12 +217,38 @@ class Market:
                 np.where(offered, offers.p_find, 0.0),
                 np.maximum(routes.self_travel_prob, demand.find_prob_floor),
             )
+            leg_detect = np.minimum(routes.detection_prob * detection_factor, 1.0)
             incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
-            death = 1.0 - np.exp(incidence @ np.log1p(-leg_death))
-            self._utilities = (
+
+            def at_least_once(p: np.ndarray) -> np.ndarray:
+                return 1.0 - np.exp(incidence @ np.log1p(-np.minimum(p, 1.0 - 1e-12)))
+
+            price = incidence @ leg_price
+            death = at_least_once(leg_death)
+            intercepted = at_least_once(routes.interception_prob)
+            detected = at_least_once(leg_detect)
+            utility = (
                 routes.path_preference
-                - demand.price_sensitivity * (incidence @ leg_price) / 1000.0
+                - demand.price_sensitivity * price / 1000.0
                 - demand.risk_aversion * death
+                - demand.interception_aversion * intercepted
+                - demand.detection_aversion * detected
                 + incidence @ np.log(leg_find)
             )
-        return self._utilities
+            # The expected cost in EUR: fees over the chance of getting through (an
+            # interception means paying again), and the risks valued as in the choice.
+            eur_per_utility = 1000.0 / demand.price_sensitivity if demand.price_sensitivity else 0.0
+            cost = price / ((1.0 - death) * (1.0 - intercepted)) + eur_per_utility * (
+                demand.risk_aversion * death + demand.detection_aversion * detected
+            )
+            self._outlook = PathOutlook(detection_factor, utility, cost)
+        return self._outlook
+
+
+class PathOutlook(NamedTuple):
+    """Per path, this week: ``utility`` (the logit choice's) and ``cost``, the expected cost
+    of the journey in EUR that departures respond to."""
+
+    detection_factor: float
+    utility: np.ndarray
+    cost: np.ndarray

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.demand import OriginDemand
 from model.sampling import Groups, grouped_cdf
 
 if TYPE_CHECKING:
@@ -31,8 +32,11 @@ if TYPE_CHECKING:
 
 SEARCHING, TRAVELLING = 0, 1
 GONE = -9  # a finished journey, logged; the row is reused at the next compaction
-OUTCOMES = ("arrived", "detected", "died", "abandoned")
-ARRIVED, DETECTED, DIED, ABANDONED = range(4)
+# arrived: entered the EU unseen; detected: entered the EU and was detected (registered) at
+# the border, as Frontex counts detections of illegal border-crossing; returned: gave up
+# after a third country intercepted the crossing and returned them.
+OUTCOMES = ("arrived", "detected", "died", "abandoned", "returned")
+ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
 
 # Narrow types: the weekly passes are bound by memory traffic more than by arithmetic.
 _COLUMNS = {
@@ -88,11 +92,11 @@ class MigrantPopulation:
         self.gone = 0  # rows of finished journeys not yet dropped
         self._log: list[dict[str, np.ndarray]] = []
         self.origin_nodes = [o["node"] for o in routes.origins]
-        self.origin_rate = np.array([o["departures_per_week"] for o in routes.origins], dtype=float)
-        self.origin_season = np.array([o.get("seasonality", 0.0) for o in routes.origins])
-        # Departures follow a sine over the year; it rises through 1 a quarter year before
-        # the peak.
-        self.season_offset_weeks = demand.season_peak_week - 52 // 4
+        self.origins = OriginDemand(routes, demand, self._rng_demand)
+        # The origin each path's end feeds by secondary movement (-1: none).
+        self.path_feeds = np.array(
+            [self.origins.fed_from.get(p.nodes[-1], -1) for p in routes.paths], dtype=np.int64
+        )
         self.self_travel_risk_level = demand.self_travel_risk_level
         # The paths from each origin, origin after origin, for the choice of path.
         by_origin = [
@@ -114,6 +118,7 @@ class MigrantPopulation:
         n_routes = n_routes or len(self.routes.route_names)
         self.week_counts = {
             "departed": np.zeros(n_routes, dtype=np.int64),
+            "intercepted": np.zeros(n_routes, dtype=np.int64),
             "smuggled": np.zeros(n_routes, dtype=np.int64),
             **{name: np.zeros(n_routes, dtype=np.int64) for name in OUTCOMES},
             "fees_sum": np.zeros(n_routes),
@@ -144,11 +149,10 @@ class MigrantPopulation:
     def depart(self, week: int) -> None:
         """New migrants appear at the origins and choose a path."""
         rng = self._rng_demand
-        scale = self.demand.scale
-        shifted = week % 52 - self.season_offset_weeks
-        season = 1.0 + self.origin_season * np.sin(2 * np.pi * shifted / 52)
-        counts = rng.poisson(self.origin_rate * scale * season)
-        utility = self.market.path_utilities()
+        outlook = self.market.outlook(self.border_guards.detection_factor)
+        cost = self.origins.expected_cost(self.choice_origin, self.choice_path, outlook)
+        counts = self.origins.departures(week, cost)
+        utility = outlook.utility
         total = int(counts.sum())
         if total == 0:
             return
@@ -252,7 +256,7 @@ class MigrantPopulation:
         """Migrants stuck at a hub switch to the best path still open to them (logit)."""
         c = self.cols
         routes = self.routes
-        utility = self.market.path_utilities()
+        utility = self.market.path_utilities(self.border_guards.detection_factor)
         key = c["path"][rows].astype(np.int64) * 64 + c["pos"][rows]
         for k in np.unique(key):
             group = rows[key == k]
@@ -266,7 +270,9 @@ class MigrantPopulation:
         c["wait"][rows] = 0
 
     def travel(self, week: int) -> None:
-        """Migrants at the end of their leg die, are detected, arrive or wait for the next."""
+        """Migrants at the end of their leg die, are intercepted by a third country and
+        returned to the leg's start, enter the EU (detected at the border or not), or wait
+        for the next leg."""
         routes = self.routes
         rng = self._rng_travel
         c = self.cols
@@ -281,21 +287,37 @@ class MigrantPopulation:
         risk_of = np.append(risk, self.self_travel_risk_level)
         death_mult = 1.0 + risk_of[ocgs] * (self.smugglers.risky_death_multiplier - 1.0)
         died = rng.random(done.size) < routes.death_risk[legs] * death_mult
-        # Escrow: refunded to the family on death, released to the OCG otherwise.
+        # Interception by a third country's coast guard or border police, of those alive:
+        # back to the leg's start, to buy the crossing again or go home.
+        evasion_of = np.append(evasion, 0.0)
+        p_stop = routes.interception_prob[legs] * (1.0 - evasion_of[ocgs])
+        stopped = ~died & (rng.random(done.size) < p_stop)
+        # Escrow: refunded to the family on death or interception, released to the OCG
+        # otherwise.
         escrow = c["escrow"][done]
-        self.escrow_refunded += float(escrow[died].sum())
-        paid_out = ~died & smuggled
+        refunded = died | stopped
+        self.escrow_refunded += float(escrow[refunded].sum())
+        paid_out = ~refunded & smuggled
         if paid_out.any():
             self.market.release_escrow(np.bincount(ocgs[paid_out], weights=escrow[paid_out]))
         c["escrow"][done] = 0.0
         self._finish(done[died], DIED)
-        alive = ~died
-        rows, legs, ocgs = done[alive], legs[alive], ocgs[alive]
-        # Detection at the EU external border.
-        evasion_of = np.append(evasion, 0.0)
-        p_detect = routes.detection_prob[legs] * self.border_guards.detection_factor
+        if stopped.any():
+            back = done[stopped]
+            self._count("intercepted", routes.route_of_path[c["path"][back]])
+            home = rng.random(back.size) < self.demand.give_up_after_return_prob
+            self._finish(back[home], RETURNED)
+            again = back[~home]
+            c["state"][again] = SEARCHING
+            c["ocg"][again] = -1
+            c["wait"][again] = 0
+        on = ~refunded
+        rows, legs, ocgs = done[on], legs[on], ocgs[on]
+        # Detection at the EU external border: an entry, registered.
+        p_detect = np.minimum(routes.detection_prob[legs] * self.border_guards.detection_factor, 1.0)
         p_detect = p_detect * (1.0 - evasion_of[ocgs])
         detected = rng.random(rows.size) < p_detect
+        entered = [rows[detected]]
         if detected.any():
             det_ocgs = ocgs[detected]
             self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
@@ -306,6 +328,13 @@ class MigrantPopulation:
         path = c["path"][rows]
         arrived = pos >= routes.path_len[path]
         self._finish(rows[arrived], ARRIVED)
+        entered.append(rows[arrived])
+        # Some of those who entered where another origin's migrants come from move on.
+        feeds = self.path_feeds[c["path"][np.concatenate(entered)]]
+        feeds = feeds[feeds >= 0]
+        if feeds.size:
+            for origin, n in enumerate(np.bincount(feeds).tolist()):
+                self.origins.enter_origin(origin, n)
         on = ~arrived
         nxt = rows[on]
         c["state"][nxt] = SEARCHING

@@ -111,6 +111,54 @@ class DemandParams(Section):
         le=104,
         description="Weeks of fruitless search at a hub after which a migrant reconsiders its path.",
     )
+    departure_elasticity: float = Field(
+        0.3,
+        ge=0,
+        le=2,
+        description="Elasticity of departures from an origin with respect to the expected cost of the journey (fees over the chance of getting through, with death and detection risk in EUR); Gathmann 2008 (US-Mexico border: enforcement raised smuggling prices 30% and cut illegal migration about 10%, i.e. about 0.3).",
+    )
+    decision_prob_week: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Weekly chance that a would-be migrant decides whether to set out now; the others postpone (ASSUMPTION).",
+    )
+    give_up_doubling_weeks: float = Field(
+        26.0,
+        ge=1,
+        le=520,
+        description="Weeks of waiting at the origin after which a would-be migrant's chance of giving up (when the journey costs more than at the status quo) has doubled (ASSUMPTION).",
+    )
+    detection_aversion: float = Field(
+        0.5,
+        ge=0,
+        le=20,
+        description="Weight of the chance of being detected (registered) at the EU border in the choice of path, as for risk_aversion; registration hinders onward movement (ASSUMPTION).",
+    )
+    interception_aversion: float = Field(
+        2.0,
+        ge=0,
+        le=50,
+        description="Weight of the chance of being intercepted and returned by a third country in the choice of path (ASSUMPTION).",
+    )
+    give_up_after_return_prob: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Probability that a migrant intercepted and returned by a third country gives up and goes home (ASSUMPTION; IOM assisted about 16,000 voluntary returns from Libya in 2018).",
+    )
+    secondary_movement_share: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Share of the migrants entering the EU in Greece who move on through the Western Balkans (ASSUMPTION, calibrated to Frontex 2018 Western Balkans detections).",
+    )
+    secondary_movement_weeks: float = Field(
+        26.0,
+        ge=1,
+        le=260,
+        description="Mean weeks a migrant moving on spends in Greece before setting out again (ASSUMPTION).",
+    )
 
 
 # A new OCG runs one leg, or, with probability onward_leg_share, two (its own and the next

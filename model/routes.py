@@ -72,6 +72,7 @@ class Leg:
     people_per_transporter_week: float
     self_travel_prob_week: float
     initial_ocgs: int
+    interception_prob: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class RouteNetwork:
         self.duration = np.array([leg.duration_weeks for leg in legs], dtype=np.int32)
         self.death_risk = np.array([leg.death_risk for leg in legs])
         self.detection_prob = np.array([leg.detection_prob for leg in legs])
+        self.interception_prob = np.array([leg.interception_prob for leg in legs])
         self.self_travel_prob = np.array([leg.self_travel_prob_week for leg in legs])
         self.price_min = np.array([leg.price_min_eur for leg in legs])
         self.price_max = np.array([leg.price_max_eur for leg in legs])
@@ -218,13 +220,23 @@ def load_routes(path: str | Path | None = None) -> RouteNetwork:
             people_per_transporter_week=float(raw["people_per_transporter_week"]),
             self_travel_prob_week=float(raw["self_travel_prob_week"]),
             initial_ocgs=int(raw["initial_ocgs"]),
+            interception_prob=float(raw.get("interception_prob", 0.0)),
         )
+        if not 0.0 <= leg.interception_prob < 1.0:
+            raise RouteDataError(
+                f"{path}: legs[{i}].interception_prob: must be in [0, 1), got {leg.interception_prob}"
+            )
         legs.append(leg)
         graph.add_edge(leg.source, leg.target, leg=i, route=leg.route, mode=leg.mode)
     leg_index = {(leg.source, leg.target): leg.index for leg in legs}
 
     paths: list[MigrationPath] = []
     for o, origin in enumerate(data["origins"]):
+        for place in origin.get("fed_by", []):
+            if nodes.get(place, {}).get("kind") != "eu_entry":
+                raise RouteDataError(
+                    f"{path}: origins[{o}].fed_by: {place!r} is not an eu_entry node"
+                )
         for raw in origin["paths"]:
             seq = tuple(raw["nodes"])
             if seq[0] != origin["node"]:

@@ -62,7 +62,7 @@ def test_table_labels_every_figure_from_the_registry(sim):
     row = table.loc["confiscation_ratio"]
     assert row.label == "confiscation ratio" and row.unit == "share"
     assert row.formatted == outputs.lookup("confiscation_ratio").format(row.value)
-    assert table.loc["arrivals_eastern_med", "label"] == "undetected arrivals, eastern_med"
+    assert table.loc["arrivals_eastern_med", "label"] == "undetected entries, eastern_med"
     assert table.loc["proceeds_eur", "formatted"] == f"{sim.summary['proceeds_eur']:,.0f}"
     assert "baseline, seed 2: 13 weeks; whole run" in sim.report()
     assert sim._repr_markdown_().startswith("**baseline, seed 2: 13 weeks")
@@ -82,7 +82,7 @@ def test_plot_titles_come_from_the_registry_and_weeks_can_be_dates(sim):
     start = figure.axes[0].get_lines()[0].get_xdata()[0]
     assert np.datetime64(start, "D") == np.datetime64("2018-01-01")
     routes = sim.plot(["arrivals_<route>"], dates=False)
-    assert routes.axes[0].get_title() == ("undetected arrivals, central_med per week (migrants)")
+    assert routes.axes[0].get_title() == ("undetected entries, central_med per week (migrants)")
     assert routes.axes[0].get_xlabel() == "week"
     with pytest.raises(ValueError, match="did you mean arrivals"):
         sim.plot(["arrival"])

@@ -40,7 +40,7 @@ def test_every_migrant_is_in_exactly_one_state_every_week():
         assert states["searching"] + states["travelling"] + finished == departed
     journeys = model.journeys()
     assert journeys["migrant"].is_unique
-    assert set(journeys["outcome"].unique()) <= {"arrived", "detected", "died", "abandoned"}
+    assert set(journeys["outcome"].unique()) <= {"arrived", "detected", "died", "abandoned", "returned"}
 
 
 def test_every_euro_is_accounted_for_every_week():

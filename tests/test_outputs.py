@@ -75,7 +75,7 @@ def test_columns_and_summary_keys_lead_back_to_their_declaration():
     family = outputs.lookup("arrivals_<route>")
     assert outputs.lookup("arrivals_central_med") is family
     assert outputs.lookup("arrivals_by_route") is family
-    assert outputs.label("arrivals_central_med") == "undetected arrivals, central_med"
+    assert outputs.label("arrivals_central_med") == "undetected entries, central_med"
     assert outputs.label("proceeds_eur", unit=True) == "proceeds (EUR)"
     assert outputs.label("not_an_output") == "not_an_output"
     with pytest.raises(KeyError, match=r"docs/metrics\.md"):

@@ -158,7 +158,7 @@ def test_run_csv_has_every_summary_figure_and_md_has_its_title(capsys):
     assert main(["run", BASELINE, "--years", "0.25", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     by_key = {r["output"]: r for r in rows}
-    assert by_key["arrivals_central_med"]["label"] == "undetected arrivals, central_med"
+    assert by_key["arrivals_central_med"]["label"] == "undetected entries, central_med"
     assert by_key["proceeds_eur"]["unit"] == "EUR" and float(by_key["proceeds_eur"]["value"]) > 0
     assert {r["years"] for r in rows} == {"0.25"}
     assert main(["run", BASELINE, "--years", "0.25", "--format", "md", "--explain"]) == 0
@@ -194,7 +194,7 @@ def test_series_and_confiscation_titles_give_run_length_and_replications(batch):
     assert "13 weeks, 3 replications" in figure.get_suptitle()
     titles = [ax.get_title() for ax in figure.axes if ax.get_visible()]
     assert "members arrested per week" in titles
-    assert "undetected arrivals per week (migrants)" in titles
+    assert "undetected entries per week (migrants)" in titles
     line = plots.confiscation_figure(confiscation_vs_line(batch))
     assert "13 weeks, 3 replications" in line.axes[0].get_title()
     band = plots.bands(ts, "confiscation_ratio")
