@@ -1,0 +1,95 @@
+"""Demand responds to the journey's cost, third countries intercept, and routes connect."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import SmugglingModel
+from model.demand import OriginDemand
+from model.parameters import DemandParams
+from model.routes import default_routes_path, load_routes
+from tests.conftest import short
+
+
+def _departures(cost_ratio: float, weeks: int = 30, **params) -> int:
+    routes = load_routes()
+    demand = OriginDemand(routes, DemandParams(**params), np.random.default_rng(5))
+    base = np.full(len(routes.origins), 3000.0)
+    demand.departures(0, base)  # the reference cost: the first week's
+    return int(sum(demand.departures(w, base * cost_ratio).sum() for w in range(1, weeks)))
+
+
+def test_a_dearer_journey_means_fewer_departures_and_more_giving_up():
+    same, dearer = _departures(1.0), _departures(1.5)
+    assert dearer < 0.95 * same
+    # no response without an elasticity
+    assert _departures(1.5, departure_elasticity=0.0) == same
+
+
+def test_the_response_grows_with_the_elasticity():
+    low = _departures(1.5, departure_elasticity=0.2)
+    high = _departures(1.5, departure_elasticity=1.0)
+    assert high < low
+
+
+def test_a_cheaper_journey_adds_no_departures_beyond_the_would_be_migrants():
+    assert _departures(0.5) == _departures(1.0)
+
+
+def test_giving_up_grows_with_waiting():
+    routes = load_routes()
+    demand = OriginDemand(routes, DemandParams(give_up_doubling_weeks=4), np.random.default_rng(1))
+    chance = demand._give_up_by_wait
+    assert chance[0] == 0.5 and chance[4] == 1.0 and np.all(np.diff(chance) >= 0)
+
+
+def test_a_fee_rise_in_the_model_lowers_departures():
+    """Same seed; in week 8 every OCG's base prices rise 60% in one run."""
+
+    def departed(raise_fees: bool) -> int:
+        model = SmugglingModel(short("baseline", years=0.5), rng=11)
+        while model.running:
+            if raise_fees and model.week == 8:
+                model.ocg_table.base_price *= 1.6
+            model.step()
+        return int(model.timeseries()["migrants_departed"].iloc[10:].sum())
+
+    assert departed(True) < 0.97 * departed(False)
+
+
+def test_more_entries_into_greece_raise_western_balkans_departures(tmp_path):
+    """A route file with twice the departures from the Middle East: more migrants enter
+    Greece, and more of them move on through the Western Balkans."""
+    text = default_routes_path().read_text()
+    marker = 'node = "middle_east"\ndepartures_per_week = '
+    start = text.index(marker) + len(marker)
+    end = text.index("\n", start)
+    rate = int(text[start:end])
+    doubled = tmp_path / "routes.toml"
+    doubled.write_text(text[:start] + str(2 * rate) + text[end:])
+
+    def balkans(routes) -> int:
+        model = SmugglingModel(short("baseline", years=0.75), rng=3, routes=routes).run()
+        return int(model.timeseries()["departed_western_balkans"].iloc[20:].sum())
+
+    assert balkans(load_routes(doubled)) > 1.1 * balkans(load_routes())
+
+
+def test_interceptions_return_migrants_and_are_counted_apart():
+    model = SmugglingModel(short("baseline", years=0.5), rng=2).run()
+    s = model.summary()
+    j = model.journeys()
+    assert s["interceptions"] > 0
+    assert s["interceptions_by_route"]["western_balkans"] == 0  # no third-country coast guard
+    assert s["returned"] == (j["outcome"] == "returned").sum() > 0
+    # a detection is an entry: entries are detected and undetected ones together
+    assert s["entries"] == int(j["outcome"].isin(["arrived", "detected"]).sum())
+
+
+def test_detection_probability_is_capped_at_one():
+    sc = short("baseline", years=0.25)
+    model = SmugglingModel(sc, rng=1)
+    model.border_guards.detection_factor = 3.0
+    model.run()
+    outlook = model.market.outlook(3.0)
+    assert np.isfinite(outlook.utility).all() and np.isfinite(outlook.cost).all()
