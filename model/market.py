@@ -195,15 +195,20 @@ class Market:
         ids = np.flatnonzero(amounts)
         self.table.receive(ids, amounts[ids], self.smugglers.operating_cost_share, unique=True)
 
-    def path_utilities(self, detection_factor: float = 1.0) -> np.ndarray:
+    def path_utilities(
+        self, detection_factor: float = 1.0, interception_factor: float = 1.0
+    ) -> np.ndarray:
         """How attractive each path looks this week: price, death risk, the chances of
         being intercepted by a third country and detected at the EU border, and smugglers to
-        be found (``detection_factor``: the border guards' factor on detection)."""
-        return self.outlook(detection_factor).utility
+        be found (the factors: on every leg's detection and interception probability)."""
+        return self.outlook(detection_factor, interception_factor).utility
 
-    def outlook(self, detection_factor: float = 1.0) -> PathOutlook:
+    def outlook(
+        self, detection_factor: float = 1.0, interception_factor: float = 1.0
+    ) -> PathOutlook:
         """What a migrant expects of each path this week (computed once a week)."""
-        if self._outlook is None or self._outlook.detection_factor != detection_factor:
+        factors = (detection_factor, interception_factor)
+        if self._outlook is None or self._outlook.factors != factors:
             routes = self.routes
             demand = self.demand
             mult = self.smugglers.risky_death_multiplier - 1.0
@@ -225,7 +230,7 @@ class Market:
 
             price = incidence @ leg_price
             death = at_least_once(leg_death)
-            intercepted = at_least_once(routes.interception_prob)
+            intercepted = at_least_once(routes.interception_prob * interception_factor)
             detected = at_least_once(leg_detect)
             utility = (
                 routes.path_preference
@@ -241,7 +246,7 @@ class Market:
             cost = price / ((1.0 - death) * (1.0 - intercepted)) + eur_per_utility * (
                 demand.risk_aversion * death + demand.detection_aversion * detected
             )
-            self._outlook = PathOutlook(detection_factor, utility, cost)
+            self._outlook = PathOutlook(factors, utility, cost)
         return self._outlook
 
 
@@ -249,6 +254,6 @@ class PathOutlook(NamedTuple):
     """Per path, this week: ``utility`` (the logit choice's) and ``cost``, the expected cost
     of the journey in EUR that departures respond to."""
 
-    detection_factor: float
+    factors: tuple[float, float]  # on detection and on interception
     utility: np.ndarray
     cost: np.ndarray

@@ -66,6 +66,8 @@ class MigrantPopulation:
         market: The smuggling market (offers, path attractiveness, fares).
         border_guards: Whose detection factor scales every leg's detection probability.
         streams: The run's random streams (``demand``, ``market``, ``travel``).
+        interception_factor: Scales every leg's interception probability (third countries'
+            coast guards and border police; ``enforcement.third_country_interception_factor``).
     """
 
     def __init__(
@@ -76,12 +78,14 @@ class MigrantPopulation:
         market: Market,
         border_guards: BorderGuards,
         streams: RandomStreams,
+        interception_factor: float = 1.0,
     ) -> None:
         self.routes = routes
         self.demand = demand
         self.smugglers = smugglers
         self.market = market
         self.border_guards = border_guards
+        self.interception_factor = interception_factor
         self._rng_demand = streams["demand"]
         self._rng_market = streams["market"]
         self._rng_travel = streams["travel"]
@@ -149,7 +153,7 @@ class MigrantPopulation:
     def depart(self, week: int) -> None:
         """New migrants appear at the origins and choose a path."""
         rng = self._rng_demand
-        outlook = self.market.outlook(self.border_guards.detection_factor)
+        outlook = self.market.outlook(self.border_guards.detection_factor, self.interception_factor)
         cost = self.origins.expected_cost(self.choice_origin, self.choice_path, outlook)
         counts = self.origins.departures(week, cost)
         utility = outlook.utility
@@ -256,7 +260,9 @@ class MigrantPopulation:
         """Migrants stuck at a hub switch to the best path still open to them (logit)."""
         c = self.cols
         routes = self.routes
-        utility = self.market.path_utilities(self.border_guards.detection_factor)
+        utility = self.market.path_utilities(
+            self.border_guards.detection_factor, self.interception_factor
+        )
         key = c["path"][rows].astype(np.int64) * 64 + c["pos"][rows]
         for k in np.unique(key):
             group = rows[key == k]
@@ -290,7 +296,8 @@ class MigrantPopulation:
         # Interception by a third country's coast guard or border police, of those alive:
         # back to the leg's start, to buy the crossing again or go home.
         evasion_of = np.append(evasion, 0.0)
-        p_stop = routes.interception_prob[legs] * (1.0 - evasion_of[ocgs])
+        p_stop = np.minimum(routes.interception_prob[legs] * self.interception_factor, 1.0)
+        p_stop = p_stop * (1.0 - evasion_of[ocgs])
         stopped = ~died & (rng.random(done.size) < p_stop)
         # Escrow: refunded to the family on death or interception, released to the OCG
         # otherwise.

@@ -143,6 +143,7 @@ class SmugglingModel(mesa.Model):
             self.market,
             self.border_guards,
             streams,
+            enforcement.third_country_interception_factor,
         )
 
         # Measures: the only place a measure is chosen is the scenario.

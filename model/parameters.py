@@ -556,6 +556,12 @@ class EnforcementParams(Section):
         default_factory=VisibilityToMigrants,
         description="Relative chance, by role, that a debriefing names a member of that role (ASSUMPTION).",
     )
+    third_country_interception_factor: float = Field(
+        1.0,
+        ge=0,
+        le=3,
+        description="Multiplier on every leg's interception_prob in the route data (third countries' coast guards and border police at their 2018 level: UNHCR 2018, Turkish Coast Guard 2018; 1 is the status quo).",
+    )
     flagrante_arrest_prob: float = Field(
         0.1,
         ge=0,
