@@ -296,9 +296,13 @@ class MigrantPopulation:
         # Interception by a third country's coast guard or border police, of those alive:
         # back to the leg's start, to buy the crossing again or go home.
         evasion_of = np.append(evasion, 0.0)
-        p_stop = np.minimum(routes.interception_prob[legs] * self.interception_factor, 1.0)
-        p_stop = p_stop * (1.0 - evasion_of[ocgs])
-        stopped = ~died & (rng.random(done.size) < p_stop)
+        stopped = np.zeros(done.size, dtype=bool)
+        at_risk = np.flatnonzero(~died & (routes.interception_prob[legs] > 0))
+        if at_risk.size:
+            p_stop = np.minimum(
+                routes.interception_prob[legs[at_risk]] * self.interception_factor, 1.0
+            ) * (1.0 - evasion_of[ocgs[at_risk]])
+            stopped[at_risk] = rng.random(at_risk.size) < p_stop
         # Escrow: refunded to the family on death or interception, released to the OCG
         # otherwise.
         escrow = c["escrow"][done]
@@ -321,9 +325,13 @@ class MigrantPopulation:
         on = ~refunded
         rows, legs, ocgs = done[on], legs[on], ocgs[on]
         # Detection at the EU external border: an entry, registered.
-        p_detect = np.minimum(routes.detection_prob[legs] * self.border_guards.detection_factor, 1.0)
-        p_detect = p_detect * (1.0 - evasion_of[ocgs])
-        detected = rng.random(rows.size) < p_detect
+        detected = np.zeros(rows.size, dtype=bool)
+        at_border = np.flatnonzero(routes.is_border[legs])
+        if at_border.size:
+            factor = self.border_guards.detection_factor
+            p_detect = np.minimum(routes.detection_prob[legs[at_border]] * factor, 1.0)
+            p_detect = p_detect * (1.0 - evasion_of[ocgs[at_border]])
+            detected[at_border] = rng.random(at_border.size) < p_detect
         entered = [rows[detected]]
         if detected.any():
             det_ocgs = ocgs[detected]
