@@ -178,11 +178,7 @@ class Emsc:
         """Reliable leads on a live target go to the police unit of the target's route."""
         self.analysed += 1
         target = lead.target
-        if (
-            lead.reliability < self.reliability_threshold
-            or target.arrested
-            or target.ocg.dismantled
-        ):
+        if lead.reliability < self.reliability_threshold or target.gone or target.ocg.dismantled:
             return
         self.actionable += 1
         self.police_units[target.ocg.route].receive(lead)

@@ -1,7 +1,7 @@
 """The smuggling market: each week's offers, what migrants see of them, and the money paid.
 
 :class:`Market` builds the week's :class:`Offers` from the OCGs' state (price, reach and
-capacity of every OCG on every leg it runs), tells the migrants how attractive each path
+capacity of every OCG on every leg it runs; the capacity is what the OCG's cash pays for), tells the migrants how attractive each path
 looks (:meth:`Market.path_utilities`), books the fares they pay to the OCGs, and keeps the
 demand it could not serve, which the OCG life cycle reads (entry, leg moves).
 """
@@ -127,6 +127,8 @@ class Market:
         self._outlook: PathOutlook | None = None
         self.unserved_by_leg = np.zeros(n_legs, dtype=np.int64)  # since the last entry round
         self.waiting_by_leg = np.zeros(n_legs, dtype=np.int64)  # searching this week
+        self.short_of_cash = 0  # operating OCGs whose cash could not pay every transporter
+        self.short_of_cash_weeks = 0  # the same, summed over the weeks so far
 
     def refresh(self) -> None:
         """Offers per leg, OCG risk arrays and path utilities, computed once a week.
@@ -135,7 +137,8 @@ class Market:
         (base price with the demand markup and the risk premium, between
         ``price_floor_share`` of the leg's lowest fare and ``price_ceiling_factor`` times its
         highest), its reach (recruiters' live adverts and word of
-        mouth) and its capacity (transporters times places per transporter)."""
+        mouth) and its capacity (the transporters it puts to work, as many as its cash pays
+        for at ``transporter_cost_eur_week`` each, times places per transporter)."""
         params = self.smugglers
         routes = self.routes
         table = self.table
@@ -145,6 +148,10 @@ class Market:
         self.evasion = (
             params.risky_detection_evasion * self.risk + params.forger_detection_reduction * forger
         )
+        live = table.existing()
+        working = live[table.operating[live]]
+        self.short_of_cash = int(table.put_to_work(working, params.transporter_cost_eur_week).sum())
+        self.short_of_cash_weeks += self.short_of_cash
         offers = [(o.ocg_id, leg) for leg, on_leg in enumerate(self.leg_ocgs) for o in on_leg]
         ids, legs = np.array(offers, dtype=np.int64).reshape(-1, 2).T
         capacity = table.capacity(ids, legs, routes.people_per_transporter)

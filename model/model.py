@@ -166,7 +166,7 @@ class SmugglingModel(mesa.Model):
         self.migrants.search(week)  # 2. they find smugglers and buy the next leg
         self.migrants.travel(week)  # 3. they travel; deaths, border detections, arrivals
         self.border_guards.act_on_detections(self.migrants.detected_by_ocg)  # 4. debriefing
-        self.ocg_lifecycle.finances()  # 5. money: other crime, spending, laundering
+        self.ocg_lifecycle.finances()  # 5. money: other crime, pay, asset sales, laundering
         for _, source in self.lead_sources:  # 6. intelligence: online, liaison officers,
             source.step()  # partners, and the sources measures add
         self.emsc.step()  # 7. analysis of leads, hand-over to the police
@@ -252,9 +252,10 @@ class SmugglingModel(mesa.Model):
         return self.migrants.journeys()
 
     def money_balance(self) -> dict[str, float]:
-        """Where every euro taken by the OCGs is now; ``residual`` is 0 up to rounding."""
+        """Where every euro the OCGs took (proceeds, other income, start-up capital) is now;
+        ``residual`` is 0 up to rounding."""
         ocgs = self.ocgs
-        inflow = sum(o.proceeds + o.other_income for o in ocgs)
+        inflow = sum(o.proceeds + o.other_income + o.capital for o in ocgs)
         held = sum(o.cash + o.assets for o in ocgs)
         spent = sum(o.spent for o in ocgs)
         pros = self.prosecution

@@ -3,8 +3,11 @@
 :class:`OcgLifeCycle` owns the supply side as it changes over a run: the OCGs (Mesa agents)
 and the legs they run, their members' social network, and every change to them.
 
-- At the start, OCGs are founded on every leg (some also run the next leg of the route);
-  poly-criminal groups share contacts.
+- At the start, OCGs are founded on every leg (some also run the next leg of the route),
+  each with its start-up capital; poly-criminal groups share contacts.
+- Every week (:meth:`OcgLifeCycle.finances`) the groups pay their members from cash, sell
+  assets when short of it, and launder the rest; members left unpaid may leave, and are
+  replaced like arrested ones.
 - An arrested member leaves the group, which feels the pressure and plans a replacement
   after a delay; a group without members is dismantled.
 - Every week (:meth:`OcgLifeCycle.adapt`) due replacements join through the remaining
@@ -40,7 +43,8 @@ class OcgLifeCycle:
         model: The Mesa model, with which new OCGs and members register as agents.
         routes: The route network (legs, places, jurisdictions).
         params: The smugglers' parameters.
-        streams: The run's random streams (``setup``, ``adaptation``, ``adverts``, ``entry``).
+        streams: The run's random streams (``setup``, ``adaptation``, ``adverts``, ``entry``,
+            ``payroll``).
         clock: The week.
     """
 
@@ -59,6 +63,7 @@ class OcgLifeCycle:
         self._rng_adaptation = streams["adaptation"]
         self._rng_adverts = streams["adverts"]
         self._rng_entry = streams["entry"]
+        self._rng_payroll = streams["payroll"]
         self.table = OcgTable(len(routes.legs))
         self.social = nx.Graph()
         self.ties: tuple[list[int], list[int]] = ([], [])  # every tie, by members' unique_id
@@ -70,6 +75,8 @@ class OcgLifeCycle:
         self.hvts_arrested = 0
         self.ocgs_dismantled = 0
         self.ocgs_entered = 0
+        self.members_left_unpaid = 0
+        self.assets_sold_eur = 0.0
         self._found_initial(streams["setup"])
 
     def _found_initial(self, rng: np.random.Generator) -> None:
@@ -91,9 +98,25 @@ class OcgLifeCycle:
 
     # -- the week -------------------------------------------------------------------------
     def finances(self) -> None:
-        """Every OCG still in existence books its week: other crime, spending, laundering."""
+        """Every OCG still in existence books its week (other crime, members' pay, spending,
+        asset sales, laundering: :meth:`OcgTable.weekly_finances`); then each paid member of
+        a group that could not pay everyone leaves with probability
+        ``unpaid_leave_prob_week`` times the unpaid share of the pay."""
         table = self.table
-        table.weekly_finances(table.existing(), self.params)
+        live = table.existing()
+        unpaid, sold = table.weekly_finances(live, self.params)
+        self.assets_sold_eur += sold
+        owed = unpaid > 0
+        if not owed.any():
+            return
+        rng = self._rng_payroll
+        ids = live[owed]
+        prob = self.params.unpaid_leave_prob_week * unpaid[owed]
+        leaving = rng.binomial(table.paid_members(ids), prob)
+        for i, n in zip(ids[leaving > 0].tolist(), leaving[leaving > 0].tolist(), strict=True):
+            paid = [m for m in self.ocgs[i].members if m.role != Role.ORGANISER]
+            for j in sorted(rng.choice(len(paid), size=n, replace=False).tolist()):
+                self.leave(paid[j])
 
     def adapt(self, week: int, market: Market) -> None:
         """The OCGs adapt: replacements that are due join (OCG by OCG), pressure decays and
@@ -135,9 +158,10 @@ class OcgLifeCycle:
             if rng.random() < move_prob:
                 self._move_leg(self.ocgs[i], market.waiting_by_leg, rng)
         table.update_operating(live)
-        table.inactive_weeks[live] = np.where(
-            table.operating[live], 0, table.inactive_weeks[live] + 1
-        )
+        # A week counts as inactive without the roles to operate, or without the cash to
+        # put a single transporter to work.
+        worked = table.operating[live] & (table.working[live].sum(axis=1) > 0)
+        table.inactive_weeks[live] = np.where(worked, 0, table.inactive_weeks[live] + 1)
         for i in live[table.inactive_weeks[live] > params.inactive_exit_weeks].tolist():
             self.dismantle(self.ocgs[i], week)
 
@@ -169,17 +193,32 @@ class OcgLifeCycle:
     def arrest(self, member: Smuggler) -> None:
         """A member is arrested: the group loses them, feels the pressure and plans a
         replacement; a recruiter's adverts go down with them."""
-        week = self.clock.week
         member.arrested = True
-        member.arrested_week = week
+        member.arrested_week = self.clock.week
         self.members_arrested += 1
         self.hvts_arrested += member.hvt
+        ocg = member.ocg
+        ocg.n_arrested += 1
+        ocg.add_pressure(self.params.arrest_pressure / len(ocg.members))  # left, plus one
+        self._lose(member, self._rng_adaptation)
+
+    def leave(self, member: Smuggler) -> None:
+        """An unpaid member leaves the group, which plans a replacement as for an arrest
+        (no pressure: nobody was arrested)."""
+        member.left_week = self.clock.week
+        self.members_left_unpaid += 1
+        self._lose(member, self._rng_payroll)
+
+    def _lose(self, member: Smuggler, rng: np.random.Generator) -> None:
+        """A member is gone from their group: a replacement is planned (its delay drawn
+        from ``rng``), a group with no member left is dismantled, a recruiter's adverts go
+        down with them."""
+        week = self.clock.week
+        member.gone = True
         self._forget_member_lists()
         ocg = member.ocg
         ocg.remove_member(member)
-        ocg.n_arrested += 1
-        ocg.add_pressure(self.params.arrest_pressure / (len(ocg.members) + 1))
-        delay = 1 + int(self._rng_adaptation.exponential(self.params.replacement_weeks))
+        delay = 1 + int(rng.exponential(self.params.replacement_weeks))
         ocg.pending_replacements.append((week + delay, member.role, member.leg, member.node))
         if not ocg.members:
             self.dismantle(ocg, week)
@@ -281,7 +320,9 @@ class OcgLifeCycle:
 
     # -- founding ---------------------------------------------------------------------------
     def _add_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
+        """A new OCG, with its start-up capital (from outside smuggling) in cash."""
         ocg = self._build_ocg(legs, rng)
+        ocg.capital = ocg.cash = self.params.startup_capital_eur
         self.ocgs.append(ocg)
         self._forget_member_lists()
         for leg in legs:

@@ -231,7 +231,55 @@ class SmugglerParams(Section):
         0.35,
         ge=0,
         le=1,
-        description="Share of each fee spent at once on running the leg (boats, fuel, bribes, wages).",
+        description="Variable cost per place sold, as a share of its fee, spent when the fee is taken (boats, fuel, per-trip pay of drivers and pilots; UNODC 2018: a dinghy USD 1,000-2,000 on the Libyan coast).",
+    )
+    member_pay_eur_week: float = Field(
+        750.0,
+        ge=0,
+        le=1e5,
+        description="Weekly pay of each member other than the organiser, paid from cash; unpaid members may leave (ASSUMPTION: a few hundred euros a trip for low-level members, UNODC 2018).",
+    )
+    transporter_cost_eur_week: float = Field(
+        1000.0,
+        ge=0,
+        le=1e6,
+        description="Weekly running cost of a transporter put to work (vehicle or boat upkeep, bribes), paid from cash before the week's sales; an OCG works only the transporters it can pay (ASSUMPTION).",
+    )
+    unpaid_leave_prob_week: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Weekly probability that a member of an OCG that paid none of its members' pay leaves; it scales with the unpaid share (ASSUMPTION).",
+    )
+    cash_reserve_weeks: float = Field(
+        8.0,
+        ge=0,
+        le=104,
+        description="Weeks of fixed costs (pay and working transporters) an OCG keeps in cash: it launders only cash above this reserve and sells assets when below it (ASSUMPTION).",
+    )
+    asset_sale_weeks: float = Field(
+        12.0,
+        ge=1,
+        le=520,
+        description="An OCG short of cash sells at most 1/this of its assets a week (property and businesses take months to sell) (ASSUMPTION).",
+    )
+    asset_sale_discount: float = Field(
+        0.3,
+        ge=0,
+        lt=1,
+        description="Share of the value of assets lost when they are sold in a hurry through intermediaries (ASSUMPTION).",
+    )
+    asset_drawdown_share_week: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Weekly share of its assets the members draw (consumption, remittances home, investments outside the model): assets settle in about a year (ASSUMPTION).",
+    )
+    startup_capital_eur: float = Field(
+        150_000.0,
+        ge=0,
+        le=1e8,
+        description="Cash a new OCG starts with, from outside smuggling (other crime, investors): about 12 weeks of a mid-sized group's fixed costs, to carry it until its first fares (ASSUMPTION).",
     )
     consumption_share_week: float = Field(
         0.02, ge=0, le=1, description="Share of cash the members spend each week on themselves."
@@ -294,7 +342,10 @@ class SmugglerParams(Section):
         description="Mean delay before an arrested member is replaced through the others' ties.",
     )
     replacement_cost_eur: float = Field(
-        5000.0, ge=0, le=1e7, description="Cash an OCG spends to recruit a replacement member."
+        15_000.0,
+        ge=0,
+        le=1e7,
+        description="Cash an OCG spends to recruit a replacement member: an advance, intermediaries, a vehicle or boat; about 20 weeks of member_pay_eur_week, so that it binds for groups short of cash (ASSUMPTION).",
     )
     replacement_retry_weeks: int = Field(
         4,

@@ -72,7 +72,7 @@ class Investigation:
         self._leads_to.extend(
             c
             for c in self.unit.social._adj[member]  # networkx's adjacency: read only
-            if c not in identified and not c.arrested
+            if c not in identified and not c.gone
         )
 
     def progress(self, rng: np.random.Generator, p_map: float) -> None:
@@ -89,7 +89,7 @@ class Investigation:
         new: list[Smuggler] = []
         still: list[Smuggler] = []
         for contact in self._leads_to:
-            if contact in identified or contact.arrested:
+            if contact in identified or contact.gone:
                 continue
             still.append(contact)
             if draw() >= p_map:
@@ -199,7 +199,7 @@ class PoliceUnit:
             if lead is None:
                 break
             target = lead.target
-            if target.arrested or target.ocg.dismantled:
+            if target.gone or target.ocg.dismantled:
                 continue
             if target.ocg.investigation is not None:
                 target.ocg.investigation.add_target(target)
@@ -221,7 +221,7 @@ class PoliceUnit:
         self.closed += 1
         if ocg.dismantled:
             return
-        suspects = [m for m in inv.identified if not m.arrested]
+        suspects = [m for m in inv.identified if not m.gone]
         places = {m.jurisdiction for m in suspects}
         p = self.success_prob * (self.cross_border_factor if len(places) > 1 else 1.0)
         if not suspects or rng.random() >= p:

@@ -1,8 +1,10 @@
 """Organised crime groups (OCGs) and their members: supply, money and adaptation.
 
 An :class:`OrganisedCrimeGroup` operates one or more legs, prices its passages, takes fees,
-spends, launders cash into assets held in the EU, in cooperating third countries or out of
-reach, and stops operating while it lacks a role it cannot do without. The state that all
+pays its members and the transporters it puts to work from its cash, launders the cash
+above a working reserve into assets held in the EU, in cooperating third countries or out
+of reach, sells assets when short of cash, and stops operating while it lacks a role it
+cannot do without. The state that all
 OCGs' money, market and adaptation work on is held in one :class:`OcgTable` (numpy columns,
 one row per OCG). Members (:class:`Smuggler`) are Mesa agents and nodes of the social
 network (one networkx graph for all OCGs, with ties between poly-criminal groups). How OCGs
@@ -48,8 +50,9 @@ class OcgTable:
     Fees, finances, the market and adaptation work on whole columns; each OCG reads and
     writes its own row through its attributes (``ocg.cash``, ``ocg.pressure``, ...).
 
-    Money identity, per OCG: ``proceeds + other_income + released == cash + assets_eu +
-    assets_cooperating + assets_out_of_reach + spent + frozen_out``.
+    Money identity, per OCG: ``proceeds + other_income + capital + released == cash +
+    assets_eu + assets_cooperating + assets_out_of_reach + spent + frozen_out`` (``capital``:
+    the start-up cash it came with, from outside smuggling).
     """
 
     MONEY = (
@@ -59,6 +62,7 @@ class OcgTable:
         "assets_out_of_reach",
         "proceeds",
         "other_income",
+        "capital",
         "spent",
         "frozen_out",
         "released",
@@ -75,6 +79,8 @@ class OcgTable:
         "poly_criminal": np.bool_,
     }
 
+    BY_LEG = ("roles", "transporters", "base_price", "sold", "working")  # 2-D columns
+
     def __init__(self, n_legs: int) -> None:
         self.n = 0
         self.cap = 64
@@ -84,12 +90,14 @@ class OcgTable:
         self.transporters = np.zeros((self.cap, n_legs), dtype=np.int64)  # by leg
         self.base_price = np.zeros((self.cap, n_legs))  # by leg operated
         self.sold = np.zeros((self.cap, n_legs), dtype=np.int64)  # places sold, this week
+        # Transporters at work this week, by leg: those the OCG's cash paid for.
+        self.working = np.zeros((self.cap, n_legs), dtype=np.int64)
 
     def add(self) -> int:
         """A row for a new OCG (all zero); returns its ``ocg_id``."""
         if self.n == self.cap:
             self.cap *= 2
-            for name in (*self.COLUMNS, "roles", "transporters", "base_price", "sold"):
+            for name in (*self.COLUMNS, *self.BY_LEG):
                 old = getattr(self, name)
                 new = np.zeros((self.cap, *old.shape[1:]), dtype=old.dtype)
                 new[: self.n] = old
@@ -111,8 +119,50 @@ class OcgTable:
         self, ids: np.ndarray, legs: np.ndarray, per_transporter: np.ndarray
     ) -> np.ndarray:
         """Places per week of OCGs ``ids`` on ``legs`` (broadcast together): transporters
-        times places per transporter."""
-        return (self.transporters[ids, legs] * per_transporter[legs]).astype(np.int64)
+        at work this week times places per transporter."""
+        return (self.working[ids, legs] * per_transporter[legs]).astype(np.int64)
+
+    def put_to_work(self, ids: np.ndarray, cost_eur_week: float) -> np.ndarray:
+        """The transporters of OCGs ``ids`` that go to work this week, paid from cash at
+        ``cost_eur_week`` each: all of them if the cash covers it, else as many as it does,
+        spread over the OCG's legs in proportion to its transporters there (largest
+        remainder, ties to the lower leg). Every other OCG works none. Returns, for
+        ``ids``, whether the cash limited them."""
+        have = self.transporters[ids]
+        total = have.sum(axis=1)
+        if cost_eur_week > 0:
+            can_pay = np.floor(np.maximum(self.cash[ids], 0.0) / cost_eur_week)
+            afford = np.minimum(total, can_pay.astype(np.int64))
+        else:
+            afford = total
+        short = afford < total
+        work = have.copy()
+        if short.any():
+            h, a = have[short], afford[short, None]
+            t = np.maximum(total[short, None], 1)
+            share = h * a // t
+            rank = np.argsort(np.argsort(-(h * a % t), axis=1, kind="stable"), axis=1)
+            work[short] = share + (rank < a - share.sum(axis=1, keepdims=True))
+        self.working[: self.n] = 0
+        self.working[ids] = work
+        cost = work.sum(axis=1) * cost_eur_week
+        self.cash[ids] -= cost
+        self.spent[ids] += cost
+        return short
+
+    def paid_members(self, ids: np.ndarray) -> np.ndarray:
+        """Members drawing pay, per OCG in ``ids``: all but the organisers, who live on
+        the profits."""
+        roles = self.roles[ids]
+        return roles.sum(axis=1) - roles[:, Role.ORGANISER]
+
+    def fixed_costs_week(self, ids: np.ndarray, params: SmugglerParams) -> np.ndarray:
+        """What OCGs ``ids`` need a week to run at full strength: members' pay and the
+        running cost of all their transporters."""
+        return (
+            self.paid_members(ids) * params.member_pay_eur_week
+            + self.transporters[ids].sum(axis=1) * params.transporter_cost_eur_week
+        )
 
     def update_operating(self, ids: np.ndarray | int) -> None:
         """An OCG operates while it has a leader or coordinator and a transporter."""
@@ -141,28 +191,52 @@ class OcgTable:
             np.add.at(self.spent, ocg_ids, spend)
             np.add.at(self.cash, ocg_ids, amounts - spend)
 
-    def weekly_finances(self, live: np.ndarray, params: SmugglerParams) -> None:
-        """Other crime (poly-criminal OCGs), consumption, and laundering of cash into assets
-        in the EU, in cooperating third countries or out of reach, for the OCGs ``live``;
-        without a money handler only crude laundering (cash purchases), at
-        ``crude_laundering_share`` of the rate."""
+    def weekly_finances(self, live: np.ndarray, params: SmugglerParams) -> tuple[np.ndarray, float]:
+        """The week's money of the OCGs ``live``, in this order: other crime (poly-criminal
+        OCGs); members' pay, as far as the cash goes; members' consumption of cash; below
+        the cash reserve (``cash_reserve_weeks`` of fixed costs), a sale of assets (at most
+        1/``asset_sale_weeks`` of them, at ``asset_sale_discount``); members' drawing on the
+        assets; laundering of the cash above the reserve into assets in the EU, in
+        cooperating third countries or out of reach (without a money handler only crude
+        laundering, cash purchases, at ``crude_laundering_share`` of the rate).
+
+        Returns the unpaid share of each OCG's pay (0 to 1, for ``live``) and the value of
+        the assets sold."""
         other = np.where(self.poly_criminal[live], params.other_income_eur_week, 0.0)
         self.other_income[live] += other
         cash = self.cash[live] + other
-        consume = cash * params.consumption_share_week
-        self.spent[live] += consume
-        cash = cash - consume
+        due = self.paid_members(live) * params.member_pay_eur_week
+        pay = np.minimum(np.maximum(cash, 0.0), due)
+        unpaid = np.divide(due - pay, due, out=np.zeros_like(due), where=due > 0)
+        consume = (cash - pay) * params.consumption_share_week
+        spent = pay + consume
+        cash = cash - spent
+        reserve = params.cash_reserve_weeks * self.fixed_costs_week(live, params)
+        # Assets sold in a hurry (the discount is lost), then the members' drawdown.
+        held = [self.assets_eu, self.assets_cooperating, self.assets_out_of_reach]
+        assets = held[0][live] + held[1][live] + held[2][live]
+        need = np.maximum(reserve - cash, 0.0) / (1.0 - params.asset_sale_discount)
+        sale = np.minimum(assets / params.asset_sale_weeks, need)
+        cash = cash + sale * (1.0 - params.asset_sale_discount)
+        drawdown = (assets - sale) * params.asset_drawdown_share_week
+        spent = spent + sale * params.asset_sale_discount + drawdown
+        left = assets - sale - drawdown
+        keep = np.divide(left, assets, out=np.zeros_like(assets), where=assets > 0)
+        for column in held:  # in proportion: EU, cooperating, out of reach
+            column[live] = column[live] * keep
         rate = params.laundering_share_week
         crude = rate * params.crude_laundering_share
-        amount = cash * np.where(self.roles[live, Role.MONEY_HANDLER] > 0, rate, crude)
-        amount = np.where(amount > 0, amount, 0.0)
+        rate_by_ocg = np.where(self.roles[live, Role.MONEY_HANDLER] > 0, rate, crude)
+        amount = np.maximum(cash - reserve, 0.0) * rate_by_ocg
         cash = cash - amount
         eu = amount * params.assets_in_eu_share
         coop = amount * params.assets_in_cooperating_share
         self.cash[live] = cash
+        self.spent[live] += spent
         self.assets_eu[live] += eu
         self.assets_cooperating[live] += coop
         self.assets_out_of_reach[live] += amount - eu - coop
+        return unpaid, float(sale.sum())
 
     def total(self, name: str) -> float:
         """The sum of one column over all OCGs, added up in ``ocg_id`` order."""
@@ -204,6 +278,8 @@ class Smuggler(Agent):
         self.leg = leg
         self.arrested = False
         self.arrested_week: int | None = None
+        self.left_week: int | None = None  # the week they left their OCG unpaid
+        self.gone = False  # no longer in their OCG: arrested, or left it unpaid
 
     @property
     def hvt(self) -> bool:
@@ -223,6 +299,7 @@ class OrganisedCrimeGroup(Agent):
     assets_out_of_reach = _Column()
     proceeds = _Column()
     other_income = _Column()
+    capital = _Column()
     spent = _Column()
     frozen_out = _Column()
     released = _Column()

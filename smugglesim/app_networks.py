@@ -176,7 +176,7 @@ def route_network(model: SmugglingModel, route: str) -> tuple[nx.Graph, list, li
         if member.arrested:
             if week - (member.arrested_week or 0) <= RECENT_ARREST_WEEKS:
                 arrested.append(member)
-        elif not member.ocg.dismantled:
+        elif not member.gone and not member.ocg.dismantled:
             active.append(member)
     return model.social.subgraph(active + arrested), active, arrested
 

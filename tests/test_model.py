@@ -43,21 +43,36 @@ def test_every_migrant_is_in_exactly_one_state_every_week():
     assert set(journeys["outcome"].unique()) <= {"arrived", "detected", "died", "abandoned", "returned"}
 
 
-def test_every_euro_is_accounted_for_every_week():
-    model = SmugglingModel(short("financial_investigations", years=2), rng=4)
+# Members paid 20 times the default: most groups run short of cash, so that every flow of
+# money (pay, transporters, asset sales, drawdown, leaving unpaid) is exercised.
+SHORT_OF_CASH = {"smugglers.member_pay_eur_week": 15_000.0}
+
+
+@pytest.mark.parametrize("overrides", [{}, SHORT_OF_CASH], ids=["default", "short_of_cash"])
+def test_every_euro_is_accounted_for_every_week(overrides):
+    model = SmugglingModel(short("financial_investigations", years=2, **overrides), rng=4)
     mig = model.migrants
     while model.running:
         model.step()
         bal = model.money_balance()
         scale = max(bal["inflow"], 1.0)
-        # held + spent + laundered assets + frozen + confiscated == proceeds + other income
+        # cash + assets + spent + frozen + confiscated
+        #   == proceeds + other income + start-up capital
         assert abs(bal["residual"]) <= 1e-9 * scale
         assert abs(bal["frozen_residual"]) <= 1e-9 * scale
         # what migrants paid == OCG proceeds from fees + escrow refunded + escrow still held
         proceeds = sum(o.proceeds for o in model.ocgs)
         held = mig.escrow_held()
         assert mig.fees_paid == pytest.approx(proceeds + mig.escrow_refunded + held, rel=1e-9)
+        assert min(o.cash for o in model.ocgs) >= -1e-6  # nothing is paid on credit
     assert model.prosecution.confiscated_eur > 0
+    capital = model.config.smugglers.startup_capital_eur * len(model.ocgs)
+    assert sum(o.capital for o in model.ocgs) == pytest.approx(capital)
+    summary = model.summary()
+    if overrides:
+        assert summary["ocgs_short_of_cash"] > 0
+        assert summary["members_left_unpaid"] > 0
+        assert summary["assets_sold_eur"] > 0
 
 
 def test_timeseries_has_one_row_per_week_and_stable_names():

@@ -103,7 +103,7 @@ class EmpactActionDays(Measure):
         arrests = model.arrests
         p_coop = p.arrest_prob * model.partners.arrest_prob_cooperating
         for inv in list(unit.open):
-            suspects = [m for m in inv.identified if not m.arrested]
+            suspects = [m for m in inv.identified if not m.gone]
             arrested = [
                 m
                 for m in suspects
