@@ -49,10 +49,17 @@ def chance_to_find_a_smuggler(model: SmugglingModel) -> float:
 
 def test_iru_takedowns_cut_live_adverts_and_make_searches_fail_more():
     base, iru = paired("iru_takedowns")
+    ratios = []
     for b, i in zip(base, iru, strict=True):
-        # taken-down adverts are reposted after a few weeks, so the cut is partial
-        assert i.timeseries()["adverts_live"].mean() < 0.95 * b.timeseries()["adverts_live"].mean()
+        ratios.append(i.timeseries()["adverts_live"].mean() / b.timeseries()["adverts_live"].mean())
         assert i.summary()["leads_by_source"]["online"] > b.summary()["leads_by_source"]["online"]
+    # Taken-down adverts are reposted after a few weeks, so the cut is partial; and since
+    # demand became responsive and money binding (issue 10), the migrants left unserved
+    # draw new OCGs, with adverts of their own: on seed 1 of 3, 48 OCGs enter against 34
+    # in the baseline and the cut falls to 2%. Fewer adverts on every seed, 5% fewer on the
+    # mean.
+    assert max(ratios) < 1.0
+    assert np.mean(ratios) < 0.95
     for seed in SEEDS:
         # fewer adverts: a searching migrant finds a smuggler less often
         found_base = chance_to_find_a_smuggler(SmugglingModel(short("baseline", 1), rng=seed))
