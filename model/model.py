@@ -77,7 +77,7 @@ class SmugglingModel(mesa.Model):
 
         # Supply: the OCGs and their life cycle, and the market they sell in.
         self.ocg_lifecycle = lifecycle = OcgLifeCycle(
-            self, self.routes, scenario.smugglers, streams, self.clock
+            self, self.routes, scenario.smugglers, streams, self.clock, scenario.demand.scale
         )
         self.market = Market(
             self.routes,

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import math
+
 import networkx as nx
 import numpy as np
 
@@ -55,8 +57,10 @@ class OcgLifeCycle:
         params: SmugglerParams,
         streams: RandomStreams,
         clock: Clock,
+        market_scale: float = 1.0,
     ) -> None:
         self.model = model
+        self.market_scale = market_scale
         self.routes = routes
         self.params = params
         self.clock = clock
@@ -75,16 +79,19 @@ class OcgLifeCycle:
         self.hvts_arrested = 0
         self.ocgs_dismantled = 0
         self.ocgs_entered = 0
+        self.transporters_added = 0  # by OCGs expanding on sold-out legs
         self.members_left_unpaid = 0
         self.assets_sold_eur = 0.0
         self._found_initial(streams["setup"])
 
     def _found_initial(self, rng: np.random.Generator) -> None:
-        """OCGs on every leg; some (``onward_leg_share``) also run the next leg of the same
-        route."""
+        """OCGs on every leg, as many as the leg's ``initial_ocgs`` times the scale of demand
+        (``market_scale``, ``demand.scale``; at least one), so that the market at the start
+        is sized for the scenario's demand; some (``onward_leg_share``) also run the next leg
+        of the same route."""
         onward_share = self.params.onward_leg_share
         for leg in self.routes.legs:
-            for _ in range(leg.initial_ocgs):
+            for _ in range(max(1, math.ceil(leg.initial_ocgs * self.market_scale - 1e-9))):
                 legs = [leg.index]
                 onward = [
                     nxt.index
@@ -153,6 +160,7 @@ class OcgLifeCycle:
             params.markup_max,
         )
         table.sold[live] = 0
+        self._expand(live, runs & (used > params.sold_out_share), rng)
         move_prob = params.move_prob_week
         for i in live[table.pressure[live] > params.reroute_pressure].tolist():
             if rng.random() < move_prob:
@@ -259,6 +267,30 @@ class OcgLifeCycle:
                 ocg.spent += cost
                 self._recruit(ocg, role, leg, node, rng)
         ocg.pending_replacements = still
+
+    def _expand(self, live: np.ndarray, sold_out: np.ndarray, rng: np.random.Generator) -> None:
+        """OCGs sold out on a leg (``sold_out``: live OCGs x legs) take on another
+        transporter there with probability ``expansion_prob_week``, if they can pay the
+        recruitment (``replacement_cost_eur``) and keep their cash reserve."""
+        params = self.params
+        rows, legs = np.nonzero(sold_out)
+        if rows.size == 0 or params.expansion_prob_week == 0:
+            return
+        keep = rng.random(rows.size) < params.expansion_prob_week
+        rows, legs = rows[keep], legs[keep]
+        ids = live[rows]
+        table = self.table
+        reserve = params.cash_reserve_weeks * table.fixed_costs_week(ids, params)
+        can_pay = table.cash[ids] - params.replacement_cost_eur >= reserve
+        for i, leg in zip(ids[can_pay].tolist(), legs[can_pay].tolist(), strict=True):
+            ocg = self.ocgs[i]
+            if table.cash[i] < params.replacement_cost_eur:
+                continue  # paid for an earlier expansion this week
+            table.cash[i] -= params.replacement_cost_eur
+            table.spent[i] += params.replacement_cost_eur
+            node = self._place_member(Role.TRANSPORTER, leg, rng)
+            self._recruit(ocg, Role.TRANSPORTER, leg, node, rng)
+            self.transporters_added += 1
 
     def _recruit(
         self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator

@@ -341,6 +341,12 @@ class SmugglerParams(Section):
         le=104,
         description="Mean delay before an arrested member is replaced through the others' ties.",
     )
+    expansion_prob_week: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="Weekly probability that an OCG sold out on a leg takes on another transporter there (paying replacement_cost_eur, if its cash reserve allows); smugglers scaled up quickly in 2015 (Europol-Interpol 2016), the rate is an ASSUMPTION.",
+    )
     replacement_cost_eur: float = Field(
         15_000.0,
         ge=0,
