@@ -85,9 +85,9 @@ class Offers:
         """The offer chosen by migrants on ``legs`` with uniform draws ``u``: the same as
         ``searchsorted(leg_cdf, legs + u, side="right")``, without a binary search."""
         q = legs + u
-        pick = self._guide[
-            legs.astype(np.int64) * self.GUIDE_BINS + (u * self.GUIDE_BINS).astype(np.int64)
-        ]
+        # q's bin: legs are whole numbers, so floor(q * bins) is leg * bins + u's bin (with
+        # q as rounded, which is what the comparisons below use too).
+        pick = self._guide[(q * self.GUIDE_BINS).astype(np.intp)]
         cdf = self._cdf_padded
         behind = np.flatnonzero(cdf[pick] <= q)
         while behind.size:

@@ -15,7 +15,7 @@ border, arrive, or wait for the next leg.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -59,6 +59,9 @@ _COLUMNS = {
 class MigrantPopulation:
     """The migrants on their way, and the log of finished journeys.
 
+    ``LOG_TYPES``: the columns of the log of finished journeys and their types (a test
+    checks the log against it; ``experiments/scale_benchmark.py`` reports the bytes).
+
     Args:
         routes: The route network.
         demand: The migrants' parameters.
@@ -69,6 +72,20 @@ class MigrantPopulation:
         interception_factor: Scales every leg's interception probability (third countries'
             coast guards and border police; ``enforcement.third_country_interception_factor``).
     """
+
+    LOG_TYPES: ClassVar[dict[str, type]] = {
+        "migrant": np.int64,
+        "origin": np.int16,
+        "path": np.int16,
+        "route": np.int8,
+        "outcome": np.int8,
+        "depart_week": np.int32,
+        "end_week": np.int32,
+        "legs_completed": np.int16,
+        "legs_smuggled": np.int16,
+        "fee_paid_eur": np.float64,
+        "last_ocg": np.int32,
+    }
 
     def __init__(
         self,
@@ -224,6 +241,7 @@ class MigrantPopulation:
         self.market.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
         self._board(
             np.concatenate([idx[finders], idx[alone]]),
+            np.concatenate([legs[finders], legs[alone]]),
             week,
             np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int32)]),
             np.concatenate([market.price[pick], np.zeros(alone.size)]),
@@ -239,13 +257,21 @@ class MigrantPopulation:
             if stuck.size:
                 self._reroute(stuck, rng)
 
-    def _board(self, rows: np.ndarray, week: int, ocg_ids: np.ndarray, prices: np.ndarray) -> None:
-        """Migrants start their leg, with an OCG (paying) or alone (``ocg_ids`` -1, price 0)."""
+    def _board(
+        self,
+        rows: np.ndarray,
+        legs: np.ndarray,
+        week: int,
+        ocg_ids: np.ndarray,
+        prices: np.ndarray,
+    ) -> None:
+        """Migrants (``rows``, starting ``legs``) start their leg, with an OCG (paying) or
+        alone (``ocg_ids`` -1, price 0)."""
         c = self.cols
         routes = self.routes
         c["state"][rows] = TRAVELLING
         c["ocg"][rows] = ocg_ids
-        c["due_week"][rows] = week - 1 + routes.duration[c["leg"][rows]]
+        c["due_week"][rows] = week - 1 + routes.duration[legs]
         c["wait"][rows] = 0
         paying = ocg_ids >= 0
         rows, prices = rows[paying], prices[paying]

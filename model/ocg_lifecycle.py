@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import math
-
 import networkx as nx
 import numpy as np
 
@@ -82,16 +80,17 @@ class OcgLifeCycle:
         self.transporters_added = 0  # by OCGs expanding on sold-out legs
         self.members_left_unpaid = 0
         self.assets_sold_eur = 0.0
+        self.ocgs_founded = False
         self._found_initial(streams["setup"])
+        self.ocgs_founded = True
 
     def _found_initial(self, rng: np.random.Generator) -> None:
-        """OCGs on every leg, as many as the leg's ``initial_ocgs`` times the scale of demand
-        (``market_scale``, ``demand.scale``; at least one), so that the market at the start
-        is sized for the scenario's demand; some (``onward_leg_share``) also run the next leg
-        of the same route."""
+        """The leg's ``initial_ocgs`` OCGs on every leg; some (``onward_leg_share``) also run
+        the next leg of the same route. Their transporters scale with demand
+        (``market_scale``) so that the market at the start is sized for it."""
         onward_share = self.params.onward_leg_share
         for leg in self.routes.legs:
-            for _ in range(max(1, math.ceil(leg.initial_ocgs * self.market_scale - 1e-9))):
+            for _ in range(leg.initial_ocgs):
                 legs = [leg.index]
                 onward = [
                     nxt.index
@@ -352,9 +351,11 @@ class OcgLifeCycle:
 
     # -- founding ---------------------------------------------------------------------------
     def _add_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:
-        """A new OCG, with its start-up capital (from outside smuggling) in cash."""
+        """A new OCG, with its start-up capital (from outside smuggling) in cash; an OCG of
+        the start-up market scaled to demand (``market_scale``) has it scaled alike."""
         ocg = self._build_ocg(legs, rng)
-        ocg.capital = ocg.cash = self.params.startup_capital_eur
+        scale = 1.0 if self.ocgs_founded else self.market_scale
+        ocg.capital = ocg.cash = self.params.startup_capital_eur * scale
         self.ocgs.append(ocg)
         self._forget_member_lists()
         for leg in legs:
@@ -370,6 +371,8 @@ class OcgLifeCycle:
         n_coord, n_money, n_recruit = params.founding_roles(size)
         n_forger = int(rng.random() < params.forger_prob)
         n_transport = max(len(legs), size - 1 - n_coord - n_money - n_forger - n_recruit)
+        if self.market_scale != 1.0 and not self.ocgs_founded:
+            n_transport = max(len(legs), round(n_transport * self.market_scale))
         roles = (
             [Role.ORGANISER]
             + [Role.COORDINATOR] * n_coord

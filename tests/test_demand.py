@@ -93,3 +93,13 @@ def test_detection_probability_is_capped_at_one():
     model.run()
     outlook = model.market.outlook(3.0)
     assert np.isfinite(outlook.utility).all() and np.isfinite(outlook.cost).all()
+
+
+def test_the_journey_log_has_the_declared_column_types():
+    model = SmugglingModel(short("baseline", years=0.1), rng=1).run()
+    from model.migrants import MigrantPopulation
+
+    chunk = model.migrants._log[0]
+    assert {k: v.dtype for k, v in chunk.items()} == {
+        k: np.dtype(t) for k, t in MigrantPopulation.LOG_TYPES.items()
+    }
