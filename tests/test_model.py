@@ -12,7 +12,7 @@ import pytest
 
 from model import SmugglingModel
 from model.routes import ROUTES
-from tests.conftest import short
+from tests.conftest import assert_migrants_conserved, assert_money_conserved, short
 
 
 def test_same_scenario_and_seed_give_identical_results():
@@ -35,9 +35,7 @@ def test_every_migrant_is_in_exactly_one_state_every_week():
     while model.running:
         model.step()
         departed += int(model.timeseries()["migrants_departed"].iloc[-1])
-        states = model.migrants.counts_by_state()
-        finished = model.migrants.finished_total()
-        assert states["searching"] + states["travelling"] + finished == departed
+        assert_migrants_conserved(model, departed)
     journeys = model.journeys()
     assert journeys["migrant"].is_unique
     assert set(journeys["outcome"].unique()) <= {"arrived", "detected", "died", "abandoned"}
@@ -45,18 +43,9 @@ def test_every_migrant_is_in_exactly_one_state_every_week():
 
 def test_every_euro_is_accounted_for_every_week():
     model = SmugglingModel(short("financial_investigations", years=2), rng=4)
-    mig = model.migrants
     while model.running:
         model.step()
-        bal = model.money_balance()
-        scale = max(bal["inflow"], 1.0)
-        # held + spent + laundered assets + frozen + confiscated == proceeds + other income
-        assert abs(bal["residual"]) <= 1e-9 * scale
-        assert abs(bal["frozen_residual"]) <= 1e-9 * scale
-        # what migrants paid == OCG proceeds from fees + escrow refunded + escrow still held
-        proceeds = sum(o.proceeds for o in model.ocgs)
-        held = mig.escrow_held()
-        assert mig.fees_paid == pytest.approx(proceeds + mig.escrow_refunded + held, rel=1e-9)
+        assert_money_conserved(model)
     assert model.prosecution.confiscated_eur > 0
 
 
