@@ -20,3 +20,25 @@ def scenarios_dir() -> Path:
 def short(name: str, years: float = 1.0, **overrides):
     """A scenario from scenarios/ with a shorter horizon (and any dotted overrides)."""
     return load_scenario(SCENARIOS / f"{name}.toml", {"run.years": years, **overrides})
+
+
+# -- conservation laws, checked after any week of any run ---------------------------------
+def assert_migrants_conserved(model, departed: int) -> None:
+    """Every migrant who has departed (``departed`` so far) is searching, travelling or at
+    the end of a journey."""
+    states = model.migrants.counts_by_state()
+    finished = model.migrants.finished_total()
+    assert states["searching"] + states["travelling"] + finished == departed, (states, departed)
+
+
+def assert_money_conserved(model) -> None:
+    """Every euro the OCGs took is held, spent, frozen or confiscated (up to rounding), and
+    every euro migrants paid is an OCG's proceeds, refunded from escrow or still in it."""
+    bal = model.money_balance()
+    scale = max(bal["inflow"], 1.0)
+    assert abs(bal["residual"]) <= 1e-9 * scale, bal
+    assert abs(bal["frozen_residual"]) <= 1e-9 * scale, bal
+    mig = model.migrants
+    proceeds = sum(o.proceeds for o in model.ocgs)
+    held = mig.escrow_held()
+    assert mig.fees_paid == pytest.approx(proceeds + mig.escrow_refunded + held, rel=1e-9)

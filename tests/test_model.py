@@ -12,7 +12,7 @@ import pytest
 
 from model import SmugglingModel
 from model.routes import ROUTES
-from tests.conftest import short
+from tests.conftest import assert_migrants_conserved, assert_money_conserved, short
 
 
 def test_same_scenario_and_seed_give_identical_results():
@@ -35,12 +35,11 @@ def test_every_migrant_is_in_exactly_one_state_every_week():
     while model.running:
         model.step()
         departed += int(model.timeseries()["migrants_departed"].iloc[-1])
-        states = model.migrants.counts_by_state()
-        finished = model.migrants.finished_total()
-        assert states["searching"] + states["travelling"] + finished == departed
+        assert_migrants_conserved(model, departed)
     journeys = model.journeys()
     assert journeys["migrant"].is_unique
-    assert set(journeys["outcome"].unique()) <= {"arrived", "detected", "died", "abandoned", "returned"}
+    outcomes = {"arrived", "detected", "died", "abandoned", "returned"}
+    assert set(journeys["outcome"].unique()) <= outcomes
 
 
 # Members paid 20 times the default: most groups run short of cash, so that every flow of
@@ -51,19 +50,11 @@ SHORT_OF_CASH = {"smugglers.member_pay_eur_week": 15_000.0}
 @pytest.mark.parametrize("overrides", [{}, SHORT_OF_CASH], ids=["default", "short_of_cash"])
 def test_every_euro_is_accounted_for_every_week(overrides):
     model = SmugglingModel(short("financial_investigations", years=2, **overrides), rng=4)
-    mig = model.migrants
     while model.running:
         model.step()
-        bal = model.money_balance()
-        scale = max(bal["inflow"], 1.0)
         # cash + assets + spent + frozen + confiscated
         #   == proceeds + other income + start-up capital
-        assert abs(bal["residual"]) <= 1e-9 * scale
-        assert abs(bal["frozen_residual"]) <= 1e-9 * scale
-        # what migrants paid == OCG proceeds from fees + escrow refunded + escrow still held
-        proceeds = sum(o.proceeds for o in model.ocgs)
-        held = mig.escrow_held()
-        assert mig.fees_paid == pytest.approx(proceeds + mig.escrow_refunded + held, rel=1e-9)
+        assert_money_conserved(model)
         assert min(o.cash for o in model.ocgs) >= -1e-6  # nothing is paid on credit
     assert model.prosecution.confiscated_eur > 0
     capital = model.config.smugglers.startup_capital_eur * len(model.ocgs)
