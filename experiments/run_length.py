@@ -11,7 +11,8 @@ the start of its longer one) and prints Markdown tables, with 95% intervals over
    (``confiscation_ratio_cumulative``), which a run's length drives by construction;
 2. the paired change of each from the shortest run to each longer one;
 3. by reported year, in the longest runs (``SmugglingModel.yearly()``): whether the yearly
-   flow itself drifts, and the frozen share that drives it.
+   flow itself drifts, the frozen share that drives it, and the OCGs' cash and laundered
+   assets at the year's end (``assets_held_eur``), from which freezes are taken.
 
 ``--warmup-years`` replaces the scenario's ``run.warmup_years`` (to see what a longer or no
 warm-up changes). docs/calibration.md shows the output.
@@ -20,6 +21,7 @@ warm-up changes). docs/calibration.md shows the output.
 from __future__ import annotations
 
 import argparse
+from math import inf
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +51,9 @@ def run(
             s = model.summary()
             rows.append({"years": years, "seed": seed} | {f: s[f] for f in FIGURES})
             if years == max(lengths):
-                yearly.append(model.yearly().assign(seed=seed))
+                ts = model.timeseries()
+                held = ts.groupby(ts["week"] // 52)["assets_held_eur"].last().to_numpy()
+                yearly.append(model.yearly().assign(seed=seed, assets_held_eur=held))
     return pd.DataFrame(rows), pd.concat(yearly, ignore_index=True)
 
 
@@ -91,11 +95,13 @@ def to_markdown(runs: pd.DataFrame, yearly: pd.DataFrame, warmup: float) -> str:
         "",
         f"By reported year, in the {runs['years'].max():g}-year runs (flows within the year):",
         "",
-        "| year | " + " | ".join(YEARLY) + " |",
-        "|---|" + "---|" * len(YEARLY),
+        "| year | " + " | ".join(YEARLY) + " | assets held at the year's end (EUR million) |",
+        "|---|" + "---|" * (len(YEARLY) + 1),
     ]
     for year, group in yearly[yearly["weeks"] == 52].groupby("year"):
         cells = [_pct(*mean_interval(group[f].to_numpy(), 0.95, bounds(f))) for f in YEARLY]
+        mean, low, high = mean_interval(group["assets_held_eur"].to_numpy() / 1e6, 0.95, (0, inf))
+        cells.append(f"{mean:,.0f} [{low:,.0f}, {high:,.0f}]")
         lines.append(f"| {year} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -35,6 +35,7 @@ def test_run_a_shipped_scenario_by_name_gives_the_model_s_own_results(sim):
     assert sim.summary == model.summary()
     pd.testing.assert_frame_equal(sim.timeseries, model.timeseries())
     assert len(sim.journeys) == len(model.journeys())
+    pd.testing.assert_frame_equal(sim.yearly, model.yearly())
     assert sim.years == YEARS and sim.scenario.weeks == 13
 
 
