@@ -138,7 +138,8 @@ def to_markdown(
 ) -> str:
     run = load_scenario(scenario).run
     lines = [
-        f"Baseline, {run.years:g} years after a warm-up of {run.warmup_years:g}, "
+        f"Baseline, {run.years:g} years after a warm-up of {run.warmup_years:g} "
+        f"year{'' if run.warmup_years == 1 else 's'}, "
         f"seeds 1–{seeds}: mean [min – max over seeds].",
         "",
         "| figure | model | target | within | source |",

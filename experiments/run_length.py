@@ -68,7 +68,8 @@ def _points(mean: float, low: float, high: float) -> str:
 def to_markdown(runs: pd.DataFrame, yearly: pd.DataFrame, warmup: float) -> str:
     seeds = runs["seed"].nunique()
     lines = [
-        f"Baseline, seeds 1–{seeds}, warm-up {warmup:g} years: mean [95% interval over seeds].",
+        f"Baseline, seeds 1–{seeds}, warm-up {warmup:g} year{'' if warmup == 1 else 's'}: "
+        "mean [95% interval over seeds].",
         "",
         "| run length | " + " | ".join(FIGURES) + " |",
         "|---|" + "---|" * len(FIGURES),
