@@ -2,7 +2,9 @@
 
 One step is one week. The model builds the components, hands each the collaborators it
 works with, and calls them in the order of the week, written once in
-:meth:`SmugglingModel.step`; it holds no mechanism of its own. Where each mechanism lives:
+:meth:`SmugglingModel.step`; it holds no mechanism of its own. The constructor ends by
+running the warm-up (``run.warmup_years`` of the status quo, weeks before 0, not reported),
+so a model is handed over at week 0 with the system under way. Where each mechanism lives:
 
 - ``model/market.py``: the week's offers, path attractiveness, fares (:class:`Market`);
 - ``model/migrants.py``: departures, search, travel, deaths, detection, arrival;
