@@ -3,7 +3,9 @@
     python -m experiments.calibration --seeds 20
 
 runs the baseline for 20 seeds and prints a Markdown table of model against target, with
-the source of each target; docs/calibration.md shows that table.
+the source of each target; docs/calibration.md shows that table. Every figure is over the
+reported weeks, after the scenario's warm-up (``run.warmup_years``): the money ratios are
+flows over those weeks, as Europol's yearly figures are.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             "Europol–Interpol 2016",
         ),
         (
-            "confiscation ratio (confiscated / proceeds)",
+            "confiscation ratio (confiscated / proceeds, flow over the reported years)",
             lambda r: r["confiscation_ratio"],
             ".4f",
             "0.005–0.02",
@@ -89,8 +91,8 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             "Council doc 15250/18 (< 2%); Europol 2016 (1.1%)",
         ),
         (
-            "frozen share of proceeds",
-            lambda r: r["assets_frozen_eur"] / r["proceeds_eur"],
+            "frozen share of proceeds (flow over the reported years)",
+            lambda r: r["frozen_share"],
             ".4f",
             "about 0.022",
             0.01,
@@ -143,9 +145,14 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
     return rows
 
 
-def to_markdown(rows: list[tuple[str, str, str, str, str]], seeds: int) -> str:
+def to_markdown(
+    rows: list[tuple[str, str, str, str, str]], seeds: int, scenario: Path = BASELINE
+) -> str:
+    run = load_scenario(scenario).run
     lines = [
-        f"Baseline, 5 years, seeds 1–{seeds}: mean [min – max over seeds].",
+        f"Baseline, {run.years:g} years after a warm-up of {run.warmup_years:g} "
+        f"year{'' if run.warmup_years == 1 else 's'}, "
+        f"seeds 1–{seeds}: mean [min – max over seeds].",
         "",
         "| figure | model | target | within | source |",
         "|---|---|---|---|---|",
@@ -162,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", type=Path, default=BASELINE)
     args = parser.parse_args(argv)
     rows = measure(args.seeds, args.scenario)
-    print(to_markdown(rows, args.seeds))
+    print(to_markdown(rows, args.seeds, args.scenario))
     return 0 if all(r[3] == "yes" for r in rows) else 1
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 @dataclass
 class Clock:
-    """The current week (from 0); the model advances it at the end of each step."""
+    """The current week: negative in the warm-up, 0 the first reported week; the model
+    advances it at the end of each step."""
 
     week: int = 0

@@ -388,7 +388,7 @@ class MigrantPopulation:
         self.cols["state"][rows] = -1 - outcome
 
     def compact(self, week: int) -> None:
-        """Count and log this week's finished journeys; drop finished rows once they are a
+        """Count and log this week's finished journeys (the reported weeks'); drop finished rows once they are a
         half of the table, so that the weekly work scales with the migrants en route."""
         state = self.view("state")
         rows = np.flatnonzero((state < 0) & (state != GONE))
@@ -407,7 +407,8 @@ class MigrantPopulation:
         fac = (outcome <= DETECTED) & (smuggled > 0)
         self._count("fees_sum", route[fac], paid[fac])
         self._count("fees_n", route[fac])
-        self._log.append(
+        log = self._log if week >= 0 else []  # the warm-up's journeys are not reported
+        log.append(
             {
                 "migrant": c["mid"][rows],
                 "origin": c["origin"][rows],

@@ -2,7 +2,9 @@
 
 One step is one week. The model builds the components, hands each the collaborators it
 works with, and calls them in the order of the week, written once in
-:meth:`SmugglingModel.step`; it holds no mechanism of its own. Where each mechanism lives:
+:meth:`SmugglingModel.step`; it holds no mechanism of its own. The constructor ends by
+running the warm-up (``run.warmup_years`` of the status quo, weeks before 0, not reported),
+so a model is handed over at week 0 with the system under way. Where each mechanism lives:
 
 - ``model/market.py``: the week's offers, path attractiveness, fares (:class:`Market`);
 - ``model/migrants.py``: departures, search, travel, deaths, detection, arrival;
@@ -34,7 +36,7 @@ from model.intelligence import Emsc, LeadSource
 from model.justice import Prosecution
 from model.market import Market
 from model.measures import MEASURES, Measure
-from model.metrics import Recorder
+from model.metrics import Recorder, yearly
 from model.migrants import MigrantPopulation
 from model.ocg_lifecycle import OcgLifeCycle
 from model.police import Arrests, FinancialInvestigators, PoliceUnit
@@ -70,7 +72,8 @@ class SmugglingModel(mesa.Model):
         self.seed = seed
         self.config = scenario
         self.n_weeks = scenario.weeks
-        self.clock = Clock()
+        self.warmup_weeks = warmup = scenario.warmup_weeks
+        self.clock = Clock(week=-warmup)
         self.streams = streams = RandomStreams(seed)
         self.routes = routes or default_routes()
         self.space = self.routes.space(self.random)
@@ -146,16 +149,24 @@ class SmugglingModel(mesa.Model):
             enforcement.third_country_interception_factor,
         )
 
-        # Measures: the only place a measure is chosen is the scenario.
+        # Measures: the only place a measure is chosen is the scenario. Their weeks count
+        # from week 0; Mesa's time counts steps from 0, warm-up included, and runs the
+        # event at time t before the step of week t - warmup.
         self.measures: list[Measure] = []
         for key, params in scenario.active_measures():
             measure = MEASURES[key](params, self)
             self.measures.append(measure)
-            self.schedule_event(measure.start, at=params.start_week)
+            self.schedule_event(measure.start, at=warmup + params.start_week)
             if params.end_week is not None:
-                self.schedule_event(measure.stop, at=params.end_week)
+                self.schedule_event(measure.stop, at=warmup + params.end_week)
         self.measures_cost_eur = 0.0
         self.recorder = Recorder(self)
+
+        # The warm-up: the status quo runs until week 0, unreported, so that week 0 finds
+        # the system under way (money laundered, investigations open, cases in court).
+        while self.clock.week < 0:
+            self.step()
+        self.recorder.open_period()
 
     # -- the week -------------------------------------------------------------------------
     def step(self) -> None:
@@ -177,7 +188,8 @@ class SmugglingModel(mesa.Model):
         self.ocg_lifecycle.entry(week, self.market)  # 11. new OCGs enter legs with unmet demand
         self.measures_cost_eur += sum(m.weekly_cost_eur() for m in self.measures)
         self.migrants.compact(week)  # 12. log the journeys that ended; record the week
-        self.recorder.record(week)
+        if week >= 0:  # the warm-up weeks are not reported
+            self.recorder.record(week)
         self.migrants.reset_week()
         self.clock.week += 1
         if self.clock.week >= self.n_weeks:
@@ -202,6 +214,7 @@ class SmugglingModel(mesa.Model):
     # -- the state, for outputs and for measures ----------------------------------------
     @property
     def week(self) -> int:
+        """The week now: negative in the warm-up, 0 the first reported week."""
         return self.clock.week
 
     @property
@@ -244,11 +257,16 @@ class SmugglingModel(mesa.Model):
         return self.recorder.summary()
 
     def timeseries(self) -> pd.DataFrame:
-        """One row per simulated week."""
+        """One row per reported week (the warm-up's weeks are not in it)."""
         return self.recorder.timeseries()
 
+    def yearly(self) -> pd.DataFrame:
+        """The money flows and the confiscation ratio by reported year (see
+        :func:`model.metrics.yearly`)."""
+        return yearly(self.recorder.timeseries())
+
     def journeys(self) -> pd.DataFrame:
-        """One row per finished migrant journey."""
+        """One row per migrant journey that ended in a reported week."""
         return self.migrants.journeys()
 
     def money_balance(self) -> dict[str, float]:

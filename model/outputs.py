@@ -13,9 +13,14 @@ Each output is read from exactly one source:
 - ``tally``: a function of the migrants' journey counts by route; it is given this week's
   counts for the weekly column and the run's counts so far for the summary;
 - ``counter``: a function of the model giving a running total; the weekly column is its
-  change over the week, the summary its value;
+  change over the week, the summary its change over the reported weeks;
 - ``state``: a function of the model giving the value now (at the end of the week, or when
-  the summary is asked for).
+  the summary is asked for); a ``running`` state is a running total shown as it grows
+  (``ocgs_dismantled``), reported as its change since week 0.
+
+The model simulates a warm-up before week 0 (``run.warmup_years``) and reports only the
+weeks from 0: every running total (a counter, a ``running`` state) is reported net of its
+value at the end of the warm-up (:func:`period_start`; :meth:`Snapshot.in_period`).
 
 A family of outputs (one per route, or per lead source) is declared once, with ``<route>``
 (``<source>``) in its name: ``arrivals_<route>`` is the columns ``arrivals_central_med``,
@@ -50,7 +55,7 @@ Kind = Literal["flow", "stock", "ratio", "info"]
 Tally = dict[str, np.ndarray]
 
 KINDS: dict[str, str] = {
-    "flow": "counted over the week (the summary: over the run); summed over a run",
+    "flow": "counted over the week (the summary: over the reported weeks); summed over a run",
     "stock": "the state at the end of the week (the summary: at the end); averaged over a run",
     "ratio": "one figure over another, as defined; averaged over a run",
     "info": "describes the run rather than measuring it",
@@ -82,6 +87,7 @@ class Output:
     summary: type | None = None  # the type of its value in the run summary; None: not there
     every_weeks: int = 1  # read every n weeks (and in the last week), carried forward between
     headline: bool = False  # one of the figures comparisons show first
+    running: bool = False  # a state that is a running total: reported from week 0
 
     def __post_init__(self) -> None:
         sources = [s for s in (self.tally, self.counter, self.state) if s is not None]
@@ -93,6 +99,13 @@ class Output:
             raise ValueError(f"output {self.name!r}: neither weekly nor in the summary")
         if self.every_weeks != 1 and self.state is None:
             raise ValueError(f"output {self.name!r}: only a state can be read every n weeks")
+        if self.running and self.state is None:
+            raise ValueError(f"output {self.name!r}: only a state can be a running total")
+
+    @property
+    def total(self) -> Callable[[Snapshot], Any] | None:
+        """The running total behind a counter or a ``running`` state (None for the others)."""
+        return self.counter or (self.state if self.running else None)
 
     @property
     def family(self) -> str | None:
@@ -145,12 +158,28 @@ class Output:
 class Snapshot:
     """The model as the outputs read it, now; values that several outputs use are computed
     once. ``tally`` is this week's journey counts when recording a week, the run's counts so
-    far for the summary."""
+    far for the summary; ``start`` the running totals at week 0 (:func:`period_start`)."""
 
-    def __init__(self, model: SmugglingModel, tally: Tally, weeks: int) -> None:
+    def __init__(
+        self, model: SmugglingModel, tally: Tally, weeks: int, start: dict[str, Any] | None = None
+    ) -> None:
         self.model = model
         self.tally = tally
         self.weeks = weeks
+        self.start = start or {}
+
+    def in_period(self, name: str) -> Any:
+        """The running total of output ``name`` (a counter or a ``running`` state) over the
+        reported weeks so far: its value now less its value at week 0."""
+        total = lookup(name).total
+        assert total is not None, f"{name} is not a running total"
+        now = total(self)
+        if name not in self.start:
+            return now
+        before = self.start[name]
+        if isinstance(now, list | tuple | np.ndarray):
+            return [a - b for a, b in zip(now, before, strict=True)]
+        return now - before
 
     @cached_property
     def existing(self) -> np.ndarray:
@@ -198,6 +227,13 @@ class Snapshot:
         return float(len(members)), float(largest), float(np.mean(effs)) if effs else 0.0
 
 
+def period_start(model: SmugglingModel) -> dict[str, Any]:
+    """Every running total (counters and ``running`` states) now, by output name: taken at
+    the end of the warm-up, it is what the reported figures are counted from."""
+    s = Snapshot(model, {}, 0)
+    return {o.name: o.total(s) for o in OUTPUTS if o.total is not None}
+
+
 def week_counts(model: SmugglingModel) -> Tally:
     """This week's journey counts by route (departed, smuggled, outcomes, fees)."""
     return model.migrants.week_counts
@@ -216,7 +252,14 @@ def _facilitated_share(t: Tally) -> float:
     return t["fees_n"].sum() / completed if completed else 0.0
 
 
-def _confiscation_ratio(s: Snapshot) -> float:
+def _share_of_proceeds(s: Snapshot, name: str) -> float:
+    """Output ``name`` over the proceeds, both over the reported weeks so far (0 before any
+    proceeds)."""
+    proceeds = s.in_period("proceeds_eur")
+    return s.in_period(name) / proceeds if proceeds > 0 else 0.0
+
+
+def _confiscation_ratio_cumulative(s: Snapshot) -> float:
     confiscated = s.model.prosecution.confiscated_eur
     return confiscated / s.proceeds if s.proceeds > 0 else 0.0
 
@@ -246,7 +289,9 @@ OUTPUTS: tuple[Output, ...] = (
            state=lambda s: s.model.config.name, weekly=False, summary=str),
     Output("seed", "info", "", "seed", TEXT, "The seed of the run's random streams.",
            state=lambda s: s.model.seed, weekly=False, summary=int),
-    Output("weeks", "info", "weeks", "weeks", TEXT, "Weeks simulated so far.",
+    Output("weeks", "info", "weeks", "weeks", TEXT,
+           "Weeks reported so far, from week 0 (the warm-up's weeks, `run.warmup_years`, "
+           "not counted).",
            state=lambda s: s.weeks, weekly=False, summary=int),
     # -- migrants --------------------------------------------------------------------------
     Output("migrants_departed", "flow", "migrants", "migrants departed", COUNT,
@@ -330,22 +375,37 @@ OUTPUTS: tuple[Output, ...] = (
            "Frozen assets confiscated at a judgment with at least one conviction.",
            counter=lambda s: s.model.prosecution.confiscated_eur, summary=float, headline=True),
     Output("confiscation_ratio", "ratio", "share", "confiscation ratio", SHARE,
-           "Everything confiscated so far over all proceeds so far (0 before any proceeds); "
-           "15250/18 puts the status quo under 2%.",
-           state=_confiscation_ratio, summary=float, headline=True),
+           "A flow: assets confiscated from week 0 over smuggling proceeds from week 0, in "
+           "the same weeks (the warm-up excluded; weekly: up to that week; 0 before any "
+           "proceeds). Assets of cases still in court at the end are not in it "
+           "(`frozen_pending_eur`); per reported year: `SmugglingModel.yearly()`. 15250/18 "
+           "and Europol put the status quo under 2% a year.",
+           state=lambda s: _share_of_proceeds(s, "assets_confiscated_eur"), summary=float,
+           headline=True),
+    Output("frozen_share", "ratio", "share", "frozen share of proceeds", SHARE,
+           "A flow: assets frozen from week 0 over smuggling proceeds from week 0, in the "
+           "same weeks (weekly: up to that week; 0 before any proceeds); Europol 2016: 2.2%.",
+           state=lambda s: _share_of_proceeds(s, "assets_frozen_eur"), summary=float),
+    Output("confiscation_ratio_cumulative", "ratio", "share",
+           "confiscation ratio since the simulation began", SHARE,
+           "Assets confiscated since the simulation began over proceeds since then, the "
+           "warm-up included (weekly: up to that week): depends on how long the system has "
+           "run; `confiscation_ratio` is the figure to compare with the status quo.",
+           state=_confiscation_ratio_cumulative, summary=float),
     Output("proceeds_cum_eur", "stock", "EUR", "proceeds so far", EUR,
-           "Proceeds since the start of the run.",
-           state=lambda s: s.proceeds),
+           "Proceeds from week 0 to the end of the week.",
+           state=lambda s: s.proceeds, running=True),
     Output("confiscated_cum_eur", "stock", "EUR", "confiscated so far", EUR,
-           "Assets confiscated since the start of the run.",
-           state=lambda s: s.model.prosecution.confiscated_eur),
+           "Assets confiscated from week 0 to the end of the week.",
+           state=lambda s: s.model.prosecution.confiscated_eur, running=True),
     Output("assets_held_eur", "stock", "EUR", "assets held by OCGs", EUR,
            "Cash and laundered assets (EU, cooperating countries, out of reach) of the OCGs "
            "in existence.",
            state=_assets_held),
     Output("frozen_pending_eur", "stock", "EUR", "assets frozen awaiting judgment", EUR,
-           "Frozen assets of cases not yet judged.",
-           state=lambda s: s.model.prosecution.frozen_pending_eur),
+           "Frozen assets of cases not yet judged (the summary: still in court at the end, "
+           "frozen in the warm-up or after).",
+           state=lambda s: s.model.prosecution.frozen_pending_eur, summary=float),
     # -- OCGs and their members ------------------------------------------------------------
     Output("ocgs_active", "stock", "OCGs", "OCGs operating", COUNT,
            "OCGs operating: with an organiser or coordinator and a transporter.",
@@ -358,9 +418,9 @@ OUTPUTS: tuple[Output, ...] = (
            state=lambda s: s.model.ocg_table.operating.sum(), weekly=False, summary=int,
            headline=True),
     Output("ocgs_dismantled", "stock", "OCGs", "OCGs dismantled", COUNT,
-           "OCGs dismantled so far: every member arrested, or out of operation longer than "
-           "`smugglers.inactive_exit_weeks`.",
-           state=lambda s: s.model.ocgs_dismantled, summary=int, headline=True),
+           "OCGs dismantled from week 0 to the end of the week: every member arrested, or out "
+           "of operation longer than `smugglers.inactive_exit_weeks`.",
+           state=lambda s: s.model.ocgs_dismantled, summary=int, headline=True, running=True),
     Output("ocgs_entered", "flow", "OCGs", "OCGs entered", COUNT,
            "New OCGs that entered a leg with unmet demand.",
            counter=lambda s: s.model.ocgs_entered, weekly=False, summary=int),

@@ -57,6 +57,12 @@ class RunParams(Section):
     start_year: int = Field(
         2018, ge=2000, le=2100, description="Calendar year of week 0 (labels only)."
     )
+    warmup_years: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="Status-quo years simulated before week 0 and not reported, rounded to whole weeks (the clock runs from minus these weeks; measures count weeks from week 0): the OCGs' money, investigations and court cases are under way at week 0, as in 2018, rather than starting from an empty system (ASSUMPTION: one year, longer than the mean investigation and prosecution delays, measured in docs/calibration.md).",
+    )
 
 
 class DemandParams(Section):

@@ -116,7 +116,14 @@ class Scenario(Section):
 
     @property
     def weeks(self) -> int:
+        """The reported weeks, 0 to ``weeks - 1``."""
         return round(self.run.years * 52)
+
+    @property
+    def warmup_weeks(self) -> int:
+        """The status-quo weeks simulated before week 0 and not reported, whole weeks so
+        that the calendar (``week % 52``) stays in phase."""
+        return round(self.run.warmup_years * 52)
 
     def active_measures(self) -> list[tuple[str, Any]]:
         """(key, params) of every measure switched on, in registry order."""

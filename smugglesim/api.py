@@ -171,12 +171,18 @@ class Sim:
 
     @cached_property
     def timeseries(self) -> pd.DataFrame:
-        """One row per week: ``week`` and every weekly output (docs/metrics.md)."""
+        """One row per reported week: ``week`` and every weekly output (docs/metrics.md)."""
         return self._ran().timeseries()
 
     @property
+    def yearly(self) -> pd.DataFrame:
+        """Proceeds, freezes, confiscations and their ratios by reported year
+        (``SmugglingModel.yearly()``)."""
+        return self._ran().yearly()
+
+    @property
     def journeys(self) -> pd.DataFrame:
-        """One row per migrant journey."""
+        """One row per migrant journey that ended in a reported week."""
         return self._ran().journeys()
 
     def table(self) -> pd.DataFrame:

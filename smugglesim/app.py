@@ -24,6 +24,7 @@ from html import escape
 import solara
 
 from model.measures import MEASURES
+from model.parameters import RunParams
 from smugglesim.app_figures import week_date
 from smugglesim.app_networks import ROUTE_LABELS, ROUTES
 from smugglesim.app_session import CONTROLS, Session, Settings, plural
@@ -32,6 +33,8 @@ TITLE = "smugglesim: smuggling networks and the measures of EU Council document 
 RUN_WEEKS = (13, 52)  # the "Run n weeks" buttons: a quarter and a year
 REDRAW_EVERY = (1, 4, 13)  # weeks between redraws while running
 YEARS = (1, 10)
+_WARMUP = RunParams.model_fields["warmup_years"].default  # the app runs the model's default
+WARMUP = plural(int(_WARMUP), "year") if float(_WARMUP).is_integer() else f"{_WARMUP:g} years"
 BOLD = {"font-weight": "bold"}
 BY_LABEL = {label: route for route, label in ROUTE_LABELS.items()}
 
@@ -85,7 +88,10 @@ def RunSettings(draft: solara.Reactive[Settings], on_change):  # noqa: N802
         value=s.seed,
         on_value=lambda v: on_change(s.replace(seed=max(0, int(v or 0)))),
     )
-    solara.Text(f"Horizon: {plural(s.years, 'year')} ({52 * s.years} weeks)")
+    solara.Text(
+        f"Horizon: {plural(s.years, 'year')} ({52 * s.years} weeks), after "
+        f"{WARMUP} of the status quo before week 0 (the warm-up, not shown)"
+    )
     solara.SliderInt(
         "", value=s.years, min=YEARS[0], max=YEARS[1],
         on_value=lambda v: on_change(s.replace(years=v, start_week=min(s.start_week, 52 * v - 1))),

@@ -51,12 +51,19 @@ class AppModel(SmugglingModel):
         rng: The seed (an input field gives it as text).
         years: Horizon in years.
         start_week: Week in which the measures switched on start.
+        warmup_years: Status-quo years simulated (unshown) before week 0; ``None``: the
+            schema's default (``run.warmup_years``). The model is built warmed up, at week 0.
         **settings: ``<measure key>=True`` switches a measure on;
             ``<measure key>__<parameter>=value`` sets one of its parameters.
     """
 
     def __init__(
-        self, rng: int | str = 1, years: float = 5.0, start_week: int = 0, **settings: Any
+        self,
+        rng: int | str = 1,
+        years: float = 5.0,
+        start_week: int = 0,
+        warmup_years: float | None = None,
+        **settings: Any,
     ) -> None:
         measures: dict[str, dict[str, Any]] = {}
         for name, value in settings.items():
@@ -66,9 +73,10 @@ class AppModel(SmugglingModel):
             measures.setdefault(key, {})[param or "enabled"] = value
         for table in measures.values():
             table["start_week"] = int(start_week)
-        config = scenario_from_dict(
-            {"name": "app", "run": {"years": float(years)}, "measures": measures}, source="app"
-        )
+        run: dict[str, float] = {"years": float(years)}
+        if warmup_years is not None:
+            run["warmup_years"] = float(warmup_years)
+        config = scenario_from_dict({"name": "app", "run": run, "measures": measures}, source="app")
         super().__init__(config, rng=int(rng))
         LIVE_MODELS.add(self)
         weakref.finalize(self, _released, self.seed).atexit = False

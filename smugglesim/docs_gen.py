@@ -268,17 +268,26 @@ each, e.g. `arrivals_central_med`). **headline**: among the figures that `smuggl
 side-by-side`, `smugglesim compare` and the app show first. Each output is declared once,
 in `model/outputs.py`; the recorder, the summary, the tables, the plots and this page read
 that declaration.
+
+**Reported weeks.** A run first simulates `run.warmup_years` of the status quo (the warm-up,
+before week 0) and reports only the weeks from 0: the time series has one row per reported
+week, the summary's flows count the reported weeks only (every running total less its value
+at week 0), and the ratios of money (`confiscation_ratio`, `frozen_share`) are flows over
+the same weeks. `SmugglingModel.yearly()` (`model.metrics.yearly`, from the time series)
+gives them by reported year.
 """
 
 READ_AS = {
-    "tally": "this week's journeys (the summary: the run's)",
-    "counter": "change of a running total over the week (the summary: the total)",
+    "tally": "this week's journeys (the summary: the reported weeks')",
+    "counter": "change of a running total over the week (the summary: since week 0)",
     "state": "the state at the end of the week (the summary: now)",
+    "running state": "a running total at the end of the week, counted from week 0",
 }
 
 
 def _read_as(output: Output) -> str:
-    source = next(k for k in READ_AS if getattr(output, k) is not None)
+    source = next(k for k in READ_AS if k != "running state" and getattr(output, k) is not None)
+    source = "running state" if output.running else source
     every = f", every {output.every_weeks} weeks and in the last" if output.every_weeks > 1 else ""
     return source + every
 

@@ -15,6 +15,7 @@ import smugglesim
 from experiments import run_batch
 from model import SmugglingModel, load_scenario, outputs
 from smugglesim import MultiSim, ScenarioError, Sim
+from tests.conftest import NO_WARMUP
 
 ROOT = Path(__file__).resolve().parents[1]
 YEARS = 0.25  # 13 weeks: enough for every output to move
@@ -22,17 +23,19 @@ YEARS = 0.25  # 13 weeks: enough for every output to move
 
 @pytest.fixture(scope="module")
 def sim() -> Sim:
-    return smugglesim.run("baseline", seed=2, years=YEARS)
+    return smugglesim.run("baseline", seed=2, years=YEARS, overrides=NO_WARMUP)
 
 
 def test_run_a_shipped_scenario_by_name_gives_the_model_s_own_results(sim):
     model = SmugglingModel(
-        load_scenario(ROOT / "scenarios" / "baseline.toml", {"run.years": YEARS}), rng=2
+        load_scenario(ROOT / "scenarios" / "baseline.toml", {"run.years": YEARS, **NO_WARMUP}),
+        rng=2,
     )
     model.run()
     assert sim.summary == model.summary()
     pd.testing.assert_frame_equal(sim.timeseries, model.timeseries())
     assert len(sim.journeys) == len(model.journeys())
+    pd.testing.assert_frame_equal(sim.yearly, model.yearly())
     assert sim.years == YEARS and sim.scenario.weeks == 13
 
 

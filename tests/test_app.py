@@ -189,7 +189,7 @@ def test_restart_builds_from_the_settings_and_keeps_the_run_so_far():
 
 # -- figures ----------------------------------------------------------------------------------
 def test_route_map_sits_at_geographic_positions_and_widens_with_flows():
-    model = AppModel(years=1)
+    model = AppModel(years=1, warmup_years=0)
     renderer = make_route_renderer(model)
     pos = renderer.space_drawer.pos
     for node, data in model.routes.graph.nodes(data=True):

@@ -1,0 +1,125 @@
+"""The warm-up: the status quo runs before week 0, unreported, and the figures count from
+week 0 (``run.warmup_years``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import SmugglingModel
+from model.metrics import yearly
+from model.migrants import MigrantPopulation
+from tests.conftest import short
+
+WARMUP = 0.25  # 13 weeks
+FLOWS = ["migrants_departed", "proceeds_eur", "members_arrested", "assets_frozen_eur"]
+STOCKS = ["migrants_travelling", "ocgs_existing", "frozen_pending_eur", "assets_held_eur"]
+
+
+def warm(name: str = "baseline", years: float = 0.25, warmup: float = WARMUP, **overrides):
+    return short(name, years, **{"run.warmup_years": warmup, **overrides})
+
+
+def test_the_warmup_is_whole_weeks_before_week_0_and_keeps_the_calendar(monkeypatch):
+    weeks: list[int] = []
+    depart = MigrantPopulation.depart
+
+    def record(self, week):
+        weeks.append(week)
+        depart(self, week)
+
+    monkeypatch.setattr(MigrantPopulation, "depart", record)
+    model = SmugglingModel(warm(warmup=0.1), rng=1)  # 5.2 weeks: 5
+    assert weeks == [-5, -4, -3, -2, -1] and model.week == 0 and model.time == 5
+    model.run()
+    # the seasonality reads week % 52: week 0 is the calendar's week 0 whatever the warm-up
+    assert weeks == list(range(-5, 13))
+
+
+def test_the_recorder_leaves_out_the_warmup_weeks():
+    model = SmugglingModel(warm(), rng=2)
+    assert model.recorder.start["proceeds_eur"] > 0  # the warm-up ran: money came in
+    model.run()
+    ts = model.timeseries()
+    assert ts["week"].tolist() == list(range(13))
+    assert model.summary()["weeks"] == 13
+    journeys = model.journeys()
+    assert len(journeys) and journeys["end_week"].min() >= 0
+
+
+def test_the_reported_weeks_are_the_status_quo_run_after_the_warmup():
+    """A year of warm-up then 13 reported weeks are weeks 52-64 of a run without one."""
+    warmed = SmugglingModel(warm(warmup=1), rng=3).run().timeseries()
+    cold = SmugglingModel(warm(years=1.25, warmup=0), rng=3).run().timeseries()
+    later = cold.iloc[52:].reset_index(drop=True)
+    pd.testing.assert_frame_equal(warmed[FLOWS + STOCKS], later[FLOWS + STOCKS])
+    # ratios and running totals count from week 0
+    assert warmed["proceeds_cum_eur"].iloc[-1] == pytest.approx(later["proceeds_eur"].sum())
+    assert (warmed["confiscation_ratio"] != later["confiscation_ratio"]).any()
+
+
+def test_summary_counters_count_only_the_reported_period():
+    model = SmugglingModel(warm(years=0.5), rng=4)
+    start = dict(model.recorder.start)
+    model.run()
+    s, ts = model.summary(), model.timeseries()
+    for key in ["migrants_departed", "proceeds_eur", "members_arrested", "investigations_opened"]:
+        assert s[key] == pytest.approx(ts[key].sum())
+    assert start["members_arrested"] > 0
+    assert s["members_arrested"] == model.members_arrested - start["members_arrested"]
+    assert s["ocgs_entered"] == model.ocgs_entered - start["ocgs_entered"]
+    assert s["ocgs_dismantled"] == model.ocgs_dismantled - start["ocgs_dismantled"]
+    assert s["ocgs_dismantled"] == ts["ocgs_dismantled"].iloc[-1]
+    proceeds = s["proceeds_eur"]
+    assert s["confiscation_ratio"] == pytest.approx(s["assets_confiscated_eur"] / proceeds)
+    assert s["frozen_share"] == pytest.approx(s["assets_frozen_eur"] / proceeds)
+    pros = model.prosecution
+    cumulative = pros.confiscated_eur / model.ocg_table.total("proceeds")
+    assert s["confiscation_ratio_cumulative"] == pytest.approx(cumulative)
+    assert s["frozen_pending_eur"] == pros.frozen_pending_eur
+
+
+def test_a_measure_with_start_week_0_starts_at_the_first_reported_week():
+    model = SmugglingModel(warm("financial_investigations"), rng=5)
+    (measure,) = model.measures
+    # switched on as the warm-up ends (Mesa time 13, after week -1), not before
+    assert model.week == 0 and measure.active and model.measures_cost_eur == 0
+    base = SmugglingModel(warm(), rng=5)
+    assert model.money_balance() == base.money_balance()  # a shared status-quo warm-up
+    model.run()
+    weekly = measure.params.cost_eur_per_year / 52
+    assert model.summary()["measures_cost_eur"] == pytest.approx(13 * weekly)
+
+
+def test_a_measure_s_weeks_count_from_week_0():
+    sc = warm("emsc_capacity", **{"measures.emsc_capacity.start_week": 4})
+    model = SmugglingModel(sc, rng=6)
+    (measure,) = model.measures
+    for week in range(6):
+        assert model.week == week and measure.active == (week >= 4), week
+        model.step()
+
+
+def test_no_warmup_keeps_the_structure_of_a_run_from_an_empty_system():
+    model = SmugglingModel(warm(warmup=0), rng=7)
+    assert model.week == 0 and model.time == 0
+    assert model.recorder.start["proceeds_eur"] == 0
+    model.run()
+    ts, s = model.timeseries(), model.summary()
+    assert len(ts) == model.n_weeks == 13
+    np.testing.assert_allclose(ts["confiscation_ratio"], ts["confiscation_ratio_cumulative"])
+    np.testing.assert_allclose(ts["proceeds_cum_eur"], ts["proceeds_eur"].cumsum())
+    assert s["members_arrested"] == model.members_arrested
+    assert s["proceeds_eur"] == pytest.approx(model.ocg_table.total("proceeds"))
+
+
+def test_yearly_flows_add_up_to_the_run_and_give_the_ratio_per_year():
+    model = SmugglingModel(warm(years=2.5, warmup=0), rng=8).run()
+    table, s = model.yearly(), model.summary()
+    assert table["year"].tolist() == [0, 1, 2] and table["weeks"].tolist() == [52, 52, 26]
+    for key in ["proceeds_eur", "assets_frozen_eur", "assets_confiscated_eur"]:
+        assert table[key].sum() == pytest.approx(s[key])
+    row = table.iloc[1]
+    assert row["confiscation_ratio"] == row["assets_confiscated_eur"] / row["proceeds_eur"]
+    pd.testing.assert_frame_equal(table, yearly(model.timeseries()))
