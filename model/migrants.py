@@ -112,6 +112,7 @@ class MigrantPopulation:
         self.next_id = 0
         self.gone = 0  # rows of finished journeys not yet dropped
         self._log: list[dict[str, np.ndarray]] = []
+        self.finished_in_warmup = 0  # journeys that ended in the warm-up (not logged)
         self.origin_nodes = [o["node"] for o in routes.origins]
         self.origins = OriginDemand(routes, demand, self._rng_demand)
         # The origin each path's end feeds by secondary movement (-1: none).
@@ -408,6 +409,8 @@ class MigrantPopulation:
         self._count("fees_sum", route[fac], paid[fac])
         self._count("fees_n", route[fac])
         log = self._log if week >= 0 else []  # the warm-up's journeys are not reported
+        if week < 0:
+            self.finished_in_warmup += rows.size
         log.append(
             {
                 "migrant": c["mid"][rows],

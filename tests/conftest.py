@@ -31,10 +31,10 @@ def short(name: str, years: float = 1.0, **overrides):
 
 # -- conservation laws, checked after any week of any run ---------------------------------
 def assert_migrants_conserved(model, departed: int) -> None:
-    """Every migrant who has departed (``departed`` so far) is searching, travelling or at
-    the end of a journey."""
+    """Every migrant who has departed (``departed`` so far, warm-up included) is searching,
+    travelling or at the end of a journey (logged, or ended in the warm-up)."""
     states = model.migrants.counts_by_state()
-    finished = model.migrants.finished_total()
+    finished = model.migrants.finished_total() + model.migrants.finished_in_warmup
     assert states["searching"] + states["travelling"] + finished == departed, (states, departed)
 
 
