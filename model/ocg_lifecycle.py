@@ -78,6 +78,7 @@ class OcgLifeCycle:
         self.ocgs_dismantled = 0
         self.ocgs_entered = 0
         self.transporters_added = 0  # by OCGs expanding on sold-out legs
+        self.transporters_let_go = 0  # by OCGs under-used on a leg
         self.members_left_unpaid = 0
         self.assets_sold_eur = 0.0
         self.ocgs_founded = False
@@ -160,6 +161,7 @@ class OcgLifeCycle:
         )
         table.sold[live] = 0
         self._expand(live, runs & (used > params.sold_out_share), rng)
+        self._shrink(live, runs & (used < params.under_used_share), rng)
         move_prob = params.move_prob_week
         for i in live[table.pressure[live] > params.reroute_pressure].tolist():
             if rng.random() < move_prob:
@@ -174,7 +176,10 @@ class OcgLifeCycle:
 
     def entry(self, week: int, market: Market) -> None:
         """Every ``entry_interval_weeks``, legs with unmet demand attract new OCGs, more the
-        larger it is."""
+        larger it is; a leg nobody runs attracts one with the base chance ``entry_prob_month``
+        (someone tries the empty market: without it, migrants who see no smuggler on a leg
+        do not choose it, and a route that lost its smugglers could never come back;
+        ASSUMPTION)."""
         params = self.params
         every = params.entry_interval_weeks
         if week % every != every - 1:
@@ -188,9 +193,9 @@ class OcgLifeCycle:
             capacity = market.offers.leg_capacity[leg]
             # Mean weekly waiting beyond normal.
             unmet = unserved / every - normal_share * capacity - normal_migrants
-            if unmet > 0:
+            if unmet > 0 or capacity == 0:
                 per_ocg = every * self.routes.legs[leg].people_per_transporter_week
-                multiplier = min(max_multiplier, 1.0 + unmet / per_ocg)
+                multiplier = min(max_multiplier, 1.0 + max(unmet, 0.0) / per_ocg)
                 for _ in range(rng.poisson(prob * multiplier)):
                     self._add_ocg([leg], rng)
                     self.ocgs_entered += 1
@@ -290,6 +295,30 @@ class OcgLifeCycle:
             node = self._place_member(Role.TRANSPORTER, leg, rng)
             self._recruit(ocg, Role.TRANSPORTER, leg, node, rng)
             self.transporters_added += 1
+
+    def _shrink(self, live: np.ndarray, under_used: np.ndarray, rng: np.random.Generator) -> None:
+        """OCGs under-used on a leg (``under_used``: live OCGs x legs) let one of the
+        transporters there go with probability ``expansion_prob_week``, keeping at least
+        one: a group does not pay for boats and drivers it has no migrants for."""
+        params = self.params
+        rows, legs = np.nonzero(under_used)
+        if rows.size == 0 or params.expansion_prob_week == 0:
+            return
+        keep = rng.random(rows.size) < params.expansion_prob_week
+        rows, legs = rows[keep], legs[keep]
+        ids = live[rows]
+        several = self.table.transporters[ids, legs] > 1
+        for i, leg in zip(ids[several].tolist(), legs[several].tolist(), strict=True):
+            ocg = self.ocgs[i]
+            member = next(
+                m for m in reversed(ocg.members) if m.role == Role.TRANSPORTER and m.leg == leg
+            )
+            member.gone = True
+            member.left_week = self.clock.week
+            ocg.remove_member(member)
+            ocg.update_operating()
+            self._forget_member_lists()
+            self.transporters_let_go += 1
 
     def _recruit(
         self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator

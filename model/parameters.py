@@ -240,7 +240,7 @@ class SmugglerParams(Section):
         description="Variable cost per place sold, as a share of its fee, spent when the fee is taken (boats, fuel, per-trip pay of drivers and pilots; UNODC 2018: a dinghy USD 1,000-2,000 on the Libyan coast).",
     )
     member_pay_eur_week: float = Field(
-        750.0,
+        300.0,
         ge=0,
         le=1e5,
         description="Weekly pay of each member other than the organiser, paid from cash; unpaid members may leave (ASSUMPTION: a few hundred euros a trip for low-level members, UNODC 2018).",
@@ -351,7 +351,7 @@ class SmugglerParams(Section):
         0.25,
         ge=0,
         le=1,
-        description="Weekly probability that an OCG sold out on a leg takes on another transporter there (paying replacement_cost_eur, if its cash reserve allows); smugglers scaled up quickly in 2015 (Europol-Interpol 2016), the rate is an ASSUMPTION.",
+        description="Weekly probability that an OCG sold out on a leg takes on another transporter there (paying replacement_cost_eur, if its cash reserve allows), and that one under-used on a leg lets one go (keeping one); smugglers scaled up quickly in 2015 (Europol-Interpol 2016), the rate is an ASSUMPTION.",
     )
     replacement_cost_eur: float = Field(
         15_000.0,
@@ -791,7 +791,7 @@ class EnforcementParams(Section):
 
 class FinanceParams(Section):
     parallel_financial_share: float = Field(
-        0.15,
+        0.3,
         ge=0,
         le=1,
         description="Share of criminal investigations with a parallel financial investigation.",

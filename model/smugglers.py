@@ -278,7 +278,7 @@ class Smuggler(Agent):
         self.leg = leg
         self.arrested = False
         self.arrested_week: int | None = None
-        self.left_week: int | None = None  # the week they left their OCG unpaid
+        self.left_week: int | None = None  # the week they left their OCG (unpaid, or let go)
         self.gone = False  # no longer in their OCG: arrested, or left it unpaid
 
     @property
