@@ -94,7 +94,7 @@ def test_measure_sliders_read_in_words_with_units_and_status_quo():
     # The status quo from the description, or from the actor the measure changes.
     assert CONTROLS[FI].describe(0.6) == (
         "Share of criminal investigations with a parallel financial investigation: 60% "
-        "(status quo: 15%)"
+        "(status quo: 30%)"
     )
     emsc = CONTROLS["emsc_capacity"]
     assert emsc.describe(25) == (
