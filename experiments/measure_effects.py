@@ -1,12 +1,14 @@
 """Measure each measure's and each package's effect on paired seeds, for docs/measures.md.
 
-    python -m experiments.measure_effects            # prints both Markdown tables (a few minutes)
+    python -m experiments.measure_effects            # prints the Markdown tables (about 10 minutes)
     python -m experiments.measure_effects --write    # and replaces them in docs/measures.md
+    python -m experiments.measure_effects --tables downstream --write   # one table only
 
 A measure's *first-moved figure* (``Measure.first_moved``, e.g. ``+assets_frozen_eur``) is
 read from the weekly time series: summed over the run for flows, averaged for stocks and
 ratios (the kind declared in :mod:`model.outputs`). The tests in
-``tests/test_measures_all.py`` use :func:`figure` too.
+``tests/test_measures_all.py`` use :func:`figure` too. The third table judges every measure
+and package on the same downstream outcomes (:data:`DOWNSTREAM`), whatever knob it turns.
 """
 
 from __future__ import annotations
@@ -133,6 +135,70 @@ def packages_table(years: float, seeds: int) -> str:
     return "\n".join(rows)
 
 
+# The outcomes every measure and package is judged on, whatever it changes first: (summary
+# key or weekly column, heading, how the change is shown).
+DOWNSTREAM = (
+    ("migrants_smuggled", "migrants smuggled", "percent"),
+    ("entries", "entries into the EU", "percent"),
+    ("departures_forgone", "departures given up", "count"),
+    ("deaths", "deaths", "percent"),
+    ("proceeds_eur", "OCG proceeds", "percent"),
+    ("ocgs_active", "OCGs operating (mean)", "count"),
+    ("ocgs_dismantled", "OCGs dismantled", "count"),
+    ("confiscation_ratio", "confiscation ratio", "points"),
+)
+
+
+def _downstream(model: SmugglingModel) -> dict[str, float]:
+    s = model.summary()
+    ts = model.timeseries()
+    return {
+        "migrants_smuggled": s["migrants_smuggled"],
+        "entries": s["entries"],
+        "departures_forgone": s["departures_forgone"],
+        "deaths": float(ts["deaths"].sum()),
+        "proceeds_eur": s["proceeds_eur"],
+        "ocgs_active": float(ts["ocgs_active"].mean()),
+        "ocgs_dismantled": s["ocgs_dismantled"],
+        "confiscation_ratio": s["confiscation_ratio"],
+    }
+
+
+def downstream_table(years: float, seeds: int) -> str:
+    """Every measure and package against the baseline on the same outcomes: the mean
+    paired change, and the two-sided paired t-test's p (``=`` when every seed gives the
+    same value)."""
+    base = [_downstream(run("baseline", years, s)) for s in range(1, seeds + 1)]
+    head = " | ".join(h for _, h, _ in DOWNSTREAM)
+    rows = [f"| scenario | {head} |", "|---|" + "---|" * len(DOWNSTREAM)]
+    names = [*MEASURES, *PACKAGES]
+    for name in names:
+        other = [_downstream(run(name, years, s)) for s in range(1, seeds + 1)]
+        cells = [f"{MEASURES[name].number}. `{name}`" if name in MEASURES else f"`{name}`"]
+        for key, _, how in DOWNSTREAM:
+            b = np.array([r[key] for r in base], dtype=float)
+            o = np.array([r[key] for r in other], dtype=float)
+            d = o - b
+            if how == "percent":
+                mean = 100 * d.mean() / b.mean()
+                text = f"{mean:+.1f}%"
+            elif how == "points":
+                text = f"{100 * d.mean():+.2f} pts"
+            else:
+                text = f"{d.mean():+,.1f}"
+            if np.ptp(d) == 0:
+                p = "=" if d[0] == 0 else "all seeds"
+            else:
+                p = f"p {stats.ttest_1samp(d, 0.0).pvalue:.2f}"
+            cells.append(f"{text.replace('-', '−')} ({p})")
+        rows.append("| " + " | ".join(cells) + " |")
+    baseline = ", ".join(
+        f"{h} {np.mean([r[k] for r in base]):,.{4 if how == 'points' else 0}f}"
+        for k, h, how in DOWNSTREAM
+    )
+    return "\n".join([f"Baseline means ({years:g} years, seeds 1–{seeds}): {baseline}.", "", *rows])
+
+
 def replace_block(text: str, marker: str, block: str) -> str:
     """``text`` with what stands between ``<!-- marker -->`` and ``<!-- /marker -->``
     replaced by ``block`` (the generated parts of a hand-written page)."""
@@ -149,14 +215,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write", action="store_true", help="replace the tables in docs/measures.md"
     )
+    parser.add_argument(
+        "--tables",
+        nargs="+",
+        choices=("measures", "packages", "downstream"),
+        default=["measures", "packages", "downstream"],
+        help="which tables to compute (all by default)",
+    )
     args = parser.parse_args(argv)
-    measures = measures_table(1.0, 3, 3.0, LONG_SEEDS)
-    packages = packages_table(5.0, PACKAGE_SEEDS)
-    print(measures, "", packages, sep="\n")
+    makers = {
+        "measures": ("measure-effects", lambda: measures_table(1.0, 3, 3.0, LONG_SEEDS)),
+        "packages": ("package-effects", lambda: packages_table(5.0, PACKAGE_SEEDS)),
+        "downstream": ("downstream-effects", lambda: downstream_table(3.0, LONG_SEEDS)),
+    }
+    tables = {}
+    for name in args.tables:
+        marker, make = makers[name]
+        tables[marker] = make()
+        print(tables[marker], "", sep="\n", flush=True)
     if args.write:
         text = DOC.read_text()
-        text = replace_block(text, "measure-effects", measures)
-        text = replace_block(text, "package-effects", packages)
+        for marker, block in tables.items():
+            text = replace_block(text, marker, block)
         DOC.write_text(text)
     return 0
 
