@@ -277,12 +277,7 @@ class OcgLifeCycle:
         transporter there with probability ``expansion_prob_week``, if they can pay the
         recruitment (``replacement_cost_eur``) and keep their cash reserve."""
         params = self.params
-        rows, legs = np.nonzero(sold_out)
-        if rows.size == 0 or params.expansion_prob_week == 0:
-            return
-        keep = rng.random(rows.size) < params.expansion_prob_week
-        rows, legs = rows[keep], legs[keep]
-        ids = live[rows]
+        ids, legs = self._resizing(live, sold_out, rng)
         table = self.table
         reserve = params.cash_reserve_weeks * table.fixed_costs_week(ids, params)
         can_pay = table.cash[ids] - params.replacement_cost_eur >= reserve
@@ -296,17 +291,24 @@ class OcgLifeCycle:
             self._recruit(ocg, Role.TRANSPORTER, leg, node, rng)
             self.transporters_added += 1
 
+    def _resizing(
+        self, live: np.ndarray, on: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The (OCG id, leg) pairs marked in ``on`` (live OCGs x legs) that resize this week,
+        each with probability ``expansion_prob_week``."""
+        rows, legs = np.nonzero(on)
+        if self.params.expansion_prob_week == 0:
+            rows, legs = rows[:0], legs[:0]
+        if rows.size == 0:
+            return live[rows], legs
+        keep = rng.random(rows.size) < self.params.expansion_prob_week
+        return live[rows[keep]], legs[keep]
+
     def _shrink(self, live: np.ndarray, under_used: np.ndarray, rng: np.random.Generator) -> None:
         """OCGs under-used on a leg (``under_used``: live OCGs x legs) let one of the
         transporters there go with probability ``expansion_prob_week``, keeping at least
         one: a group does not pay for boats and drivers it has no migrants for."""
-        params = self.params
-        rows, legs = np.nonzero(under_used)
-        if rows.size == 0 or params.expansion_prob_week == 0:
-            return
-        keep = rng.random(rows.size) < params.expansion_prob_week
-        rows, legs = rows[keep], legs[keep]
-        ids = live[rows]
+        ids, legs = self._resizing(live, under_used, rng)
         several = self.table.transporters[ids, legs] > 1
         for i, leg in zip(ids[several].tolist(), legs[several].tolist(), strict=True):
             ocg = self.ocgs[i]
