@@ -84,6 +84,7 @@ class OcgLifeCycle:
         self.ocgs_founded = False
         self._found_initial(streams["setup"])
         self.ocgs_founded = True
+        self.initial_ocgs = len(self.ocgs)  # the groups of the status quo at the start
 
     def _found_initial(self, rng: np.random.Generator) -> None:
         """The leg's ``initial_ocgs`` OCGs on every leg; some (``onward_leg_share``) also run
@@ -387,6 +388,14 @@ class OcgLifeCycle:
         ocg = self._build_ocg(legs, rng)
         scale = 1.0 if self.ocgs_founded else self.market_scale
         ocg.capital = ocg.cash = self.params.startup_capital_eur * scale
+        if not self.ocgs_founded:
+            # The groups of 2018 hold the assets they laundered before the run began.
+            params = self.params
+            assets = params.initial_assets_eur * scale
+            ocg.assets_eu = eu = assets * params.assets_in_eu_share
+            ocg.assets_cooperating = coop = assets * params.assets_in_cooperating_share
+            ocg.assets_out_of_reach = assets - eu - coop
+            ocg.capital += assets
         self.ocgs.append(ocg)
         self._forget_member_lists()
         for leg in legs:

@@ -287,6 +287,12 @@ class SmugglerParams(Section):
         le=1e8,
         description="Cash a new OCG starts with, from outside smuggling (other crime, investors): about 12 weeks of a mid-sized group's fixed costs, to carry it until its first fares (ASSUMPTION).",
     )
+    initial_assets_eur: float = Field(
+        6_000_000.0,
+        ge=0,
+        le=1e9,
+        description="Laundered assets each OCG present at the start (2018) already holds, split like new assets (assets_in_eu_share, assets_in_cooperating_share), booked as capital; near the model's steady state (about EUR 430 million over 69 groups, docs/calibration.md), so that freezing does not start from empty (ASSUMPTION).",
+    )
     consumption_share_week: float = Field(
         0.02, ge=0, le=1, description="Share of cash the members spend each week on themselves."
     )

@@ -57,7 +57,9 @@ def test_every_euro_is_accounted_for_every_week(overrides):
         assert_money_conserved(model)
         assert min(o.cash for o in model.ocgs) >= -1e-6  # nothing is paid on credit
     assert model.prosecution.confiscated_eur > 0
-    capital = model.config.smugglers.startup_capital_eur * len(model.ocgs)
+    params = model.config.smugglers
+    founders = model.ocg_lifecycle.initial_ocgs
+    capital = params.startup_capital_eur * len(model.ocgs) + params.initial_assets_eur * founders
     assert sum(o.capital for o in model.ocgs) == pytest.approx(capital)
     summary = model.summary()
     if overrides:
