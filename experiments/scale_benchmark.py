@@ -4,7 +4,8 @@
 
 Runs the baseline (``demand.scale`` 1) and the same scenario at ``--scale`` times the 2018
 volume in turns, seeds 1, 2, ... (the same seed for both in a trial), each in a fresh
-process so that its peak memory is its own. Prints per trial and as medians: CPU seconds,
+process so that its peak memory is its own. Prints per trial and as medians: CPU seconds
+(construction and warm-up included),
 detections per year, the peak resident memory, the largest number of migrants on their
 way at once, and the journeys logged; then the ratio of the two costs and the memory per
 migrant (the table's bytes per row and the log's bytes per finished journey, from the
@@ -27,9 +28,9 @@ import json, resource, sys, time
 from model import SmugglingModel, load_scenario
 scale, years, seed = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 sc = load_scenario(sys.argv[4], {"run.years": years, "demand.scale": scale})
+start = time.process_time()  # the warm-up, in the constructor, counts
 model = SmugglingModel(sc, rng=seed)
 peak = 0
-start = time.process_time()
 while model.running:
     model.step()
     peak = max(peak, model.migrants.n - model.migrants.gone)
