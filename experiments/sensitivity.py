@@ -38,6 +38,64 @@ def parse_param(text: str) -> tuple[str, tuple[float, float]]:
     return name, (low, high)
 
 
+# The sections whose parameters describe the status quo's mechanisms (not the run, not the
+# measures, whose intensities are what comparisons vary).
+MECHANISM_SECTIONS = ("demand", "smugglers", "enforcement", "finance", "justice")
+
+
+def assumption_params(spread: float = 0.5) -> dict[str, tuple[float, float]]:
+    """Every number of the status quo's mechanisms whose description says ``ASSUMPTION``, by
+    dotted name, over its default ± ``spread`` of it, within its declared range (a default of
+    0 spans the range up to 1, or to the range's end): the parameters a modeller chose
+    rather than took from a source, for a screening of them all (``--assumptions``)."""
+    from annotated_types import Ge, Gt, Le, Lt
+
+    params: dict[str, tuple[float, float]] = {}
+    base = Scenario()
+    for section in MECHANISM_SECTIONS:
+        cls = Scenario.model_fields[section].annotation
+        for name, field in cls.model_fields.items():
+            if field.annotation not in (int, float) or "ASSUMPTION" not in (field.description or ""):
+                continue
+            low_bound, high_bound = -np.inf, np.inf
+            for m in field.metadata:
+                if isinstance(m, Ge | Gt):
+                    low_bound = float(m.ge if isinstance(m, Ge) else m.gt)
+                if isinstance(m, Le | Lt):
+                    high_bound = float(m.le if isinstance(m, Le) else m.lt)
+            default = float(field.default)
+            if default == 0:
+                low, high = max(low_bound, 0.0), min(high_bound, 1.0)
+            else:
+                ends = sorted((default * (1 - spread), default * (1 + spread)))
+                low, high = max(low_bound, ends[0]), min(high_bound, ends[1])
+            if field.annotation is int:
+                low, high = np.ceil(low), np.floor(high)
+                if high - low < 1:  # an integer needs two levels at least
+                    low, high = max(low_bound, default - 1), min(high_bound, default + 1)
+            name = f"{section}.{name}"
+            low = _valid_end(base, name, float(low), default)
+            high = _valid_end(base, name, float(high), default)
+            if low < high:
+                params[name] = (low, high)
+    return params
+
+
+def _valid_end(base: Scenario, name: str, end: float, default: float) -> float:
+    """``end``, or the nearest of the points halfway towards ``default`` that the schema's
+    checks across keys accept with every other parameter at its default (e.g. the
+    recruiters per member that still leave room for a transporter)."""
+    from model.scenario import ScenarioError
+
+    for _ in range(6):
+        try:
+            apply_point(base, {name: end}, "assumptions")
+            return end
+        except ScenarioError:
+            end = (end + default) / 2
+    return default
+
+
 def outcomes(scenario: Scenario) -> list[str]:
     """The metric columns a run produces (from a one-week probe run, its measures on from
     week 0 so that the horizon holds them)."""

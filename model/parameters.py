@@ -121,7 +121,7 @@ class DemandParams(Section):
         0.3,
         ge=0,
         le=2,
-        description="Elasticity of departures from an origin with respect to the expected cost of the journey (fees over the chance of getting through, with death and detection risk in EUR); Gathmann 2008 (US-Mexico border: enforcement raised smuggling prices 30% and cut illegal migration about 10%, i.e. about 0.3).",
+        description="Elasticity of departures from an origin with respect to the expected cost of the journey (fees over the chance of getting through, with death and detection risk in EUR); Gathmann 2008 (US-Mexico border: enforcement raised smuggling prices 30% and cut illegal migration about 10%, i.e. about 0.3; ASSUMPTION that it transfers to the routes into the EU).",
     )
     decision_prob_week: float = Field(
         0.5,

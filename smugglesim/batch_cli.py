@@ -325,9 +325,15 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--param",
         action="append",
-        required=True,
+        default=[],
         metavar="NAME=LOW:HIGH",
         help="a dotted parameter and its range (repeatable)",
+    )
+    p.add_argument(
+        "--assumptions",
+        action="store_true",
+        help="add every parameter of the status quo's mechanisms tagged ASSUMPTION in the "
+        "schema, over its default ±50%% within its range (docs/experiments.md)",
     )
     p.add_argument(
         "--outcome", required=True, help="metric of runs.parquet, e.g. confiscation_ratio"
@@ -353,11 +359,14 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 @command("sensitivity", "Morris or Sobol' sensitivity indices with SALib", _sa_args)
 @_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
-    from experiments.sensitivity import parse_param, sensitivity
+    from experiments.sensitivity import assumption_params, parse_param, sensitivity
     from experiments.specs import read_scenario_file
     from smugglesim import batch_checks
 
-    params = dict(parse_param(p) for p in args.param)
+    params = assumption_params() if args.assumptions else {}
+    params |= dict(parse_param(p) for p in args.param)
+    if not params:
+        raise options.UsageError("give --param NAME=LOW:HIGH (repeatable) or --assumptions")
     batch_checks.engine(args)
     if args.method == "sobol" and args.samples & (args.samples - 1):
         raise options.UsageError(
@@ -365,7 +374,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
         )
     _scenarios(args, [args.scenario])
     base, _ = read_scenario_file(args.scenario, _overrides(args))
-    batch_checks.swept([base], params, batch_checks.option_labels(args.param, "--param"))
+    labels = dict.fromkeys(params, "command line (--assumptions)")
+    labels |= batch_checks.option_labels(args.param, "--param")
+    batch_checks.swept([base], params, labels)
     batch_checks.outcome(base, args.outcome)
     points = (len(params) + (1 if args.method == "morris" else 2)) * args.samples
     args.workers = options.cap_workers(args.workers, points * args.replications)

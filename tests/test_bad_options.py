@@ -186,6 +186,11 @@ OPTION_CASES = [
         "NAME=LOW:HIGH",
     ),
     (
+        ["sensitivity", BASELINE, "--outcome", "x"],
+        "--param",
+        "or --assumptions",
+    ),
+    (
         ["batch", BASELINE, "-n", "1", "--out", "x", "--sweep-param", "demand.scael=0.5,1"],
         "command line (--sweep-param demand.scael=0.5,1): demand.scael",
         "no such parameter; did you mean demand.scale?",

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from experiments import Sweep, compare, confiscation_vs_line, read_scenario_file, sensitivity
+from experiments.specs import apply_point
 from experiments.sensitivity import title as sensitivity_title
 from experiments.specs import build_entries
 from model import load_scenario
@@ -202,6 +203,32 @@ def test_morris_sensitivity_runs_end_to_end_and_ranks_the_driving_parameter(tmp_
     assert sensitivity_title(table) == (
         "Morris sensitivity of migrants departed: 13 weeks, 6 points x 1 replications each"
     )
+
+
+def test_the_assumptions_screen_every_assumed_mechanism_parameter_within_its_range():
+    from experiments.sensitivity import assumption_params
+    from model.scenario import Scenario
+
+    params = assumption_params()
+    # the mechanisms of issue 10 are in: money, demand, secondary movement, capacity
+    for name in (
+        "smugglers.member_pay_eur_week",
+        "smugglers.transporter_cost_eur_week",
+        "smugglers.asset_drawdown_share_week",
+        "smugglers.initial_assets_eur",
+        "smugglers.expansion_prob_week",
+        "demand.departure_elasticity",
+        "demand.give_up_doubling_weeks",
+        "demand.secondary_movement_share",
+    ):
+        assert name in params, name
+    base = Scenario()
+    for name, (low, high) in params.items():
+        assert low < high, name
+        apply_point(base, {name: low}, "low")  # both ends valid in the schema
+        apply_point(base, {name: high}, "high")
+        section, key = name.split(".")
+        assert "ASSUMPTION" in type(getattr(base, section)).model_fields[key].description
 
 
 def test_sensitivity_rejects_unknown_outcome_and_non_power_of_two_sobol():
