@@ -9,7 +9,6 @@ OCG; when none is, everything frozen is released.
 from __future__ import annotations
 
 import heapq
-import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,7 +55,7 @@ class Prosecution:
         # the status quo, where cross-border cases are judged like the others.
         self.cross_border_conviction_bonus = 0.0
         self._pending: list[tuple[int, int, Case]] = []
-        self._order = itertools.count()
+        self._order = 0  # cases opened so far: ties in judgment week keep this order
         self.frozen_pending_eur = 0.0
         self.confiscated_eur = 0.0
         self.released_eur = 0.0
@@ -68,7 +67,8 @@ class Prosecution:
         delay = max(1, round(self.rng.gamma(shape, self.mean_weeks / shape)))
         case.judgment_week = self.clock.week + delay
         self.frozen_pending_eur += case.frozen_eur
-        heapq.heappush(self._pending, (case.judgment_week, next(self._order), case))
+        self._order += 1
+        heapq.heappush(self._pending, (case.judgment_week, self._order, case))
 
     def step(self) -> None:
         week = self.clock.week

@@ -20,7 +20,10 @@ so a model is handed over at week 0 with the system under way. Where each mechan
 from __future__ import annotations
 
 import bisect
+import copy
+import json
 import secrets
+from collections import OrderedDict
 
 import mesa
 import pandas as pd
@@ -46,6 +49,33 @@ from model.streams import RandomStreams
 
 _DEFAULT_ROUTES: RouteNetwork | None = None
 
+# Warm states kept in this process, by status quo and seed, most recently used last; each
+# is a model at week 0 after its warm-up, before any measure (a few tens of MB each).
+WARM_STATES_KEPT = 16
+_WARM_STATES: OrderedDict[tuple[str, int], SmugglingModel] = OrderedDict()
+
+
+def _warm_key(scenario: Scenario, seed: int, routes: RouteNetwork | None) -> tuple[str, int] | None:
+    """What a warm-up depends on: every parameter but the measures, the horizon and the
+    name, and the seed; None (nothing kept) without a warm-up or with a route network of
+    the caller's own."""
+    if scenario.warmup_weeks == 0 or routes is not None:
+        return None
+    data = scenario.model_dump(mode="json", exclude={"measures", "name"})
+    data["run"].pop("years", None)
+    return json.dumps(data, sort_keys=True), seed
+
+
+def _remember(key: tuple[str, int], model: SmugglingModel) -> None:
+    _WARM_STATES[key] = copy.deepcopy(model, {id(model.routes): model.routes})
+    while len(_WARM_STATES) > WARM_STATES_KEPT:
+        _WARM_STATES.popitem(last=False)
+
+
+def forget_warm_states() -> None:
+    """Drop the warm states kept in this process (for memory, or to time a cold start)."""
+    _WARM_STATES.clear()
+
 
 def default_routes() -> RouteNetwork:
     """The embedded route network, read once per process (it is immutable)."""
@@ -69,6 +99,44 @@ class SmugglingModel(mesa.Model):
     ) -> None:
         seed = int(rng) if rng is not None else secrets.randbits(63)
         super().__init__(rng=seed)
+        # The warm-up runs the status quo only, so every scenario that differs from another
+        # only in its measures and horizon shares its warm state on a seed: reuse it.
+        key = _warm_key(scenario, seed, routes)
+        warm = _WARM_STATES.get(key) if key is not None else None
+        if warm is not None:
+            _WARM_STATES.move_to_end(key)
+            self._adopt(warm)
+        else:
+            self._build(scenario, seed, routes)
+            # The warm-up: the status quo runs until week 0, unreported, so that week 0
+            # finds the system under way (money laundered, investigations open, cases in
+            # court).
+            while self.clock.week < 0:
+                self.step()
+            if key is not None:
+                _remember(key, self)
+        self.config = scenario
+        self.n_weeks = scenario.weeks
+        warmup = self.warmup_weeks
+
+        # Measures: the only place a measure is chosen is the scenario. Their weeks count
+        # from week 0, which Mesa's time reaches after the warm-up's steps; a measure
+        # starting in week 0 starts now, before the step of week 0.
+        self.measures: list[Measure] = []
+        for key_, params in scenario.active_measures():
+            measure = MEASURES[key_](params, self)
+            self.measures.append(measure)
+            if params.start_week == 0:
+                measure.start()
+            else:
+                self.schedule_event(measure.start, at=warmup + params.start_week)
+            if params.end_week is not None:
+                self.schedule_event(measure.stop, at=warmup + params.end_week)
+        self.recorder = Recorder(self)
+        self.recorder.open_period()
+
+    def _build(self, scenario: Scenario, seed: int, routes: RouteNetwork | None) -> None:
+        """Every component, at the start of the warm-up (week ``-warmup_weeks``)."""
         self.seed = seed
         self.config = scenario
         self.n_weeks = scenario.weeks
@@ -149,24 +217,15 @@ class SmugglingModel(mesa.Model):
             enforcement.third_country_interception_factor,
         )
 
-        # Measures: the only place a measure is chosen is the scenario. Their weeks count
-        # from week 0; Mesa's time counts steps from 0, warm-up included, and runs the
-        # event at time t before the step of week t - warmup.
-        self.measures: list[Measure] = []
-        for key, params in scenario.active_measures():
-            measure = MEASURES[key](params, self)
-            self.measures.append(measure)
-            self.schedule_event(measure.start, at=warmup + params.start_week)
-            if params.end_week is not None:
-                self.schedule_event(measure.stop, at=warmup + params.end_week)
+        self.measures = []  # none in the warm-up
         self.measures_cost_eur = 0.0
-        self.recorder = Recorder(self)
 
-        # The warm-up: the status quo runs until week 0, unreported, so that week 0 finds
-        # the system under way (money laundered, investigations open, cases in court).
-        while self.clock.week < 0:
-            self.step()
-        self.recorder.open_period()
+    def _adopt(self, warm: SmugglingModel) -> None:
+        """Take over a copy of ``warm``'s state (a model at week 0 after the same warm-up):
+        everything in it that referred to ``warm`` refers to this model; the route network,
+        which no run changes, is shared."""
+        memo = {id(warm): self, id(warm.routes): warm.routes}
+        self.__dict__.update(copy.deepcopy(warm.__dict__, memo))
 
     # -- the week -------------------------------------------------------------------------
     def step(self) -> None:

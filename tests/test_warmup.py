@@ -3,6 +3,8 @@ week 0 (``run.warmup_years``)."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -123,3 +125,32 @@ def test_yearly_flows_add_up_to_the_run_and_give_the_ratio_per_year():
     row = table.iloc[1]
     assert row["confiscation_ratio"] == row["assets_confiscated_eur"] / row["proceeds_eur"]
     pd.testing.assert_frame_equal(table, yearly(model.timeseries()))
+
+
+def test_a_kept_warm_state_gives_the_same_run_as_a_cold_warm_up():
+    """Scenarios that differ only in measures and horizon share the warm-up of a seed: the
+    second takes over a copy of the first's warm state, with identical results, and running
+    it leaves the kept state as it was."""
+    from model.model import _WARM_STATES, forget_warm_states
+
+    forget_warm_states()
+    fi = short("financial_investigations", years=0.25, **{"run.warmup_years": 0.25})
+    base = short("baseline", years=0.5, **{"run.warmup_years": 0.25})
+    first = SmugglingModel(fi, rng=5).run()  # warms up and keeps the state
+    assert len(_WARM_STATES) == 1
+    kept = SmugglingModel(base, rng=5).run()  # takes the kept state
+    again = SmugglingModel(base, rng=5).run()  # and again: the kept state is unchanged
+    forget_warm_states()
+    cold = SmugglingModel(base, rng=5).run()
+    for model in (kept, again):
+        assert json.dumps(model.summary()) == json.dumps(cold.summary())
+        pd.testing.assert_frame_equal(model.timeseries(), cold.timeseries())
+        pd.testing.assert_frame_equal(model.journeys(), cold.journeys())
+    assert first.summary()["measures"] == ["financial_investigations"]
+    assert kept.summary()["measures"] == []
+    # another seed, or another status quo, warms up on its own
+    SmugglingModel(base, rng=6)
+    other = short("baseline", years=0.5, **{"run.warmup_years": 0.25, "demand.scale": 0.5})
+    SmugglingModel(other, rng=5)
+    assert len(_WARM_STATES) == 3
+    forget_warm_states()
