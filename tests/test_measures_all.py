@@ -421,11 +421,12 @@ def test_a_measure_changes_an_actor_only_through_attributes_it_has():
 
 def test_a_measure_restores_what_it_changed_when_it_stops():
     sc = short("emsc_capacity", 0.5, **{"measures.emsc_capacity.end_week": 10})
-    model = SmugglingModel(sc, rng=1)
-    before = model.emsc.leads_per_week
+    before = SmugglingModel(short("baseline", 0.5), rng=1).emsc.leads_per_week
+    model = SmugglingModel(sc, rng=1)  # a measure starting in week 0 is on from the start
+    assert model.emsc.leads_per_week == sc.measures.emsc_capacity.leads_per_week > before
     for _ in range(5):
         model.step()
-    assert model.emsc.leads_per_week == sc.measures.emsc_capacity.leads_per_week > before
+    assert model.emsc.leads_per_week == sc.measures.emsc_capacity.leads_per_week
     for _ in range(10):
         model.step()
     assert model.emsc.leads_per_week == before
@@ -433,10 +434,13 @@ def test_a_measure_restores_what_it_changed_when_it_stops():
 
 def test_a_measure_that_adds_a_source_of_leads_removes_it_when_it_stops():
     sc = short("csdp_links", 0.5, **{"measures.csdp_links.end_week": 6})
-    model = SmugglingModel(sc, rng=1)
-    core = [source for _, source in model.lead_sources]
+    baseline = SmugglingModel(short("baseline", 0.5), rng=1)
+    core = [type(source) for _, source in baseline.lead_sources]
+    model = SmugglingModel(sc, rng=1)  # a measure starting in week 0 is on from the start
     model.step()
     (measure,) = model.measures
+    assert [type(s) for _, s in model.lead_sources] == [*core, type(measure.missions)]
+    core = [s for _, s in model.lead_sources if s is not measure.missions]
     assert [s for _, s in model.lead_sources] == [*core, measure.missions]
     for _ in range(8):
         model.step()
