@@ -61,9 +61,7 @@ class OriginDemand:
         ).astype(np.int64)
         self.waiting = np.zeros((n, MAX_WAIT_WEEKS), dtype=np.int64)
         self.reference_cost: np.ndarray | None = None
-        self.gave_up = np.zeros(n, dtype=np.int64)  # this week
-        self.gave_up_total = 0
-        self.set_out_share = np.ones(n)  # this week's chance that a decider sets out
+        self.gave_up_total = 0  # would-be migrants who gave up at their origin, so far
         give_up = np.exp2(np.arange(MAX_WAIT_WEEKS) / demand.give_up_doubling_weeks) / 2
         self._give_up_by_wait = np.minimum(give_up, 1.0)
 
@@ -101,13 +99,12 @@ class OriginDemand:
         waiting[:, 0] = new + leaving
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(self.reference_cost > 0, cost / self.reference_cost, 1.0)
-        self.set_out_share = np.minimum(1.0, ratio ** -demand.departure_elasticity)
+        set_out = np.minimum(1.0, ratio ** -demand.departure_elasticity)
         deciding = rng.binomial(waiting, demand.decision_prob_week)
-        going = rng.binomial(deciding, self.set_out_share[:, None])
+        going = rng.binomial(deciding, set_out[:, None])
         giving_up = rng.binomial(deciding - going, self._give_up_by_wait[None, :])
         waiting -= going + giving_up
-        self.gave_up = giving_up.sum(axis=1)
-        self.gave_up_total += int(self.gave_up.sum())
+        self.gave_up_total += int(giving_up.sum())
         return going.sum(axis=1)
 
     def waiting_total(self) -> int:

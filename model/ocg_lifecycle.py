@@ -81,10 +81,10 @@ class OcgLifeCycle:
         self.transporters_let_go = 0  # by OCGs under-used on a leg
         self.members_left_unpaid = 0
         self.assets_sold_eur = 0.0
-        self.ocgs_founded = False
+        # The groups of the status quo at the start: None while they are being founded.
+        self.initial_ocgs: int | None = None
         self._found_initial(streams["setup"])
-        self.ocgs_founded = True
-        self.initial_ocgs = len(self.ocgs)  # the groups of the status quo at the start
+        self.initial_ocgs = len(self.ocgs)
 
     def _found_initial(self, rng: np.random.Generator) -> None:
         """The leg's ``initial_ocgs`` OCGs on every leg; some (``onward_leg_share``) also run
@@ -227,14 +227,21 @@ class OcgLifeCycle:
         from ``rng``), a group with no member left is dismantled, a recruiter's adverts go
         down with them."""
         week = self.clock.week
+        delay = 1 + int(rng.exponential(self.params.replacement_weeks))
+        member.ocg.pending_replacements.append(
+            (week + delay, member.role, member.leg, member.node)
+        )
+        self._remove(member)
+
+    def _remove(self, member: Smuggler) -> None:
+        """A member is gone from their group (arrested, left, or let go): a group with no
+        member left is dismantled; a recruiter's adverts go down with them."""
         member.gone = True
         self._forget_member_lists()
         ocg = member.ocg
         ocg.remove_member(member)
-        delay = 1 + int(rng.exponential(self.params.replacement_weeks))
-        ocg.pending_replacements.append((week + delay, member.role, member.leg, member.node))
         if not ocg.members:
-            self.dismantle(ocg, week)
+            self.dismantle(ocg, self.clock.week)
         else:
             ocg.update_operating()
         if member.role == Role.RECRUITER:
@@ -316,11 +323,8 @@ class OcgLifeCycle:
             member = next(
                 m for m in reversed(ocg.members) if m.role == Role.TRANSPORTER and m.leg == leg
             )
-            member.gone = True
             member.left_week = self.clock.week
-            ocg.remove_member(member)
-            ocg.update_operating()
-            self._forget_member_lists()
+            self._remove(member)
             self.transporters_let_go += 1
 
     def _recruit(
@@ -386,9 +390,10 @@ class OcgLifeCycle:
         """A new OCG, with its start-up capital (from outside smuggling) in cash; an OCG of
         the start-up market scaled to demand (``market_scale``) has it scaled alike."""
         ocg = self._build_ocg(legs, rng)
-        scale = 1.0 if self.ocgs_founded else self.market_scale
+        founding = self.initial_ocgs is None
+        scale = self.market_scale if founding else 1.0
         ocg.capital = ocg.cash = self.params.startup_capital_eur * scale
-        if not self.ocgs_founded:
+        if founding:
             # The groups of 2018 hold the assets they laundered before the run began.
             params = self.params
             assets = params.initial_assets_eur * scale
@@ -411,7 +416,7 @@ class OcgLifeCycle:
         n_coord, n_money, n_recruit = params.founding_roles(size)
         n_forger = int(rng.random() < params.forger_prob)
         n_transport = max(len(legs), size - 1 - n_coord - n_money - n_forger - n_recruit)
-        if self.market_scale != 1.0 and not self.ocgs_founded:
+        if self.market_scale != 1.0 and self.initial_ocgs is None:
             n_transport = max(len(legs), round(n_transport * self.market_scale))
         roles = (
             [Role.ORGANISER]
