@@ -83,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         for scale in runs:
             r = one_run(scale, args.years, trial + 1, args.scenario)
             runs[scale].append(r)
-            print(f"trial {trial + 1}, scale {scale:g}: " + ", ".join(f"{k} {v:,.4g}" for k, v in r.items()))
+            print(
+                f"trial {trial + 1}, scale {scale:g}: "
+                + ", ".join(f"{k} {v:,.4g}" for k, v in r.items())
+            )
     ratios = [
         big["cpu_s"] / base["cpu_s"] for base, big in zip(runs[1.0], runs[args.scale], strict=True)
     ]
@@ -91,10 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     for scale, rs in runs.items():
         med = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
         print(f"  scale {scale:g}: " + ", ".join(f"{k} {v:,.4g}" for k, v in med.items()))
-    print(f"  cost at scale {args.scale:g} / baseline: median ratio {statistics.median(ratios):.2f} "
-          f"(min {min(ratios):.2f}, max {max(ratios):.2f})")
+    print(
+        f"  cost at scale {args.scale:g} / baseline: median ratio {statistics.median(ratios):.2f} "
+        f"(min {min(ratios):.2f}, max {max(ratios):.2f})"
+    )
     row, logged = bytes_per_migrant()
-    print(f"  memory per migrant: {row} bytes while on the way, {logged} bytes per finished journey logged")
+    print(
+        f"  memory per migrant: {row} bytes while on the way, {logged} bytes per finished journey logged"
+    )
     return 0
 
 

@@ -55,7 +55,9 @@ def assumption_params(spread: float = 0.5) -> dict[str, tuple[float, float]]:
     for section in MECHANISM_SECTIONS:
         cls = Scenario.model_fields[section].annotation
         for name, field in cls.model_fields.items():
-            if field.annotation not in (int, float) or "ASSUMPTION" not in (field.description or ""):
+            if field.annotation not in (int, float) or "ASSUMPTION" not in (
+                field.description or ""
+            ):
                 continue
             low_bound, high_bound = -np.inf, np.inf
             for m in field.metadata:

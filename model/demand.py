@@ -65,7 +65,9 @@ class OriginDemand:
         give_up = np.exp2(np.arange(MAX_WAIT_WEEKS) / demand.give_up_doubling_weeks) / 2
         self._give_up_by_wait = np.minimum(give_up, 1.0)
 
-    def expected_cost(self, choice_origin: np.ndarray, choice_path: np.ndarray, outlook) -> np.ndarray:
+    def expected_cost(
+        self, choice_origin: np.ndarray, choice_path: np.ndarray, outlook
+    ) -> np.ndarray:
         """Per origin, the journey's expected cost: path costs weighted by the logit shares
         with which migrants choose among the origin's paths."""
         u = outlook.utility[choice_path]
@@ -99,7 +101,7 @@ class OriginDemand:
         waiting[:, 0] = new + leaving
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(self.reference_cost > 0, cost / self.reference_cost, 1.0)
-        set_out = np.minimum(1.0, ratio ** -demand.departure_elasticity)
+        set_out = np.minimum(1.0, ratio**-demand.departure_elasticity)
         deciding = rng.binomial(waiting, demand.decision_prob_week)
         going = rng.binomial(deciding, set_out[:, None])
         giving_up = rng.binomial(deciding - going, self._give_up_by_wait[None, :])

@@ -228,9 +228,7 @@ class OcgLifeCycle:
         down with them."""
         week = self.clock.week
         delay = 1 + int(rng.exponential(self.params.replacement_weeks))
-        member.ocg.pending_replacements.append(
-            (week + delay, member.role, member.leg, member.node)
-        )
+        member.ocg.pending_replacements.append((week + delay, member.role, member.leg, member.node))
         self._remove(member)
 
     def _remove(self, member: Smuggler) -> None:

@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 
 from experiments import Sweep, compare, confiscation_vs_line, read_scenario_file, sensitivity
-from experiments.specs import apply_point
 from experiments.sensitivity import title as sensitivity_title
-from experiments.specs import build_entries
+from experiments.specs import apply_point, build_entries
 from model import load_scenario
 from model.scenario import ScenarioError
 from smugglesim.cli import main
