@@ -12,8 +12,8 @@ Would-be migrants wait at the origin, by weeks waited. Each week a share of them
 from the origin this week (the mean over its paths, weighted as migrants choose them, of
 fees over the chance of getting through, plus death and detection risk valued in EUR:
 :meth:`model.market.Market.outlook`) and ``C0`` the same at the start of the run. A decider
-who does not set out gives up with probability ``min(1, 2 ** (weeks waited /
-give_up_doubling_weeks) / 2)``, else postpones. A journey cheaper than at the start does not
+who does not set out gives up with probability ``min(1, give_up_prob × 2 ** (weeks waited
+/ give_up_doubling_weeks))``, else postpones. A journey cheaper than at the start does not
 add departures beyond the flow of would-be migrants (ASSUMPTION).
 """
 
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from model.parameters import DemandParams
     from model.routes import RouteNetwork
 
-MAX_WAIT_WEEKS = 52  # the oldest bucket of the waiting holds everyone who waited longer
+# The oldest bucket of the waiting holds everyone who waited longer (a resolution, not a
+# behaviour: by then the chance of giving up has long reached 1 at the defaults).
+MAX_WAIT_WEEKS = 52
 
 
 class OriginDemand:
@@ -62,7 +64,8 @@ class OriginDemand:
         self.waiting = np.zeros((n, MAX_WAIT_WEEKS), dtype=np.int64)
         self.reference_cost: np.ndarray | None = None
         self.gave_up_total = 0  # would-be migrants who gave up at their origin, so far
-        give_up = np.exp2(np.arange(MAX_WAIT_WEEKS) / demand.give_up_doubling_weeks) / 2
+        waited = np.arange(MAX_WAIT_WEEKS) / demand.give_up_doubling_weeks
+        give_up = demand.give_up_prob * np.exp2(waited)
         self._give_up_by_wait = np.minimum(give_up, 1.0)
 
     def expected_cost(

@@ -129,6 +129,12 @@ class DemandParams(Section):
         le=1,
         description="Weekly chance that a would-be migrant decides whether to set out now; the others postpone (ASSUMPTION).",
     )
+    give_up_prob: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Chance that a would-be migrant who decides not to set out (the journey costing more than at the status quo) gives up rather than postpones, before any wait (ASSUMPTION).",
+    )
     give_up_doubling_weeks: float = Field(
         26.0,
         ge=1,
