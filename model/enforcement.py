@@ -23,7 +23,6 @@ from model.smugglers import Role, role_weights
 
 if TYPE_CHECKING:
     from model.intelligence import Emsc
-    from model.justice import Case
     from model.ocg_lifecycle import OcgLifeCycle
     from model.parameters import EnforcementParams
     from model.police import Arrests, FinancialInvestigators
@@ -233,8 +232,9 @@ class ThirdCountryPartners:
         self.observed_share = params.third_country_observed_share
         self.arrest_prob_cooperating = params.arrest_prob_cooperating
         self.reliability = params.reliability_partner
-        # Status quo: no joint seizures (operational partnerships, measure 13, add them).
-        self.seizure_share = 0.0
+        # Probability that their police, arresting members, seize the assets traced in their
+        # country: none in the status quo (operational partnerships, measure 13, add it).
+        self.seizure_prob = 0.0
 
     def step(self) -> None:
         rng = self.rng
@@ -246,9 +246,3 @@ class ThirdCountryPartners:
                     break
                 target = local[int(rng.integers(len(local)))]
                 self.emsc.new_lead(target, "partner", self.reliability, rng)
-
-    def seize_assets(self, ocg: OrganisedCrimeGroup, case: Case) -> None:
-        """When their police arrest members of an OCG, partners seize part of its assets held
-        in their countries (joint investigation teams under a partnership)."""
-        if self.seizure_share > 0:
-            self.finance.freeze_abroad(ocg, case, self.seizure_share)

@@ -114,6 +114,11 @@ class Emsc:
         self.priority: dict[Role, int] | None = None
         self.queue: deque[Lead] = deque()
         self._carry = 0.0
+        # On-the-spot checks the mobile analyst teams can make a week (none in the status
+        # quo; front-line information, measure 3), and those left this week.
+        self.realtime_checks_per_week = 0.0
+        self.checks_left = 0.0
+        self.checked = 0
         self.produced = dict.fromkeys(SOURCES, 0)
         self.analysed = 0
         self.expired = 0
@@ -135,13 +140,17 @@ class Emsc:
         ``reliability_concentration``.
 
         A lead ``checked`` on the spot against Europol data (front-line access, mobile
-        analyst teams) is analysed at once instead of queueing for the analysts.
+        analyst teams) is analysed at once instead of queueing for the analysts, as long as
+        the teams have checks left this week (``realtime_checks_per_week``); beyond that it
+        queues like any other.
         """
         conc = self.reliability_concentration
         mean = min(max(mean_reliability, 1e-3), 1 - 1e-3)
         reliability = float(rng.beta(mean * conc, (1 - mean) * conc))
         lead = Lead(target, source, self.clock.week, reliability)
-        if checked:
+        if checked and self.checks_left >= 1:
+            self.checks_left -= 1
+            self.checked += 1
             self.produced[source] += 1
             self._analyse(lead)
         else:
@@ -149,6 +158,7 @@ class Emsc:
 
     def step(self) -> None:
         week = self.clock.week
+        self.checks_left = self.realtime_checks_per_week  # for the week to come
         queue = self.queue
         while queue and week - queue[0].week > self.max_age_weeks:
             queue.popleft()

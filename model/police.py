@@ -155,6 +155,8 @@ class PoliceUnit:
         self.priority: dict[Role, int] | None = None
         self.waiting: deque[Lead] = deque()
         self.open: list[Investigation] = []
+        # Share of this week's investigative work taken by operations (joint action days).
+        self.diverted = 0.0
         self.opened = 0
         self.closed = 0
         self.successful = 0
@@ -180,11 +182,18 @@ class PoliceUnit:
         del waiting[best]
         return lead
 
+    def divert(self, share: float) -> None:
+        """An operation (a joint action day) takes ``share`` of this week's investigative
+        work: the ties followed this week are mapped that much less often."""
+        self.diverted = min(1.0, self.diverted + share)
+
     def step(self) -> None:
         week = self.clock.week
         rng = self.rng
+        p_map = self.mapping_prob_week * (1.0 - self.diverted)
+        self.diverted = 0.0
         for inv in self.open:
-            inv.progress(rng, self.mapping_prob_week)
+            inv.progress(rng, p_map)
         still = []
         for inv in self.open:
             if week >= inv.end_week or inv.ocg.dismantled:
@@ -264,17 +273,21 @@ class Arrests:
         self, inv: Investigation, suspects: list[Smuggler], arrested: list[Smuggler]
     ) -> None:
         """Arrests of ``arrested`` (among the ``suspects`` identified by ``inv``): searches
-        that seize cash and freeze traced assets, the arrests, seizures abroad where members
-        were arrested in a cooperating third country, and one case for the prosecutors,
-        cross-border when the suspects live in more than one jurisdiction."""
+        that seize cash and freeze traced assets (in a cooperating third country also by its
+        own police when they arrest members there), the arrests, and one case for the
+        prosecutors, cross-border when the suspects live in more than one jurisdiction."""
         ocg = inv.ocg
-        case = self.finance.freeze(ocg, inv, len(arrested) / len(ocg.members))
+        local = any(m.jurisdiction == "cooperating" for m in arrested)
+        case = self.finance.freeze(
+            ocg,
+            inv,
+            len(arrested) / len(ocg.members),
+            self.partners.seizure_prob if local else 0.0,
+        )
         case.defendants = arrested
         case.cross_border = len({m.jurisdiction for m in suspects}) > 1
         for m in arrested:
             self.lifecycle.arrest(m)
-        if any(m.jurisdiction == "cooperating" for m in arrested):
-            self.partners.seize_assets(ocg, case)
         self.prosecution.open_case(case)
 
     def in_the_act(self, member: Smuggler) -> None:
@@ -301,14 +314,29 @@ class FinancialInvestigators:
         self.cash_seizure_arrest_multiplier = params.cash_seizure_arrest_multiplier
         self.frozen_eur = 0.0
 
-    def freeze(self, ocg: OrganisedCrimeGroup, inv: Investigation, arrested_share: float) -> Case:
-        """Freeze at the arrests: seized cash, and traced assets where they can be reached."""
+    def freeze(
+        self,
+        ocg: OrganisedCrimeGroup,
+        inv: Investigation,
+        arrested_share: float,
+        local_seizure_prob: float = 0.0,
+    ) -> Case:
+        """Freeze at the arrests: seized cash, and traced assets where they can be reached.
+
+        Assets traced in a cooperating third country are recovered through mutual legal
+        assistance (``cross_border_recovery``) or, where that country's police arrest
+        members themselves, seized by them (``local_seizure_prob``; operational
+        partnerships, measure 13): only what the financial investigation traced, either way.
+        """
         rng = self.rng
         scaling = min(1.0, arrested_share * self.cash_seizure_arrest_multiplier)
         cash = ocg.cash * self.cash_seizure_share * scaling
         eu = ocg.assets_eu * inv.traced_share if inv.financial else 0.0
         coop = 0.0
-        if inv.financial and rng.random() < self.cross_border_recovery:
+        recovery = self.cross_border_recovery
+        if local_seizure_prob > 0:
+            recovery = 1.0 - (1.0 - recovery) * (1.0 - local_seizure_prob)
+        if inv.financial and rng.random() < recovery:
             coop = ocg.assets_cooperating * inv.traced_share
         ocg.cash -= cash
         ocg.assets_eu -= eu
@@ -316,13 +344,3 @@ class FinancialInvestigators:
         ocg.frozen_out += cash + eu + coop
         self.frozen_eur += cash + eu + coop
         return Case(ocg, [], frozen_eu_eur=cash + eu, frozen_cooperating_eur=coop)
-
-    def freeze_abroad(self, ocg: OrganisedCrimeGroup, case: Case, share: float) -> None:
-        """Assets in a cooperating third country seized there by its police, for the case."""
-        amount = ocg.assets_cooperating * share
-        if amount <= 0:
-            return
-        ocg.assets_cooperating -= amount
-        ocg.frozen_out += amount
-        case.frozen_cooperating_eur += amount
-        self.frozen_eur += amount

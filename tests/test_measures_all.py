@@ -19,6 +19,7 @@ import pytest
 from experiments.measure_effects import LONG_SEEDS, PACKAGE_SEEDS, figure, figure_all, one_sided_p
 from model import ScenarioError, SmugglingModel, load_scenario
 from model.intelligence import Lead
+from model.police import Investigation
 from model.measures import MEASURES
 from model.metrics import WEEKLY
 from model.smugglers import Role
@@ -288,11 +289,94 @@ def test_partnerships_seize_assets_in_cooperating_countries():
         base = SmugglingModel(short("baseline", 1.0), rng=seed).run()
         cop = SmugglingModel(short("operational_partnerships", 1.0), rng=seed).run()
         assert cop.summary()["assets_frozen_eur"] > base.summary()["assets_frozen_eur"]
-        assert cop.partners.seizure_share == 0.3
+        assert cop.partners.seizure_prob == 0.3
         balance = cop.money_balance()
         scale = cop.summary()["proceeds_eur"]
         assert abs(balance["residual"]) < 1e-9 * scale
         assert abs(balance["frozen_residual"]) < 1e-9 * scale
+
+
+def test_partners_seize_only_what_a_financial_investigation_traced():
+    """No injected seizure: without a financial strand nothing abroad is frozen, even when
+    the partners' police are sure to seize; with one, what was traced there and no more."""
+    model = SmugglingModel(short("baseline", 0.1), rng=1).run()
+    ocg = next(o for o in model.ocgs if o.members and not o.dismantled)
+    ocg.assets_cooperating = 1_000_000.0
+    finance = model.financial_investigators
+    lead = Lead(ocg.members[0], "investigation", 0, 1.0)
+    unit = model.police_units[ocg.route]
+    inv = Investigation(unit, ocg, lead, 0, 10, financial=False)
+    case = finance.freeze(ocg, inv, 0.1, local_seizure_prob=1.0)
+    assert case.frozen_cooperating_eur == 0.0
+    assert ocg.assets_cooperating == 1_000_000.0
+    inv.financial, inv.traced_share = True, 0.25
+    case = finance.freeze(ocg, inv, 0.1, local_seizure_prob=1.0)
+    assert case.frozen_cooperating_eur == pytest.approx(250_000.0)
+    assert ocg.assets_cooperating == pytest.approx(750_000.0)
+
+
+def test_action_day_controls_catch_only_transporters_at_work_on_the_eu_side():
+    """No injected arrest: the day's controls catch transporters carrying migrants this
+    week; an OCG whose cash put no transporter to work loses none."""
+    model = SmugglingModel(short("empact_action_days", 0.2), rng=1).run()
+    (measure,) = model.measures
+    measure.params = measure.params.model_copy(update={"control_catch_prob": 1.0})
+    table = model.ocg_table
+    ocgs = [o for o in model.ocgs if o.operating]
+    rng = np.random.default_rng(0)
+    table.working[: table.n] = table.transporters[: table.n]
+    caught = measure._caught_in_the_act(ocgs, rng)
+    expected = [
+        m
+        for o in ocgs
+        for m in o.members
+        if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
+    ]
+    assert caught and caught == expected
+    table.working[: table.n] = 0
+    assert measure._caught_in_the_act(ocgs, rng) == []
+
+
+def test_an_action_day_takes_routine_investigative_work():
+    """The trade-off: a day that takes all of a unit's week maps no contact that week,
+    where the same week without it maps some."""
+
+    def identified_after_a_week(divert: float) -> list[int]:
+        model = SmugglingModel(short("baseline", 1.0), rng=3)
+        for _ in range(30):
+            model.step()
+        unit = model.police_units["central_med"]
+        before = list(unit.open)
+        assert before
+        unit.divert(divert)
+        unit.divert(divert)
+        assert unit.diverted == min(1.0, 2 * divert)
+        unit.step()
+        assert unit.diverted == 0.0
+        return [len(inv.identified) for inv in before]
+
+    start = SmugglingModel(short("baseline", 1.0), rng=3)
+    for _ in range(30):
+        start.step()
+    known = [len(inv.identified) for inv in start.police_units["central_med"].open]
+    assert identified_after_a_week(0.6) == known
+    assert sum(identified_after_a_week(0.0)) > sum(known)
+
+
+def test_on_the_spot_checks_are_limited_by_the_teams_capacity():
+    """Leads beyond the mobile teams' checks of the week queue for the analysts."""
+    model = SmugglingModel(short("baseline", 0.1), rng=1).run()
+    emsc = model.emsc
+    emsc.realtime_checks_per_week = 2.0
+    emsc.checks_left = 2.0
+    target = next(m for o in model.ocgs for m in o.members)
+    queued, analysed = len(emsc.queue), emsc.analysed
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        emsc.new_lead(target, "debriefing", 0.9, rng, checked=True)
+    assert emsc.analysed - analysed == 2
+    assert len(emsc.queue) - queued == 3
+    assert emsc.checked == 2
 
 
 # -- packages ------------------------------------------------------------------------------

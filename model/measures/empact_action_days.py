@@ -10,11 +10,16 @@ day every Member State police unit acts at once (:meth:`EmpactActionDays.action_
 arrests members already identified by its open investigations (in cooperating third
 countries through their police), with searches that seize cash and freeze traced assets
 (the same arrest operation as at the end of an investigation, ``model.police.Arrests``);
-arrests transporters on the EU side in the act; and the document-fraud experts identify
-document forgers, who join the open case on their OCG or become leads. The days draw from
-their own random stream. The default intensity gives about 10 arrests per action day
-across the four routes, the order of the EMSC's 2018 record (53 action days, over 600
-arrests; DESIGN.md §6).
+its controls catch in the act transporters at work on the EU side of its route, each with
+``control_catch_prob`` times the share of the OCG's transporters on that leg that its cash
+put to work this week, so that an OCG running fewer crossings loses fewer; and the
+document-fraud experts identify document forgers, who join the open case on their OCG or
+become leads. Every arrest thus comes from an open investigation or from a crossing under
+way. The day takes ``routine_work_share`` of the unit's investigative work of the week
+(:meth:`model.police.PoliceUnit.divert`): the trade-off of an operation against routine
+work. The days draw from their own random stream. The default intensity gives about 10
+arrests per action day across the four routes, the order of the EMSC's 2018 record (53
+action days, over 600 arrests; DESIGN.md §6): ``control_catch_prob`` is fitted to it.
 
 Cost: EUR 400,000 a year, the document's own figure: the enhanced EMPACT funding made
 available for the 2019 Operational Action Plan on facilitation of illegal immigration
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 
     from model.model import SmugglingModel
     from model.police import PoliceUnit
+    from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
 class EmpactActionDaysParams(MeasureParams):
@@ -49,11 +55,17 @@ class EmpactActionDaysParams(MeasureParams):
         le=1,
         description="Probability that a member identified by an open investigation is arrested on the day.",
     )
-    flagrante_per_unit: float = Field(
-        1.0,
+    control_catch_prob: float = Field(
+        0.07,
         ge=0,
-        le=100,
-        description="Mean transporters on the EU side arrested in the act per police unit and day.",
+        le=1,
+        description="Probability that the day's controls catch in the act a transporter at work on the EU side of the route this week (fitted: about 4 a day, with the other arrests about 10 a day, EMSC 2018).",
+    )
+    routine_work_share: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Share of a police unit's investigative work of the week that an action day takes (ASSUMPTION: one working day in five).",
     )
     forger_identification_prob: float = Field(
         0.3,
@@ -114,16 +126,9 @@ class EmpactActionDays(Measure):
                 # The investigation goes on with the others.
                 arrests.operation(inv, suspects, arrested)
         ocgs = [o for o in model.ocgs if o.route == unit.route and o.operating]
-        drivers = [
-            m
-            for o in ocgs
-            for m in o.members
-            if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
-        ]
-        n = min(int(rng.poisson(p.flagrante_per_unit)), len(drivers))
-        if n:
-            for i in rng.choice(len(drivers), size=n, replace=False):
-                arrests.in_the_act(drivers[int(i)])
+        for driver in self._caught_in_the_act(ocgs, rng):
+            arrests.in_the_act(driver)
+        unit.divert(p.routine_work_share)
         reliability = model.config.enforcement.reliability_investigation
         for ocg in ocgs:
             if ocg.dismantled or not ocg.has_role(Role.DOCUMENT_FORGER):
@@ -136,6 +141,25 @@ class EmpactActionDays(Measure):
                 ocg.investigation.add_target(forger)
             else:
                 model.emsc.new_lead(forger, "investigation", reliability, rng)
+
+    def _caught_in_the_act(
+        self, ocgs: list[OrganisedCrimeGroup], rng: np.random.Generator
+    ) -> list[Smuggler]:
+        """The transporters on the EU side whom the day's controls catch carrying migrants:
+        each of an OCG's transporters on a leg is at work this week with the share of them
+        its cash put to work there (``OcgTable.working``), and a transporter at work is
+        caught with ``control_catch_prob``. An OCG that runs fewer crossings loses fewer."""
+        table = self.model.ocg_table
+        caught = []
+        for ocg in ocgs:
+            for m in ocg.members:
+                if m.role != Role.TRANSPORTER or m.jurisdiction != "eu":
+                    continue
+                on_leg = table.transporters.item(ocg.ocg_id, m.leg)
+                at_work = table.working.item(ocg.ocg_id, m.leg) / on_leg if on_leg else 0.0
+                if rng.random() < self.params.control_catch_prob * at_work:
+                    caught.append(m)
+        return caught
 
     def deactivate(self, model: SmugglingModel) -> None:
         self._days.stop()

@@ -10,7 +10,8 @@ Mechanism: at the border more intercepted migrants are debriefed (PeDRA, expande
 debriefing) and a debriefing names a member of the smuggling OCG more often; a share of
 the debriefing leads is cross-checked on the spot against Europol data (front-line access,
 mobile analyst teams at the hubs) and analysed at once, without queueing for the EMSC's
-analysts; and cross-checked information is more reliable, so more leads pass the
+analysts, as far as the teams' capacity goes (``realtime_checks_per_week``; beyond it the
+leads queue like any other); and cross-checked information is more reliable, so more leads pass the
 analysts' reliability threshold. Without the on-the-spot checks, extra debriefing leads
 only lengthen the analysts' queue, in which leads go stale.
 
@@ -50,6 +51,12 @@ class FrontlineInformationParams(MeasureParams):
         le=1,
         description="Share of debriefing leads cross-checked on the spot and analysed at once (status quo 0).",
     )
+    realtime_checks_per_week: float = Field(
+        20.0,
+        ge=0,
+        le=10_000,
+        description="On-the-spot checks the mobile analyst teams can make a week; leads beyond them queue for the EMSC's analysts (ASSUMPTION: ten EMAST/EMIST deployments, two checks a week each).",
+    )
     reliability: float = Field(
         0.6,
         ge=0,
@@ -80,3 +87,5 @@ class FrontlineInformation(Measure):
         self.raise_to(bg, "lead_per_debriefing", p.lead_per_debriefing)
         self.raise_to(bg, "realtime_check_share", p.realtime_check_share)
         self.raise_to(bg, "reliability", p.reliability)
+        self.raise_to(model.emsc, "realtime_checks_per_week", p.realtime_checks_per_week)
+        model.emsc.checks_left = model.emsc.realtime_checks_per_week

@@ -9,8 +9,11 @@ poly-criminal OCGs.
 
 Mechanism: the police of cooperating third countries arrest the members that EU
 investigations identify on their territory more often (``arrest_prob_cooperating``);
-when they do, they seize a share of the OCG's assets held in their country for the case
-(``seizure_share``, confiscated after conviction like any frozen asset); vessel
+when they do, they seize for the case, with probability ``seizure_prob``, the assets held in
+their country that the EU financial investigation traced (where mutual legal assistance,
+``finance.cross_border_recovery``, has not already recovered them): nothing untraced is
+seized, and nothing without a financial strand; the seized assets are confiscated after
+conviction like any frozen asset; vessel
 information names boat pilots of poly-criminal OCGs on sea legs (``vessel_leads_per_week``;
 :class:`VesselIntelligence`, a source of leads this measure adds beside the partners').
 
@@ -76,11 +79,11 @@ class OperationalPartnershipsParams(MeasureParams):
         le=1,
         description="Probability that an identified member in a cooperating third country is arrested there (status quo 0.1).",
     )
-    seizure_share: float = Field(
+    seizure_prob: float = Field(
         0.3,
         ge=0,
         le=1,
-        description="Share of an OCG's assets in a cooperating country seized there when its police arrest members.",
+        description="Probability that a cooperating country's police, arresting members there, seize the OCG's assets that the financial investigation traced in that country (ASSUMPTION; status quo 0).",
     )
     vessel_leads_per_week: float = Field(
         1.0,
@@ -107,7 +110,7 @@ class OperationalPartnerships(Measure):
         partners = model.partners
         p = self.params
         self.raise_to(partners, "arrest_prob_cooperating", p.arrest_prob_cooperating)
-        self.raise_to(partners, "seizure_share", p.seizure_share)
+        self.raise_to(partners, "seizure_prob", p.seizure_prob)
         self.vessels = VesselIntelligence(
             p.vessel_leads_per_week,
             partners.reliability,
