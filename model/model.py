@@ -28,6 +28,7 @@ from collections import OrderedDict
 import mesa
 import pandas as pd
 
+from model.action_days import JointActionDays
 from model.clock import Clock
 from model.enforcement import (
     BorderGuards,
@@ -182,6 +183,16 @@ class SmugglingModel(mesa.Model):
                 self.arrests,
                 lifecycle.social,
             )
+        # The joint action days of the status quo (EMPACT; measure 4 adds more).
+        self.action_days = JointActionDays(
+            enforcement,
+            self.clock,
+            lifecycle,
+            self.police_units,
+            self.arrests,
+            self.emsc,
+            streams["action_days"],
+        )
         self.border_guards = BorderGuards(
             enforcement,
             lifecycle,
@@ -243,6 +254,7 @@ class SmugglingModel(mesa.Model):
         self.emsc.step()  # 7. analysis of leads, hand-over to the police
         for unit in self.police_units.values():  # 8. investigations, arrests, freezing
             unit.step()
+        self.action_days.step()  # joint action days that fall this week
         self.prosecution.step()  # 9. judgments: convictions and confiscation
         self.ocg_lifecycle.adapt(week, self.market)  # 10. OCGs adapt: replace, reprice, exit
         self.ocg_lifecycle.entry(week, self.market)  # 11. new OCGs enter legs with unmet demand

@@ -643,6 +643,30 @@ class EnforcementParams(Section):
         le=1,
         description="Weekly probability per OCG with migrants detected that a transporter is arrested on the spot.",
     )
+    action_days_per_year: float = Field(
+        53.0,
+        ge=0,
+        le=365,
+        description="Joint action days (EU Policy Cycle/EMPACT) against migrant smuggling per year, every police unit acting at once (status quo: 53 in 2018, EMSC 2018; DESIGN.md §6).",
+    )
+    action_day_arrest_prob: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Probability that a member identified by an open investigation is arrested on an action day (ASSUMPTION; with the next, about 10 arrests a day, EMSC 2018: over 600 arrests on 53 days).",
+    )
+    action_day_control_catch_prob: float = Field(
+        0.07,
+        ge=0,
+        le=1,
+        description="Probability that an action day's controls catch in the act a transporter at work on the EU side of the route that week (ASSUMPTION; about 4 a day, with the arrests above about 10 a day, EMSC 2018).",
+    )
+    action_day_routine_work_share: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Share of a police unit's investigative work of the week that an action day takes (ASSUMPTION: one working day in five).",
+    )
     emsc_leads_per_week: float = Field(
         15.0,
         ge=0,
@@ -821,10 +845,10 @@ class FinanceParams(Section):
         description="Probability that traced assets in a cooperating third country are frozen there.",
     )
     cash_seizure_share: float = Field(
-        0.5,
+        0.1,
         ge=0,
         le=1,
-        description="Share of an OCG's cash seized per arrested member's share of the group.",
+        description="Share of an OCG's cash seized at an arrest operation that takes the whole group (ASSUMPTION; fitted with the joint action days of 2018 to about 2% of proceeds frozen, Europol 2016; 0.5 before they were in the status quo).",
     )
     cash_seizure_arrest_multiplier: float = Field(
         2.0,

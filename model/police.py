@@ -343,4 +343,9 @@ class FinancialInvestigators:
         ocg.assets_cooperating -= coop
         ocg.frozen_out += cash + eu + coop
         self.frozen_eur += cash + eu + coop
+        if inv.financial:
+            # What was traced is frozen (or out of reach for now): tracing starts again on
+            # what is left, so that a later arrest operation on the same case (an action
+            # day) freezes only what has been traced since.
+            inv.traced_share = 0.0
         return Case(ocg, [], frozen_eu_eur=cash + eu, frozen_cooperating_eur=coop)

@@ -19,9 +19,9 @@ import pytest
 from experiments.measure_effects import LONG_SEEDS, PACKAGE_SEEDS, figure, figure_all, one_sided_p
 from model import ScenarioError, SmugglingModel, load_scenario
 from model.intelligence import Lead
-from model.police import Investigation
 from model.measures import MEASURES
 from model.metrics import WEEKLY
+from model.police import Investigation
 from model.smugglers import Role
 from tests.conftest import SCENARIOS, short
 
@@ -31,7 +31,7 @@ NON_DEFAULT = {
     "emsc_capacity": {"leads_per_week": 80.0},
     "information_clearing_house": {"observed_share": 0.9},
     "frontline_information": {"realtime_check_share": 1.0, "lead_per_debriefing": 0.2},
-    "empact_action_days": {"action_days_per_year": 26, "arrest_prob": 0.9},
+    "empact_action_days": {"action_days_per_year": 26.0, "forger_identification_prob": 0.9},
     "joint_liaison_task_force": {"cross_border_factor": 1.0},
     "joint_operational_platforms": {"routes": ["western_balkans"], "investigation_mean_weeks": 5},
     "financial_investigations": {"parallel_share": 0.99},
@@ -261,14 +261,36 @@ def test_training_acts_after_its_delay_and_stops_with_the_measure():
 
 
 def test_action_days_arrest_about_ten_members_a_day():
-    """The default intensity is set to the order of the EMSC's 2018 record: 53 action days
-    and over 600 arrests (DESIGN.md §6), about 11 per day."""
+    """The status quo's days are set to the order of the EMSC's 2018 record: 53 action days
+    and over 600 arrests (DESIGN.md §6), about 11 per day: the baseline against the same
+    baseline without them."""
     per_day = []
     for seed in (1, 2):
-        base = SmugglingModel(short("baseline", 1.0), rng=seed).run().summary()
-        jad = SmugglingModel(short("empact_action_days", 1.0), rng=seed).run().summary()
-        per_day.append((jad["members_arrested"] - base["members_arrested"]) / 6)
+        base = SmugglingModel(short("baseline", 1.0), rng=seed).run()
+        none = short("baseline", 1.0, **{"enforcement.action_days_per_year": 0.0})
+        without = SmugglingModel(none, rng=seed).run().summary()
+        assert base.action_days.held == 53
+        arrested = base.summary()["members_arrested"] - without["members_arrested"]
+        per_day.append(arrested / base.action_days.held)
     assert 4 < np.mean(per_day) < 25
+
+
+def test_measure_4_adds_days_and_document_fraud_experts_to_the_status_quo():
+    model = SmugglingModel(short("empact_action_days", 1.0), rng=1).run()
+    assert model.action_days.held == 53 + 6
+    base = SmugglingModel(short("baseline", 0.1), rng=1)
+    assert base.action_days.forger_identification_prob == 0.0
+    assert model.action_days.forger_identification_prob == 0.3
+
+
+@pytest.mark.parametrize("per_year", [0.0, 6.0, 53.0, 104.0])
+def test_action_days_fall_evenly_and_add_up_to_the_year(per_year):
+    model = SmugglingModel(short("baseline", 0.1), rng=1)
+    days = model.action_days
+    days.per_year = per_year
+    weeks = [days.days_in_week(w) for w in range(-52, 104)]
+    assert sum(weeks[:52]) == sum(weeks[52:104]) == sum(weeks[104:]) == per_year
+    assert max(weeks) - min(weeks) <= 1
 
 
 def test_csdp_missions_produce_leads_only_when_connected():
@@ -318,31 +340,29 @@ def test_partners_seize_only_what_a_financial_investigation_traced():
 def test_action_day_controls_catch_only_transporters_at_work_on_the_eu_side():
     """No injected arrest: the day's controls catch transporters carrying migrants this
     week; an OCG whose cash put no transporter to work loses none."""
-    model = SmugglingModel(short("empact_action_days", 0.2), rng=1).run()
-    (measure,) = model.measures
-    measure.params = measure.params.model_copy(update={"control_catch_prob": 1.0})
+    model = SmugglingModel(short("baseline", 0.2), rng=1).run()
+    days = model.action_days
+    days.control_catch_prob = 1.0
     table = model.ocg_table
     ocgs = [o for o in model.ocgs if o.operating]
-    rng = np.random.default_rng(0)
     table.working[: table.n] = table.transporters[: table.n]
-    caught = measure._caught_in_the_act(ocgs, rng)
+    caught = days.caught_in_the_act(ocgs)
     expected = [
-        m
-        for o in ocgs
-        for m in o.members
-        if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
+        m for o in ocgs for m in o.members if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
     ]
     assert caught and caught == expected
     table.working[: table.n] = 0
-    assert measure._caught_in_the_act(ocgs, rng) == []
+    assert days.caught_in_the_act(ocgs) == []
 
 
 def test_an_action_day_takes_routine_investigative_work():
     """The trade-off: a day that takes all of a unit's week maps no contact that week,
     where the same week without it maps some."""
 
+    no_days = {"enforcement.action_days_per_year": 0.0}  # only the diversion made here
+
     def identified_after_a_week(divert: float) -> list[int]:
-        model = SmugglingModel(short("baseline", 1.0), rng=3)
+        model = SmugglingModel(short("baseline", 1.0, **no_days), rng=3)
         for _ in range(30):
             model.step()
         unit = model.police_units["central_med"]
@@ -355,7 +375,7 @@ def test_an_action_day_takes_routine_investigative_work():
         assert unit.diverted == 0.0
         return [len(inv.identified) for inv in before]
 
-    start = SmugglingModel(short("baseline", 1.0), rng=3)
+    start = SmugglingModel(short("baseline", 1.0, **no_days), rng=3)
     for _ in range(30):
         start.step()
     known = [len(inv.identified) for inv in start.police_units["central_med"].open]
@@ -467,19 +487,11 @@ def test_a_measure_restores_the_entities_at_its_end_week(key):
     }
     if key == "training":
         overrides["measures.training.effect_delay_weeks"] = 2
-    if key == "empact_action_days":
-        overrides["measures.empact_action_days.action_days_per_year"] = 26
     model = SmugglingModel(short("baseline", 0.25, **overrides), rng=1)
     (measure,) = model.measures
     sources = [s for _, s in model.lead_sources]
     for _ in range(6):
         model.step()
-    if key == "empact_action_days":  # it acts by events, not by setting attributes
-        held = measure.days_held
-        while model.running:
-            model.step()
-        assert held >= 2 and measure.days_held == 3 and not measure.active
-        return
     added = [s for _, s in model.lead_sources if s not in sources]
     assert measure.active and (measure._saved or added), f"{key} changed nothing while active"
     changed = [(obj, attr, old, getattr(obj, attr)) for obj, attr, old in measure._saved]

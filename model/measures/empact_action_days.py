@@ -5,21 +5,15 @@ EMPACT operational actions; deploy document-fraud experts more systematically du
 operational activities such as Joint Action Days (JADs); optimal EMPACT funding; engage
 third countries in EMPACT actions.
 
-Mechanism: extra joint action days, Mesa recurring events scheduled by this measure. On each
-day every Member State police unit acts at once (:meth:`EmpactActionDays.action_day`): it
-arrests members already identified by its open investigations (in cooperating third
-countries through their police), with searches that seize cash and freeze traced assets
-(the same arrest operation as at the end of an investigation, ``model.police.Arrests``);
-its controls catch in the act transporters at work on the EU side of its route, each with
-``control_catch_prob`` times the share of the OCG's transporters on that leg that its cash
-put to work this week, so that an OCG running fewer crossings loses fewer; and the
-document-fraud experts identify document forgers, who join the open case on their OCG or
-become leads. Every arrest thus comes from an open investigation or from a crossing under
-way. The day takes ``routine_work_share`` of the unit's investigative work of the week
-(:meth:`model.police.PoliceUnit.divert`): the trade-off of an operation against routine
-work. The days draw from their own random stream. The default intensity gives about 10
-arrests per action day across the four routes, the order of the EMSC's 2018 record (53
-action days, over 600 arrests; DESIGN.md §6): ``control_catch_prob`` is fitted to it.
+Mechanism: the status quo already has joint action days, 53 in 2018
+(``enforcement.action_days_per_year``; :mod:`model.action_days`); this measure adds what
+the document adds: more days from the enhanced funding (``action_days_per_year`` on top of
+the status quo's), and document-fraud experts on every day, who identify a document forger
+of an operating OCG with ``forger_identification_prob`` (none in the status quo); the
+forger joins the open case on the OCG or becomes a lead. Every arrest on a day comes from
+an open investigation or from a crossing under way, and every day takes routine
+investigative work from the police units, as in the status quo
+(:class:`model.action_days.JointActionDays`).
 
 Cost: EUR 400,000 a year, the document's own figure: the enhanced EMPACT funding made
 available for the 2019 Operational Action Plan on facilitation of illegal immigration
@@ -31,47 +25,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mesa.time import Schedule
 from pydantic import Field
 
 from model.measures.base import Measure, MeasureParams
-from model.smugglers import Role
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from model.model import SmugglingModel
-    from model.police import PoliceUnit
-    from model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
 class EmpactActionDaysParams(MeasureParams):
-    action_days_per_year: int = Field(
-        6, ge=1, le=52, description="Additional joint action days per year, on every route at once."
-    )
-    arrest_prob: float = Field(
-        0.2,
+    action_days_per_year: float = Field(
+        6.0,
         ge=0,
-        le=1,
-        description="Probability that a member identified by an open investigation is arrested on the day.",
-    )
-    control_catch_prob: float = Field(
-        0.07,
-        ge=0,
-        le=1,
-        description="Probability that the day's controls catch in the act a transporter at work on the EU side of the route this week (fitted: about 4 a day, with the other arrests about 10 a day, EMSC 2018).",
-    )
-    routine_work_share: float = Field(
-        0.2,
-        ge=0,
-        le=1,
-        description="Share of a police unit's investigative work of the week that an action day takes (ASSUMPTION: one working day in five).",
+        le=312,
+        description="Joint action days per year added to the status quo's (ASSUMPTION: what EUR 400,000 of enhanced EMPACT funding buys, about EUR 67,000 a day).",
     )
     forger_identification_prob: float = Field(
         0.3,
         ge=0,
         le=1,
-        description="Probability per OCG with a forger that document-fraud experts identify one on the day.",
+        description="Probability per operating OCG with a forger that document-fraud experts identify one on an action day (ASSUMPTION; status quo 0).",
     )
     cost_eur_per_year: float = Field(
         400_000.0, ge=0, le=1e10, description="Yearly cost while active."
@@ -82,85 +55,14 @@ class EmpactActionDays(Measure):
     key = "empact_action_days"
     number = 4
     heading = "II. Operational tools"
-    title = "Intensify EMPACT: joint action days with document-fraud experts"
+    title = "Intensify EMPACT: more joint action days, with document-fraud experts"
     source_paragraph = "15250/18, measure 4 (Annex II.4)"
-    summary = "Coordinated action days: bursts of arrests across Member States; forgers identified."
+    summary = "More joint action days, with document-fraud experts who identify forgers."
     first_moved = "+members_arrested"
     Params = EmpactActionDaysParams
 
-    def __init__(self, params: EmpactActionDaysParams, model: SmugglingModel) -> None:
-        super().__init__(params, model)
-        self.days_held = 0
-
     def activate(self, model: SmugglingModel) -> None:
-        self._days = model.schedule_recurring(
-            self.action_day,
-            Schedule(interval=52.0 / self.params.action_days_per_year, start=model.time + 1),
-        )
-
-    def action_day(self) -> None:
-        """A joint action day: every police unit acts on the same day. The days draw from
-        their own stream, so that the baseline's draws are untouched."""
-        rng = self.model.streams["action_days"]
-        self.days_held += 1
-        for unit in self.model.police_units.values():
-            self._on_route(unit, rng)
-
-    def _on_route(self, unit: PoliceUnit, rng: np.random.Generator) -> None:
-        """The day on ``unit``'s route: arrests of identified members (an identified member
-        in a cooperating third country with the partners' arrest probability on top), the
-        EU-side transporters arrested in the act, and forgers identified."""
-        model = self.model
+        days = model.action_days
         p = self.params
-        arrests = model.arrests
-        p_coop = p.arrest_prob * model.partners.arrest_prob_cooperating
-        for inv in list(unit.open):
-            suspects = [m for m in inv.identified if not m.gone]
-            arrested = [
-                m
-                for m in suspects
-                if rng.random()
-                < {"eu": p.arrest_prob, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
-            ]
-            if arrested:
-                # The investigation goes on with the others.
-                arrests.operation(inv, suspects, arrested)
-        ocgs = [o for o in model.ocgs if o.route == unit.route and o.operating]
-        for driver in self._caught_in_the_act(ocgs, rng):
-            arrests.in_the_act(driver)
-        unit.divert(p.routine_work_share)
-        reliability = model.config.enforcement.reliability_investigation
-        for ocg in ocgs:
-            if ocg.dismantled or not ocg.has_role(Role.DOCUMENT_FORGER):
-                continue
-            if rng.random() >= p.forger_identification_prob:
-                continue
-            forgers = [m for m in ocg.members if m.role == Role.DOCUMENT_FORGER]
-            forger = forgers[int(rng.integers(len(forgers)))]
-            if ocg.investigation is not None:
-                ocg.investigation.add_target(forger)
-            else:
-                model.emsc.new_lead(forger, "investigation", reliability, rng)
-
-    def _caught_in_the_act(
-        self, ocgs: list[OrganisedCrimeGroup], rng: np.random.Generator
-    ) -> list[Smuggler]:
-        """The transporters on the EU side whom the day's controls catch carrying migrants:
-        each of an OCG's transporters on a leg is at work this week with the share of them
-        its cash put to work there (``OcgTable.working``), and a transporter at work is
-        caught with ``control_catch_prob``. An OCG that runs fewer crossings loses fewer."""
-        table = self.model.ocg_table
-        caught = []
-        for ocg in ocgs:
-            for m in ocg.members:
-                if m.role != Role.TRANSPORTER or m.jurisdiction != "eu":
-                    continue
-                on_leg = table.transporters.item(ocg.ocg_id, m.leg)
-                at_work = table.working.item(ocg.ocg_id, m.leg) / on_leg if on_leg else 0.0
-                if rng.random() < self.params.control_catch_prob * at_work:
-                    caught.append(m)
-        return caught
-
-    def deactivate(self, model: SmugglingModel) -> None:
-        self._days.stop()
-        super().deactivate(model)
+        self.raise_by(days, "per_year", p.action_days_per_year)
+        self.raise_to(days, "forger_identification_prob", p.forger_identification_prob)
