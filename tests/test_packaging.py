@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import model
+from smugglesim import model
 
 ROOT = Path(__file__).resolve().parents[1]
 IGNORE = shutil.ignore_patterns(
@@ -49,7 +49,9 @@ def _smugglesim(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProces
 
 @pytest.mark.slow
 def test_the_wheel_carries_every_shipped_scenario(installed):
-    shipped = {p.name for p in (installed / "model" / "data" / "scenarios").glob("*.toml")}
+    shipped = {
+        p.name for p in (installed / "smugglesim" / "model" / "data" / "scenarios").glob("*.toml")
+    }
     assert shipped == {p.name for p in (ROOT / "scenarios").glob("*.toml")}
     dist_info = next(installed.glob("smugglesim-*.dist-info"))
     assert dist_info.name == f"smugglesim-{model.__version__}.dist-info"

@@ -1,6 +1,6 @@
 """The experiment layer: batch runs, paired comparisons and sensitivity analysis.
 
->>> from experiments import run_batch, compare, sensitivity            # doctest: +SKIP
+>>> from smugglesim.experiments import run_batch, compare, sensitivity            # doctest: +SKIP
 >>> runs = run_batch(["scenarios/baseline.toml", "scenarios/lo_coordination.toml"],
 ...                  replications=20, workers=2, out="results/lo")    # doctest: +SKIP
 >>> compare("results/lo", baseline="baseline")                        # doctest: +SKIP
@@ -10,10 +10,10 @@ results and a manifest) -> :func:`compare` (paired effects; :func:`write_report`
 CSV files and plots) or :func:`sensitivity` (SALib indices).
 """
 
-from experiments.batch import run_batch
-from experiments.compare import compare, confiscation_vs_line, write_report
-from experiments.sensitivity import sensitivity
-from experiments.specs import Sweep, read_scenario_file, replication_seeds
+from smugglesim.experiments.batch import run_batch
+from smugglesim.experiments.compare import compare, confiscation_vs_line, write_report
+from smugglesim.experiments.sensitivity import sensitivity
+from smugglesim.experiments.specs import Sweep, read_scenario_file, replication_seeds
 
 __all__ = [
     "Sweep",

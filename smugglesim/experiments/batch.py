@@ -1,14 +1,14 @@
 """Batch runs: scenarios × sweep points × paired replications, streamed to Parquet.
 
->>> from experiments import run_batch
+>>> from smugglesim.experiments import run_batch
 >>> runs = run_batch(["scenarios/baseline.toml", "scenarios/lo_coordination.toml"],
 ...                  replications=20, workers=2, out="results/lo")        # doctest: +SKIP
 
 Every configuration runs with the same replication seeds (see
-:func:`experiments.specs.replication_seeds`), so differences between scenarios are paired.
+:func:`smugglesim.experiments.specs.replication_seeds`), so differences between scenarios are paired.
 Results stream to ``out`` as they finish; calling again with the same arguments and ``out``
 checks the runs already done and skips those whose parts are whole (see
-:mod:`experiments.store`). The manifest ends ``complete``, ``failed`` (some runs failed) or
+:mod:`smugglesim.experiments.store`). The manifest ends ``complete``, ``failed`` (some runs failed) or
 ``interrupted`` (Ctrl-C, SIGTERM, a full disk, a lost scheduler): see :func:`run_batch`.
 """
 
@@ -27,9 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.engines import EngineLostError, InlineEngine, make_engine
-from experiments.progress import Progress
-from experiments.specs import (
+from smugglesim.experiments.engines import EngineLostError, InlineEngine, make_engine
+from smugglesim.experiments.progress import Progress
+from smugglesim.experiments.specs import (
     Sweep,
     build_entries,
     build_tasks,
@@ -37,9 +37,9 @@ from experiments.specs import (
     scenario_files,
     sha256_file,
 )
-from experiments.store import DamagedPartError, PartStore, write_json_atomic
-from model.provenance import now, provenance
-from model.scenario import Scenario
+from smugglesim.experiments.store import DamagedPartError, PartStore, write_json_atomic
+from smugglesim.model.provenance import now, provenance
+from smugglesim.model.scenario import Scenario
 
 __all__ = ["BatchCancelled", "BatchInterruptedError", "Progress", "run_batch"]
 

@@ -1,6 +1,6 @@
 """Benchmark of batch runs: wall time, runs per second and parallel efficiency.
 
-    python -m experiments.bench_batch --replications 20 --years 5 --workers 1 2
+    python -m smugglesim.experiments.bench_batch --replications 20 --years 5 --workers 1 2
 
 runs the same batch (every scenario × N replications, paired seeds) once per worker count,
 each into a fresh folder, and prints one line per setting plus the parallel efficiency
@@ -20,9 +20,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from experiments.batch import run_batch
+from smugglesim.experiments.batch import run_batch
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _spin(n: int) -> int:

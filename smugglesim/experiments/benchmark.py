@@ -1,6 +1,6 @@
 """Benchmark: wall time and peak memory of one baseline replication.
 
-    python experiments/benchmark.py [--repeats 5] [--years 5]
+    python -m smugglesim.experiments.benchmark [--repeats 5] [--years 5]
 
 Each repetition runs in a fresh subprocess so that peak memory (ru_maxrss) is that of one
 replication, imports included; the time is the model's construction and run only.
@@ -17,11 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 
 
 def one(years: float, seed: int) -> dict:
-    from model import SmugglingModel, load_scenario
+    from smugglesim.model import SmugglingModel, load_scenario
 
     scenario = load_scenario(BASELINE, {"run.years": years})
     start = time.perf_counter()
@@ -45,7 +45,15 @@ def main() -> int:
     results = []
     for seed in range(1, args.repeats + 1):
         out = subprocess.run(
-            [sys.executable, __file__, "--years", str(args.years), "--child", str(seed)],
+            [
+                sys.executable,
+                "-m",
+                "smugglesim.experiments.benchmark",
+                "--years",
+                str(args.years),
+                "--child",
+                str(seed),
+            ],
             capture_output=True,
             text=True,
             check=True,

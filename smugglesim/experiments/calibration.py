@@ -1,6 +1,6 @@
 """Check the baseline against its calibration targets (DESIGN.md §6).
 
-    python -m experiments.calibration --seeds 20
+    python -m smugglesim.experiments.calibration --seeds 20
 
 runs the baseline for 20 seeds and prints a Markdown table of model against target, with
 the source of each target; docs/calibration.md shows that table. Every figure is over the
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from model.model import SmugglingModel, default_routes
-from model.scenario import load_scenario
+from smugglesim.model.model import SmugglingModel, default_routes
+from smugglesim.model.scenario import load_scenario
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 
 
 def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, str, str]]:

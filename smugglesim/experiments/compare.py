@@ -3,7 +3,7 @@
 Replication ``r`` of every scenario ran on the same seed, so the effect of a scenario is
 estimated from the paired differences ``d_r = scenario_r - baseline_r``: their mean and a
 t-interval on that mean, and the change relative to the baseline mean with an interval on
-the log of the ratio of means (:mod:`experiments.intervals`). Pairing removes the
+the log of the ratio of means (:mod:`smugglesim.experiments.intervals`). Pairing removes the
 between-seed noise both runs share, which makes the intervals far narrower than comparing
 two independent means. The means of each scenario get intervals that stay in the range of
 the figure (a ratio is never below 0).
@@ -19,16 +19,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import intervals
-from experiments.intervals import mean_interval, ratio_interval, t_interval
-from experiments.store import ID_COLUMNS
-from model import outputs
+from smugglesim.experiments import intervals
+from smugglesim.experiments.intervals import mean_interval, ratio_interval, t_interval
+from smugglesim.experiments.store import ID_COLUMNS
+from smugglesim.model import outputs
 
 CONFISCATION_LINE = 0.02
 """The status quo of Council document 15250/18: under 2% of criminal proceeds confiscated."""
 
 HEADLINE = [o.name for o in outputs.HEADLINE]
-"""The figures the comparison table shows first (``headline`` in model/outputs.py)."""
+"""The figures the comparison table shows first (``headline`` in smugglesim/model/outputs.py)."""
 PER_EUR_MILLION = {
     "assets_confiscated_eur": "confiscated_eur_per_eur_million",
     "members_arrested": "members_arrested_per_eur_million",
@@ -87,7 +87,7 @@ def compare(
         confidence: Level of the intervals.
 
     Returns:
-        One row per (scenario, metric): ``label`` and ``unit`` (model/outputs.py),
+        One row per (scenario, metric): ``label`` and ``unit`` (smugglesim/model/outputs.py),
         ``years``, ``n_pairs``, ``baseline_mean`` and ``scenario_mean`` with their
         intervals (``*_ci_low``, ``*_ci_high``, inside the figure's range), ``diff_mean``
         with its paired t-interval (``diff_ci_low``, ``diff_ci_high``), ``rel_change``
@@ -227,7 +227,7 @@ def confiscation_vs_line(
 
 
 def metric_label(metric: str) -> str:
-    """A metric's label, from model/outputs.py (a cost-effectiveness row's from the figure
+    """A metric's label, from smugglesim/model/outputs.py (a cost-effectiveness row's from the figure
     it divides)."""
     for figure, per_million in PER_EUR_MILLION.items():
         if metric == per_million:
@@ -245,7 +245,7 @@ def write_report(
 
     Returns the effects, the confiscation table and the paths of the plots.
     """
-    from experiments import plots
+    from smugglesim.experiments import plots
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Compare the speed of two versions of the model, side by side.
 
-    python experiments/compare_speed.py REV_A [REV_B] [--trials 12] [--years 3]
+    python -m smugglesim.experiments.compare_speed REV_A [REV_B] [--trials 12] [--years 3]
 
 A revision is anything ``git`` names (a commit, a branch, ``HEAD~3``); ``WORKTREE`` (the
 default for REV_B) is the working tree as it is. Each version runs in its own persistent
@@ -20,13 +20,13 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
 CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from model import SmugglingModel, load_scenario
+from smugglesim.model import SmugglingModel, load_scenario
 scenario = load_scenario(sys.argv[2], {"run.years": float(sys.argv[3])})
 SmugglingModel(scenario, rng=99).run()  # warm up
 for line in sys.stdin:

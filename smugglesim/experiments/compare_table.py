@@ -1,7 +1,7 @@
 """The comparison as a table to read: the headline figures of every scenario against its
 baseline, cost-effectiveness per EUR million, and the confiscation ratio against the 2%
-line; labelled and formatted from ``model/outputs.py``, titled with the run length and the
-replications, rendered as text, markdown or CSV (:mod:`experiments.tables`).
+line; labelled and formatted from ``smugglesim/model/outputs.py``, titled with the run length and the
+replications, rendered as text, markdown or CSV (:mod:`smugglesim.experiments.tables`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from experiments import tables
-from experiments.compare import HEADLINE, PER_EUR_MILLION, metric_label
-from experiments.tables import Report, Table
-from model import outputs
+from smugglesim.experiments import tables
+from smugglesim.experiments.compare import HEADLINE, PER_EUR_MILLION, metric_label
+from smugglesim.experiments.tables import Report, Table
+from smugglesim.model import outputs
 
 
 def _output(metric: str) -> outputs.Output:
@@ -37,7 +37,7 @@ def comparison_report(
 ) -> Report:
     """The headline figures and cost-effectiveness of every scenario against its baseline,
     and each scenario's confiscation ratio against the 2% line, labelled and formatted
-    from model/outputs.py; titles give the run length and the replications."""
+    from smugglesim/model/outputs.py; titles give the run length and the replications."""
     level = f"{confidence:.0%}"
     shown = [*HEADLINE, *PER_EUR_MILLION.values()]
     found: list[Table] = []

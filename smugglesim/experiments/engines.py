@@ -1,6 +1,6 @@
 """Where runs execute: one interface over this process, a process pool, and Dask.
 
-Every engine takes :class:`~experiments.specs.RunTask` objects and yields
+Every engine takes :class:`~smugglesim.experiments.specs.RunTask` objects and yields
 :class:`RunResult` objects as they finish (in any order). The worker function
 :func:`run_one` is a top-level function of an importable module, so it pickles to worker
 processes and Dask workers, and notebooks need no ``if __name__ == "__main__"`` guard.
@@ -26,9 +26,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from experiments.specs import RunTask
-from model.model import SmugglingModel
-from model.scenario import Scenario
+from smugglesim.experiments.specs import RunTask
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import Scenario
 
 ENGINES = ("process", "dask")
 
@@ -155,7 +155,7 @@ class ProcessEngine:
         method = "fork" if threading.active_count() == 1 else "forkserver"
         ctx = multiprocessing.get_context(method)
         if method == "forkserver":
-            ctx.set_forkserver_preload(["experiments.engines"])
+            ctx.set_forkserver_preload(["smugglesim.experiments.engines"])
         self._pool = cf.ProcessPoolExecutor(
             max_workers=workers, mp_context=ctx, initializer=_ignore_sigint
         )

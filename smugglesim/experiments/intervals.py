@@ -25,7 +25,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from model import outputs
+from smugglesim.model import outputs
 
 Bounds = tuple[float, float]
 UNBOUNDED: Bounds = (-math.inf, math.inf)

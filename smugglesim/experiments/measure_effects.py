@@ -1,12 +1,12 @@
 """Measure each measure's and each package's effect on paired seeds, for docs/measures.md.
 
-    python -m experiments.measure_effects            # prints the Markdown tables (about 10 minutes)
-    python -m experiments.measure_effects --write    # and replaces them in docs/measures.md
-    python -m experiments.measure_effects --tables downstream --write   # one table only
+    python -m smugglesim.experiments.measure_effects            # prints the Markdown tables (about 10 minutes)
+    python -m smugglesim.experiments.measure_effects --write    # and replaces them in docs/measures.md
+    python -m smugglesim.experiments.measure_effects --tables downstream --write   # one table only
 
 A measure's *first-moved figure* (``Measure.first_moved``, e.g. ``+assets_frozen_eur``) is
 read from the weekly time series: summed over the run for flows, averaged for stocks and
-ratios (the kind declared in :mod:`model.outputs`). The tests in
+ratios (the kind declared in :mod:`smugglesim.model.outputs`). The tests in
 ``tests/test_measures_all.py`` use :func:`figure` too. The third table judges every measure
 and package on the same downstream outcomes (:data:`DOWNSTREAM`), whatever knob it turns.
 """
@@ -20,12 +20,12 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from model.measures import MEASURES
-from model.model import SmugglingModel
-from model.outputs import WEEKLY, label, lookup
-from model.scenario import load_scenario
+from smugglesim.model.measures import MEASURES
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.outputs import WEEKLY, label, lookup
+from smugglesim.model.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 DOC = ROOT / "docs" / "measures.md"
 

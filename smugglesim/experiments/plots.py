@@ -1,7 +1,7 @@
 """Plots of runs and comparisons: weekly series with bands over replications, a forest plot
 of paired differences (one panel per outcome, in the outcome's own unit), the 2% line.
 
-Titles, axis labels and units come from the output registry (``model/outputs.py``); every
+Titles, axis labels and units come from the output registry (``smugglesim/model/outputs.py``); every
 title gives the run length and the number of replications. Figures are built with
 :class:`matplotlib.figure.Figure` (no pyplot, no global backend), so they render to PNG on a
 headless machine and leave a notebook's figures alone; the ``plot_*`` functions save them.
@@ -19,9 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
-from experiments import tables
-from experiments.compare import CONFISCATION_LINE, HEADLINE
-from model import outputs
+from smugglesim.experiments import tables
+from smugglesim.experiments.compare import CONFISCATION_LINE, HEADLINE
+from smugglesim.model import outputs
 
 TIMESERIES_METRICS = [
     "confiscation_ratio",
@@ -31,7 +31,7 @@ TIMESERIES_METRICS = [
     "arrivals",
     "deaths",
 ]
-"""The weekly series plotted by default; their titles come from model/outputs.py."""
+"""The weekly series plotted by default; their titles come from smugglesim/model/outputs.py."""
 MONEY_SCALES = ((1e6, "EUR million"), (1e4, "EUR thousand"))
 
 

@@ -1,6 +1,6 @@
 """Where a replication's time goes: CPU seconds per phase of the weekly step.
 
-    python experiments/profile_step.py [--years 5] [--seed 1] [--scenario scenarios/baseline.toml]
+    python -m smugglesim.experiments.profile_step [--years 5] [--seed 1] [--scenario scenarios/baseline.toml]
 
 Wraps each phase that ``SmugglingModel.step`` calls with a CPU timer, runs one replication
 and prints the phases, costliest first. For finer detail use a profiler (cProfile,
@@ -14,9 +14,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from model import SmugglingModel, load_scenario
+from smugglesim.model import SmugglingModel, load_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> int:

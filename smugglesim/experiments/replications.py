@@ -1,10 +1,10 @@
 """Replications of several scenarios on paired seeds, kept in memory.
 
-The same configurations, seeds and worker function as :func:`experiments.run_batch`
-(:mod:`experiments.specs`, :mod:`experiments.engines`), so the same arguments give the same
+The same configurations, seeds and worker function as :func:`smugglesim.experiments.run_batch`
+(:mod:`smugglesim.experiments.specs`, :mod:`smugglesim.experiments.engines`), so the same arguments give the same
 numbers, but the results come back as data frames instead of Parquet files: for a notebook
 or a script that does not need the runs on disk. For runs worth keeping, resuming or
-sharing, use :func:`experiments.run_batch`.
+sharing, use :func:`smugglesim.experiments.run_batch`.
 
 >>> reps = run_replications(["scenarios/baseline.toml", "scenarios/iru_takedowns.toml"],
 ...                         replications=10, workers=2, overrides={"run.years": 2})  # doctest: +SKIP
@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.engines import RunResult, make_engine
-from experiments.specs import Sweep, build_entries, build_tasks, replication_seeds
-from model.scenario import Scenario
+from smugglesim.experiments.engines import RunResult, make_engine
+from smugglesim.experiments.specs import Sweep, build_entries, build_tasks, replication_seeds
+from smugglesim.model.scenario import Scenario
 
 
 @dataclass
@@ -60,7 +60,7 @@ def run_replications(
 ) -> Replications:
     """Run every scenario (and sweep point) ``replications`` times on paired seeds.
 
-    Args: as :func:`experiments.run_batch`, without ``out`` and ``command``; ``workers`` is
+    Args: as :func:`smugglesim.experiments.run_batch`, without ``out`` and ``command``; ``workers`` is
     capped at the number of runs.
     """
     if replications < 1:
@@ -73,7 +73,7 @@ def run_replications(
     bar = None
     try:
         if progress:
-            from experiments.batch import Progress
+            from smugglesim.experiments.batch import Progress
 
             bar = Progress(len(tasks), 0, "replications")
         for result in runner.imap_unordered(tasks):

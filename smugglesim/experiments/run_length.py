@@ -1,10 +1,10 @@
 """Does the confiscation ratio depend on how long the model runs?
 
-    python -m experiments.run_length --seeds 10 --lengths 3 5 10
+    python -m smugglesim.experiments.run_length --seeds 10 --lengths 3 5 10
 
 runs the baseline for each run length on the same seeds (paired: a seed's shorter run is
 the start of its longer one) and prints Markdown tables, with 95% intervals over the seeds
-(``experiments.intervals``):
+(``smugglesim.experiments.intervals``):
 
 1. by run length: the headline ``confiscation_ratio`` and ``frozen_share`` (flows over the
    reported weeks, after the warm-up), and the cumulative ratio since the simulation began
@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.intervals import bounds, mean_interval, t_interval
-from model.model import SmugglingModel
-from model.scenario import load_scenario
+from smugglesim.experiments.intervals import bounds, mean_interval, t_interval
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import load_scenario
 
-BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 FIGURES = ("confiscation_ratio", "frozen_share", "confiscation_ratio_cumulative")
 YEARLY = ("confiscation_ratio", "frozen_share")
 

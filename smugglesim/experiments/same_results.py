@@ -1,6 +1,6 @@
 """Check that two versions of the model give the same results, draw for draw.
 
-    python -m experiments.same_results REV_A [REV_B] [--scenarios A.toml ...] [--seeds 1 2]
+    python -m smugglesim.experiments.same_results REV_A [REV_B] [--scenarios A.toml ...] [--seeds 1 2]
 
 A revision is anything ``git`` names (a commit, a branch, ``HEAD~3``); ``WORKTREE`` (the
 default for REV_B) is the working tree as it is. Each version runs in a process of its own,
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCENARIOS = (
     "scenarios/baseline.toml",
     "scenarios/financial_investigations.toml",
@@ -38,7 +38,7 @@ CHILD = r"""
 import json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from model import SmugglingModel, load_scenario
+from smugglesim.model import SmugglingModel, load_scenario
 tree, out, years = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
 seeds = [int(s) for s in sys.argv[4].split(",")]
 for name in sys.argv[5:]:

@@ -1,6 +1,6 @@
 """The cost of a run at a larger volume against the baseline's, side by side.
 
-    python -m experiments.scale_benchmark [--scale 10] [--years 5] [--trials 3]
+    python -m smugglesim.experiments.scale_benchmark [--scale 10] [--years 5] [--trials 3]
 
 Runs the baseline (``demand.scale`` 1) and the same scenario at ``--scale`` times the 2018
 volume in turns, seeds 1, 2, ... (the same seed for both in a trial), each in a fresh
@@ -21,11 +21,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 _ONE_RUN = """
 import json, resource, sys, time
-from model import SmugglingModel, load_scenario
+from smugglesim.model import SmugglingModel, load_scenario
 scale, years, seed = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 sc = load_scenario(sys.argv[4], {"run.years": years, "demand.scale": scale})
 start = time.process_time()  # the warm-up, in the constructor, counts
@@ -62,7 +62,7 @@ def bytes_per_migrant() -> tuple[int, int]:
     row of the log), from the column types."""
     import numpy as np
 
-    from model.migrants import _COLUMNS, MigrantPopulation
+    from smugglesim.model.migrants import _COLUMNS, MigrantPopulation
 
     row = sum(np.dtype(t).itemsize for t in _COLUMNS.values())
     log_types = MigrantPopulation.LOG_TYPES

@@ -1,7 +1,7 @@
 """Global sensitivity analysis with SALib: Morris screening or Sobol' indices.
 
 The SALib design becomes an explicit-points sweep of one scenario; every point runs the
-same paired replication seeds through :func:`experiments.run_batch` (so it is resumable and
+same paired replication seeds through :func:`smugglesim.experiments.run_batch` (so it is resumable and
 runs on any engine), and the analysis uses the mean of ``outcome`` over each point's
 replications. Integer parameters are rounded when they are set.
 """
@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.batch import run_batch
-from experiments.engines import flatten_summary
-from experiments.specs import Sweep, apply_point, read_scenario_file
-from model import outputs
-from model.model import SmugglingModel
-from model.scenario import Scenario, scenario_from_dict
+from smugglesim.experiments.batch import run_batch
+from smugglesim.experiments.engines import flatten_summary
+from smugglesim.experiments.specs import Sweep, apply_point, read_scenario_file
+from smugglesim.model import outputs
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import Scenario, scenario_from_dict
 
 METHODS = ("morris", "sobol")
 
@@ -87,7 +87,7 @@ def _valid_end(base: Scenario, name: str, end: float, default: float) -> float:
     """``end``, or the nearest of the points halfway towards ``default`` that the schema's
     checks across keys accept with every other parameter at its default (e.g. the
     recruiters per member that still leave room for a transporter)."""
-    from model.scenario import ScenarioError
+    from smugglesim.model.scenario import ScenarioError
 
     for _ in range(6):
         try:
@@ -139,7 +139,7 @@ def sensitivity(
         replications: Paired replications per point; the analysis uses their mean.
         num_levels: Morris grid levels.
         seed: Seeds the SALib sampler, the bootstrap and the replication seeds.
-        workers, engine, scheduler: As for :func:`experiments.run_batch`.
+        workers, engine, scheduler: As for :func:`smugglesim.experiments.run_batch`.
         overrides: Dotted values applied to the scenario first (e.g. ``{"run.years": 1}``).
         out: Folder for the batch, sensitivity.csv and sensitivity.png (default: temporary).
         confidence: Level of the bootstrap intervals.
@@ -237,7 +237,7 @@ def sensitivity(
 def title(table: pd.DataFrame) -> str:
     """What a sensitivity table measured: the method, the outcome by its label, the run
     length, the points and the replications per point."""
-    from experiments.tables import run_length
+    from smugglesim.experiments.tables import run_length
 
     row = table.iloc[0]
     weeks = int(row["weeks"]) if "weeks" in table else None

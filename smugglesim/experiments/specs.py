@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from model.provenance import config_sha256
-from model.scenario import Scenario, ScenarioError, read_scenario, scenario_from_dict
+from smugglesim.model.provenance import config_sha256
+from smugglesim.model.scenario import Scenario, ScenarioError, read_scenario, scenario_from_dict
 
 SWEEP_METHODS = ("factorial", "lhs", "points")
 
@@ -152,7 +152,7 @@ def read_scenario_file(
 
     The schema forbids unknown keys, so the sweep table is taken out of the merged file data
     before validation; everything else (``extends``, errors naming file and key) behaves as
-    :func:`model.scenario.load_scenario`.
+    :func:`smugglesim.model.scenario.load_scenario`.
     """
     scenario, extras = read_scenario(path, overrides, extra_tables=("sweep",))
     if "sweep" not in extras:

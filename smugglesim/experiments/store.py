@@ -29,9 +29,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.engines import RunResult
-from experiments.specs import RunTask, ScenarioEntry
-from model.provenance import config_sha256, with_provenance
+from smugglesim.experiments.engines import RunResult
+from smugglesim.experiments.specs import RunTask, ScenarioEntry
+from smugglesim.model.provenance import config_sha256, with_provenance
 
 ID_COLUMNS = [
     "scenario",

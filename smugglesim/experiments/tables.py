@@ -3,7 +3,7 @@
 A :class:`Report` is one or more titled tables of formatted cells (what a person reads),
 the same figures as a data frame of unformatted numbers (what ``--format csv`` prints), and
 the names of the outputs shown, whose definitions ``explain`` adds from
-``model/outputs.py``. Every number is formatted by its output's declaration, so a share
+``smugglesim/model/outputs.py``. Every number is formatted by its output's declaration, so a share
 reads ``0.04%`` in every table, a difference of shares reads in percentage points, and a
 count or an amount of money reads with thousands separators.
 """
@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from model import outputs
-from model.outputs import Output
+from smugglesim.model import outputs
+from smugglesim.model.outputs import Output
 
 if TYPE_CHECKING:  # pandas is not imported to build the command's parser
     import pandas as pd
@@ -106,7 +106,7 @@ class Report:
     derived: dict[str, str] = field(default_factory=dict)  # label -> definition, not outputs
 
     def definitions(self) -> dict[str, str]:
-        """Label -> definition of every output shown (from model/outputs.py), in order."""
+        """Label -> definition of every output shown (from smugglesim/model/outputs.py), in order."""
         found: dict[str, str] = {}
         for name in self.shown:
             try:

@@ -2,12 +2,12 @@
 
 Quick use::
 
-    from model import SmugglingModel, load_scenario
+    from smugglesim.model import SmugglingModel, load_scenario
     m = SmugglingModel(load_scenario("scenarios/baseline.toml"), rng=1).run()
     m.summary(), m.timeseries()
 
 The names below are imported on first use (PEP 562), so that importing a light submodule
-(``model.shipped``, the version) does not import Mesa, pandas and pydantic.
+(``smugglesim.model.shipped``, the version) does not import Mesa, pandas and pydantic.
 """
 
 from __future__ import annotations
@@ -16,24 +16,24 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
-    from model.scenario import Scenario, ScenarioError, load_scenario
+    from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = ["Scenario", "ScenarioError", "SmugglingModel", "load_scenario"]
 __version__ = "0.1.0"
 
 _WHERE = {
-    "SmugglingModel": "model.model",
-    "Scenario": "model.scenario",
-    "ScenarioError": "model.scenario",
-    "load_scenario": "model.scenario",
+    "SmugglingModel": "smugglesim.model.model",
+    "Scenario": "smugglesim.model.scenario",
+    "ScenarioError": "smugglesim.model.scenario",
+    "load_scenario": "smugglesim.model.scenario",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(_WHERE[name]), name)
-    raise AttributeError(f"module 'model' has no attribute {name!r}")
+    raise AttributeError(f"module 'smugglesim.model' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

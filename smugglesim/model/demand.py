@@ -11,7 +11,7 @@ Would-be migrants wait at the origin, by weeks waited. Each week a share of them
 ``min(1, (C / C0) ** -departure_elasticity)``, where ``C`` is the journey's expected cost
 from the origin this week (the mean over its paths, weighted as migrants choose them, of
 fees over the chance of getting through, plus death and detection risk valued in EUR:
-:meth:`model.market.Market.outlook`) and ``C0`` the same at the start of the run. A decider
+:meth:`smugglesim.model.market.Market.outlook`) and ``C0`` the same at the start of the run. A decider
 who does not set out gives up with probability ``min(1, give_up_prob × 2 ** (weeks waited
 / give_up_doubling_weeks))``, else postpones. A journey cheaper than at the start does not
 add departures beyond the flow of would-be migrants (ASSUMPTION).
@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from model.parameters import DemandParams
-    from model.routes import RouteNetwork
+    from smugglesim.model.parameters import DemandParams
+    from smugglesim.model.routes import RouteNetwork
 
 # The oldest bucket of the waiting holds everyone who waited longer (a resolution, not a
 # behaviour: by then the chance of giving up has long reached 1 at the defaults).

@@ -9,7 +9,7 @@
 Each receives the collaborators it works with (the EMSC to which its leads go, the OCGs it
 observes, the arrest operation) and its own random stream. Investigations, and the
 financial investigators who trace and freeze assets along them, are in
-``model/police.py``. Sources of leads that only a measure adds (CSDP missions, vessel
+``smugglesim/model/police.py``. Sources of leads that only a measure adds (CSDP missions, vessel
 information) live in the measure's module.
 """
 
@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.smugglers import Role, role_weights
+from smugglesim.model.smugglers import Role, role_weights
 
 if TYPE_CHECKING:
-    from model.intelligence import Emsc
-    from model.justice import Case
-    from model.ocg_lifecycle import OcgLifeCycle
-    from model.parameters import EnforcementParams
-    from model.police import Arrests, FinancialInvestigators
-    from model.smugglers import OrganisedCrimeGroup, Smuggler
+    from smugglesim.model.intelligence import Emsc
+    from smugglesim.model.justice import Case
+    from smugglesim.model.ocg_lifecycle import OcgLifeCycle
+    from smugglesim.model.parameters import EnforcementParams
+    from smugglesim.model.police import Arrests, FinancialInvestigators
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
 def pick_member(

@@ -18,15 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from model.smugglers import Role
+from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from model.clock import Clock
-    from model.parameters import EnforcementParams
-    from model.police import PoliceUnit
-    from model.smugglers import Smuggler
+    from smugglesim.model.clock import Clock
+    from smugglesim.model.parameters import EnforcementParams
+    from smugglesim.model.police import PoliceUnit
+    from smugglesim.model.smugglers import Smuggler
 
 SOURCES = ("debriefing", "online", "liaison", "partner", "investigation", "csdp")
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-    from model.clock import Clock
-    from model.parameters import JusticeParams
-    from model.smugglers import OrganisedCrimeGroup, Smuggler
+    from smugglesim.model.clock import Clock
+    from smugglesim.model.parameters import JusticeParams
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
 @dataclass

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from model.sampling import Groups, grouped_cdf
-from model.smugglers import Role
+from smugglesim.model.sampling import Groups, grouped_cdf
+from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
-    from model.parameters import DemandParams, SmugglerParams
-    from model.routes import RouteNetwork
-    from model.smugglers import OcgTable, OrganisedCrimeGroup
+    from smugglesim.model.parameters import DemandParams, SmugglerParams
+    from smugglesim.model.routes import RouteNetwork
+    from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup
 
 
 class Offers:

@@ -1,7 +1,7 @@
 """Per-week records and the run summary, driven by the output declarations.
 
 What is recorded, and how each figure is read from the model, is declared once in
-:mod:`model.outputs`; this module only loops over those declarations. The Mesa
+:mod:`smugglesim.model.outputs`; this module only loops over those declarations. The Mesa
 DataCollector deep-copies on every collect, so the recorder writes straight into
 preallocated numpy arrays instead (a family of per-route columns is one 2-D array).
 
@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from model import outputs
-from model.outputs import (
+from smugglesim.model import outputs
+from smugglesim.model.outputs import (
     NETWORK_EVERY_WEEKS,
     WEEKLY,
     Output,
@@ -30,7 +30,7 @@ from model.outputs import (
 )
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    from smugglesim.model.model import SmugglingModel
 
 __all__ = ["NETWORK_EVERY_WEEKS", "WEEKLY", "Recorder", "yearly"]
 

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import pandas as pd
 
-from model.demand import OriginDemand
-from model.sampling import Groups, grouped_cdf
+from smugglesim.model.demand import OriginDemand
+from smugglesim.model.sampling import Groups, grouped_cdf
 
 if TYPE_CHECKING:
-    from model.enforcement import BorderGuards
-    from model.market import Market
-    from model.parameters import DemandParams, SmugglerParams
-    from model.routes import RouteNetwork
-    from model.streams import RandomStreams
+    from smugglesim.model.enforcement import BorderGuards
+    from smugglesim.model.market import Market
+    from smugglesim.model.parameters import DemandParams, SmugglerParams
+    from smugglesim.model.routes import RouteNetwork
+    from smugglesim.model.streams import RandomStreams
 
 SEARCHING, TRAVELLING = 0, 1
 GONE = -9  # a finished journey, logged; the row is reused at the next compaction
@@ -60,7 +60,7 @@ class MigrantPopulation:
     """The migrants on their way, and the log of finished journeys.
 
     ``LOG_TYPES``: the columns of the log of finished journeys and their types (a test
-    checks the log against it; ``experiments/scale_benchmark.py`` reports the bytes).
+    checks the log against it; ``smugglesim/experiments/scale_benchmark.py`` reports the bytes).
 
     Args:
         routes: The route network.

@@ -6,14 +6,14 @@ works with, and calls them in the order of the week, written once in
 running the warm-up (``run.warmup_years`` of the status quo, weeks before 0, not reported),
 so a model is handed over at week 0 with the system under way. Where each mechanism lives:
 
-- ``model/market.py``: the week's offers, path attractiveness, fares (:class:`Market`);
-- ``model/migrants.py``: departures, search, travel, deaths, detection, arrival;
-- ``model/ocg_lifecycle.py``: OCGs founded, arrested members, replacement, adaptation,
+- ``smugglesim/model/market.py``: the week's offers, path attractiveness, fares (:class:`Market`);
+- ``smugglesim/model/migrants.py``: departures, search, travel, deaths, detection, arrival;
+- ``smugglesim/model/ocg_lifecycle.py``: OCGs founded, arrested members, replacement, adaptation,
   leg moves, entry and exit (:class:`OcgLifeCycle`);
-- ``model/enforcement.py``, ``model/intelligence.py``, ``model/police.py``,
-  ``model/justice.py``: the actors that produce leads, analyse them, investigate, arrest,
+- ``smugglesim/model/enforcement.py``, ``smugglesim/model/intelligence.py``, ``smugglesim/model/police.py``,
+  ``smugglesim/model/justice.py``: the actors that produce leads, analyse them, investigate, arrest,
   freeze and judge;
-- ``model/measures/``: the measures, switched on and off by Mesa events at their start and
+- ``smugglesim/model/measures/``: the measures, switched on and off by Mesa events at their start and
   end weeks; each changes the actors (and may add a process of its own), never an output.
 """
 
@@ -28,24 +28,24 @@ from collections import OrderedDict
 import mesa
 import pandas as pd
 
-from model.clock import Clock
-from model.enforcement import (
+from smugglesim.model.clock import Clock
+from smugglesim.model.enforcement import (
     BorderGuards,
     InternetReferralUnit,
     LiaisonOfficers,
     ThirdCountryPartners,
 )
-from model.intelligence import Emsc, LeadSource
-from model.justice import Prosecution
-from model.market import Market
-from model.measures import MEASURES, Measure
-from model.metrics import Recorder, yearly
-from model.migrants import MigrantPopulation
-from model.ocg_lifecycle import OcgLifeCycle
-from model.police import Arrests, FinancialInvestigators, PoliceUnit
-from model.routes import RouteNetwork, load_routes
-from model.scenario import Scenario
-from model.streams import RandomStreams
+from smugglesim.model.intelligence import Emsc, LeadSource
+from smugglesim.model.justice import Prosecution
+from smugglesim.model.market import Market
+from smugglesim.model.measures import MEASURES, Measure
+from smugglesim.model.metrics import Recorder, yearly
+from smugglesim.model.migrants import MigrantPopulation
+from smugglesim.model.ocg_lifecycle import OcgLifeCycle
+from smugglesim.model.police import Arrests, FinancialInvestigators, PoliceUnit
+from smugglesim.model.routes import RouteNetwork, load_routes
+from smugglesim.model.scenario import Scenario
+from smugglesim.model.streams import RandomStreams
 
 _DEFAULT_ROUTES: RouteNetwork | None = None
 
@@ -90,7 +90,7 @@ class SmugglingModel(mesa.Model):
     """Smuggling OCGs, migrants and law enforcement on the four routes into the EU.
 
     Args:
-        scenario: A validated scenario (see :func:`model.load_scenario`).
+        scenario: A validated scenario (see :func:`smugglesim.model.load_scenario`).
         rng: Integer seed. ``None`` draws one from the OS and records it in ``self.seed``.
         routes: The route network; the embedded default when ``None``.
     """
@@ -322,7 +322,7 @@ class SmugglingModel(mesa.Model):
 
     def yearly(self) -> pd.DataFrame:
         """The money flows and the confiscation ratio by reported year (see
-        :func:`model.metrics.yearly`)."""
+        :func:`smugglesim.model.metrics.yearly`)."""
         return yearly(self.recorder.timeseries())
 
     def journeys(self) -> pd.DataFrame:

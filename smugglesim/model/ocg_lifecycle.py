@@ -24,16 +24,16 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler
+from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler
 
 if TYPE_CHECKING:
     import mesa
 
-    from model.clock import Clock
-    from model.market import Market
-    from model.parameters import SmugglerParams
-    from model.routes import RouteNetwork
-    from model.streams import RandomStreams
+    from smugglesim.model.clock import Clock
+    from smugglesim.model.market import Market
+    from smugglesim.model.parameters import SmugglerParams
+    from smugglesim.model.routes import RouteNetwork
+    from smugglesim.model.streams import RandomStreams
 
 
 class OcgLifeCycle:

@@ -5,7 +5,7 @@ An :class:`Output` is one figure the model reports: a column of the weekly time 
 or both under the same name. Its declaration is the only place the figure is defined: its
 stable name, kind, unit, label and number format (for tables, plots, the app and the
 command), a one-line definition (docs/metrics.md is generated from it), and how it is read
-from the model. The recorder (:mod:`model.metrics`) loops over these declarations, so adding
+from the model. The recorder (:mod:`smugglesim.model.metrics`) loops over these declarations, so adding
 an output is adding one declaration to :data:`OUTPUTS`.
 
 Each output is read from exactly one source:
@@ -43,13 +43,13 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from model.intelligence import SOURCES
-from model.routes import ROUTES
-from model.smugglers import ocg_efficiency
+from smugglesim.model.intelligence import SOURCES
+from smugglesim.model.routes import ROUTES
+from smugglesim.model.smugglers import ocg_efficiency
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
-    from model.police import PoliceUnit
+    from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.police import PoliceUnit
 
 Kind = Literal["flow", "stock", "ratio", "info"]
 Tally = dict[str, np.ndarray]

@@ -2,7 +2,7 @@
 scenario file (``[run]``, ``[demand]``, ``[smugglers]``, ``[enforcement]``, ``[finance]``,
 ``[justice]``), each field with its default (the calibrated status quo of 2018), its range
 and a one-line meaning that ends with its source or ``ASSUMPTION``. The measures' own
-parameters live with the measures (``model/measures/``); :mod:`model.scenario` puts the
+parameters live with the measures (``smugglesim/model/measures/``); :mod:`smugglesim.model.scenario` puts the
 sections and the measures together and reads scenario files.
 """
 
@@ -586,7 +586,7 @@ def _role_weight(default: float, role: str) -> Any:
 
 
 class RoleWeights(Section):
-    """Weights by member role (one key per ``model.smugglers.Role``): the chance that the
+    """Weights by member role (one key per ``smugglesim.model.smugglers.Role``): the chance that the
     member named is of a role is proportional to the role's weight times its members."""
 
 

@@ -19,19 +19,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.intelligence import Lead
-from model.justice import Case
+from smugglesim.model.intelligence import Lead
+from smugglesim.model.justice import Case
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from model.clock import Clock
-    from model.enforcement import ThirdCountryPartners
-    from model.intelligence import Emsc
-    from model.justice import Prosecution
-    from model.ocg_lifecycle import OcgLifeCycle
-    from model.parameters import EnforcementParams, FinanceParams
-    from model.smugglers import OrganisedCrimeGroup, Role, Smuggler
+    from smugglesim.model.clock import Clock
+    from smugglesim.model.enforcement import ThirdCountryPartners
+    from smugglesim.model.intelligence import Emsc
+    from smugglesim.model.justice import Prosecution
+    from smugglesim.model.ocg_lifecycle import OcgLifeCycle
+    from smugglesim.model.parameters import EnforcementParams, FinanceParams
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Role, Smuggler
 
 
 class Investigation:

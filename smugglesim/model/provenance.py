@@ -40,8 +40,8 @@ METADATA_KEY = b"smugglesim.provenance"
 
 
 def version() -> str:
-    """The version of the model source that is imported (``model.__version__``)."""
-    from model import __version__
+    """The version of the model source that is imported (``smugglesim.model.__version__``)."""
+    from smugglesim.model import __version__
 
     return __version__
 
@@ -52,7 +52,7 @@ def git_commit() -> dict[str, Any] | None:
     None for an installed package: a site-packages folder inside some other repository
     (a virtual environment in a checkout) does not count.
     """
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -63,7 +63,7 @@ def git_commit() -> dict[str, Any] | None:
         if Path(git("rev-parse", "--show-toplevel")).resolve() != root:
             return None
         head = git("rev-parse", "HEAD")
-        dirty = git("status", "--porcelain", "--", "model", "scenarios")
+        dirty = git("status", "--porcelain", "--", "smugglesim/model", "scenarios")
     except (OSError, subprocess.SubprocessError):
         return None
     return {"commit": head, "model_dirty": bool(dirty)}
@@ -98,7 +98,7 @@ def provenance(configs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
             uses for it.
 
     Returns:
-        ``smugglesim_version``, ``git`` (commit and whether ``model/`` or ``scenarios/``
+        ``smugglesim_version``, ``git`` (commit and whether ``smugglesim/model/`` or ``scenarios/``
         had uncommitted changes; None outside a checkout), ``python``, ``platform``,
         ``versions`` (of :data:`PACKAGES`), ``created`` and ``scenarios``: for each label
         its ``config_sha256`` and the full ``config``. Callers add the seeds.

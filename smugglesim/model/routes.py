@@ -25,7 +25,7 @@ JURISDICTIONS = ("eu", "cooperating", "non_cooperating")
 
 
 def default_routes_path() -> Path:
-    return Path(str(resources.files("model") / "data" / "routes.toml"))
+    return Path(str(resources.files("smugglesim.model") / "data" / "routes.toml"))
 
 
 def _read(path: Path) -> dict:

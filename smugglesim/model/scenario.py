@@ -1,6 +1,6 @@
 """Scenario schema and loader: TOML file -> validated :class:`Scenario`.
 
-The schema is the sections of ``model/parameters.py`` and one table per registered measure;
+The schema is the sections of ``smugglesim/model/parameters.py`` and one table per registered measure;
 every parameter of the model lives there, with its default, its range and a one-line
 meaning, and the scenario reference (``docs/scenarios.md``) is generated from it. Values are
 taken strictly as written (``enabled = "yes"`` or ``years = "5"`` are errors), and the
@@ -8,7 +8,7 @@ checks that involve several keys (``members_min`` against ``members_max``, share
 must not add up to more than 1, a measure's weeks within the horizon) are part of it.
 A scenario file may ``extends = "other.toml"`` (a path relative to the file); the child's
 tables are merged over the parent's, key by key. How files are read, and the limits on
-them, is :mod:`model.scenario_files`.
+them, is :mod:`smugglesim.model.scenario_files`.
 
 Bad input raises :class:`ScenarioError`, whose message has one line per error, each
 naming the file (or ``command line (--set)`` for an override) and the dotted key, e.g.
@@ -34,8 +34,8 @@ from pydantic import (
     model_validator,
 )
 
-from model.measures import MEASURES
-from model.parameters import (
+from smugglesim.model.measures import MEASURES
+from smugglesim.model.parameters import (
     DemandParams,
     EnforcementParams,
     FinanceParams,
@@ -46,7 +46,7 @@ from model.parameters import (
     SmugglerParams,
     cross_field_errors,
 )
-from model.scenario_files import ScenarioFileError, display, extends_anywhere, read_chain
+from smugglesim.model.scenario_files import ScenarioFileError, display, extends_anywhere, read_chain
 
 __all__ = [
     "DemandParams",

@@ -11,7 +11,7 @@ shipped ``scenarios/`` folder, unless extends are allowed anywhere: with
 command, or the environment variable ``SMUGGLESIM_ALLOW_EXTENDS_ANYWHERE=1``.
 
 Every problem raises :class:`ScenarioFileError` with one line that names the file and says what
-is wrong; :mod:`model.scenario` turns it into a :class:`~model.scenario.ScenarioError`.
+is wrong; :mod:`smugglesim.model.scenario` turns it into a :class:`~smugglesim.model.scenario.ScenarioError`.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class ScenarioFileError(ValueError):
 
 def shipped_scenarios() -> Path:
     """The folder of the scenarios shipped with the model: ``scenarios/`` in a checkout,
-    the package data of an installed package (:data:`model.shipped.SHIPPED_DIR`)."""
-    from model.shipped import SHIPPED_DIR
+    the package data of an installed package (:data:`smugglesim.model.shipped.SHIPPED_DIR`)."""
+    from smugglesim.model.shipped import SHIPPED_DIR
 
     return SHIPPED_DIR.resolve()
 

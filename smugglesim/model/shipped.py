@@ -1,6 +1,6 @@
 """The scenarios shipped with the package, found by their bare names.
 
-In a checkout they are the files of ``scenarios/``; ``model/data/scenarios`` links there,
+In a checkout they are the files of ``scenarios/``; ``smugglesim/model/data/scenarios`` links there,
 so that an installed package carries them as package data (``pyproject.toml``). A command
 given ``baseline`` (or ``baseline.toml``) where no such file exists reads the shipped one,
 from whichever folder it runs in.

@@ -9,7 +9,7 @@ OCGs' money, market and adaptation work on is held in one :class:`OcgTable` (num
 one row per OCG). Members (:class:`Smuggler`) are Mesa agents and nodes of the social
 network (one networkx graph for all OCGs, with ties between poly-criminal groups). How OCGs
 are founded, lose and replace members, adapt, move and exit is in
-``model/ocg_lifecycle.py``.
+``smugglesim/model/ocg_lifecycle.py``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from mesa import Agent
 if TYPE_CHECKING:
     import mesa
 
-    from model.parameters import RoleWeights, SmugglerParams
-    from model.police import Investigation
-    from model.routes import RouteNetwork
+    from smugglesim.model.parameters import RoleWeights, SmugglerParams
+    from smugglesim.model.police import Investigation
+    from smugglesim.model.routes import RouteNetwork
 
 
 class Role(IntEnum):

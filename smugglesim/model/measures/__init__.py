@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from model.measures.base import Measure, MeasureParams
+from smugglesim.model.measures.base import Measure, MeasureParams
 
 
 def _registry() -> dict[str, type[Measure]]:
@@ -34,7 +34,7 @@ def _registry() -> dict[str, type[Measure]]:
         ]
         if len(classes) != 1:
             raise ImportError(
-                f"model/measures/{info.name}.py must define one Measure subclass, "
+                f"smugglesim/model/measures/{info.name}.py must define one Measure subclass, "
                 f"found {len(classes)}"
             )
         found.append(classes[0])

@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, Field, model_validator
 
-from model.parameters import STRICT, cross_field_errors
+from smugglesim.model.parameters import STRICT, cross_field_errors
 
 if TYPE_CHECKING:
-    from model.intelligence import LeadSource
-    from model.model import SmugglingModel
+    from smugglesim.model.intelligence import LeadSource
+    from smugglesim.model.model import SmugglingModel
 
 
 def _plain(value: Any) -> Any:

@@ -9,7 +9,7 @@ Mechanism: extra joint action days, Mesa recurring events scheduled by this meas
 day every Member State police unit acts at once (:meth:`EmpactActionDays.action_day`): it
 arrests members already identified by its open investigations (in cooperating third
 countries through their police), with searches that seize cash and freeze traced assets
-(the same arrest operation as at the end of an investigation, ``model.police.Arrests``);
+(the same arrest operation as at the end of an investigation, ``smugglesim.model.police.Arrests``);
 arrests transporters on the EU side in the act; and the document-fraud experts identify
 document forgers, who join the open case on their OCG or become leads. The days draw from
 their own random stream. The default intensity gives about 10 arrests per action day
@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING
 from mesa.time import Schedule
 from pydantic import Field
 
-from model.measures.base import Measure, MeasureParams
-from model.smugglers import Role
+from smugglesim.model.measures.base import Measure, MeasureParams
+from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from model.model import SmugglingModel
-    from model.police import PoliceUnit
+    from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.police import PoliceUnit
 
 
 class EmpactActionDaysParams(MeasureParams):

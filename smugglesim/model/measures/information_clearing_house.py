@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from model.measures.base import Measure, MeasureParams
+from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    from smugglesim.model.model import SmugglingModel
 
 
 class InformationClearingHouseParams(MeasureParams):

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from mesa.time import Schedule
 from pydantic import Field
 
-from model.measures.base import Measure, MeasureParams
+from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    from smugglesim.model.model import SmugglingModel
 
 
 class IruTakedownsParams(MeasureParams):

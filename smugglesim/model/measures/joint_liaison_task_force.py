@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from model.measures.base import Measure, MeasureParams
-from model.parameters import STRICT
-from model.smugglers import Role
+from smugglesim.model.measures.base import Measure, MeasureParams
+from smugglesim.model.parameters import STRICT
+from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    from smugglesim.model.model import SmugglingModel
 
 
 def _rank(default: int, role: str) -> int:

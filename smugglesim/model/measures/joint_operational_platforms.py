@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
-from model.measures.base import Measure, MeasureParams
-from model.routes import ROUTES, known
+from smugglesim.model.measures.base import Measure, MeasureParams
+from smugglesim.model.routes import ROUTES, known
 
 if TYPE_CHECKING:
-    from model.model import SmugglingModel
+    from smugglesim.model.model import SmugglingModel
 
 
 class JointOperationalPlatformsParams(MeasureParams):

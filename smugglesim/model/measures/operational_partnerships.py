@@ -24,18 +24,18 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from model.intelligence import ObservedMembersSource
-from model.measures.base import Measure, MeasureParams
-from model.smugglers import Role
+from smugglesim.model.intelligence import ObservedMembersSource
+from smugglesim.model.measures.base import Measure, MeasureParams
+from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from model.intelligence import Emsc
-    from model.model import SmugglingModel
-    from model.ocg_lifecycle import OcgLifeCycle
-    from model.routes import RouteNetwork
-    from model.smugglers import Smuggler
+    from smugglesim.model.intelligence import Emsc
+    from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.ocg_lifecycle import OcgLifeCycle
+    from smugglesim.model.routes import RouteNetwork
+    from smugglesim.model.smugglers import Smuggler
 
 # Its place in the intelligence phase of the week: with the third-country partners' (30),
 # before the sources that come after them.
