@@ -3,9 +3,11 @@
     python -m smugglesim.experiments.compare_speed REV_A [REV_B] [--trials 12] [--years 3]
 
 A revision is anything ``git`` names (a commit, a branch, ``HEAD~3``); ``WORKTREE`` (the
-default for REV_B) is the working tree as it is. Each version runs in its own persistent
-process; the two take turns, one replication each per trial (seeds 1–5 in turn, the same
-seed for both), so that the drift of a shared machine's speed falls on both alike. Prints
+default for REV_B) is the working tree as it is; a revision from before the move of the
+core under ``smugglesim/`` runs too (:mod:`smugglesim.experiments.revisions`). Each version
+runs in its own persistent process; the two take turns, one replication each per trial
+(seeds 1–5 in turn, the same seed for both), so that the drift of a shared machine's speed
+falls on both alike. Prints
 the median CPU seconds per replication of each and the median of the per-trial ratios.
 """
 
@@ -15,38 +17,26 @@ import argparse
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from smugglesim.experiments.revisions import IMPORT_CORE, ROOT, WORKTREE, checkout
+
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
-CHILD = r"""
-import sys, time
-sys.path.insert(0, sys.argv[1])
-from smugglesim.model import SmugglingModel, load_scenario
-scenario = load_scenario(sys.argv[2], {"run.years": float(sys.argv[3])})
+# Runs in the version's own tree: argv = tree, core package, scenario file, years.
+CHILD = (
+    IMPORT_CORE
+    + r"""
+import time
+scenario = load_scenario(sys.argv[3], {"run.years": float(sys.argv[4])})
 SmugglingModel(scenario, rng=99).run()  # warm up
 for line in sys.stdin:
     start = time.process_time()
     SmugglingModel(scenario, rng=int(line)).run()
     print(time.process_time() - start, flush=True)
 """
-
-
-def checkout(rev: str, into: Path) -> Path:
-    """The ``model`` package of ``rev`` under ``into`` (the working tree's for WORKTREE)."""
-    if rev == "WORKTREE":
-        return ROOT
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "model"], capture_output=True, check=True
-    ).stdout
-    target = into / rev.replace("/", "_")
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return target
+)
 
 
 def main() -> int:
@@ -54,20 +44,20 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("rev_a")
-    parser.add_argument("rev_b", nargs="?", default="WORKTREE")
+    parser.add_argument("rev_b", nargs="?", default=WORKTREE)
     parser.add_argument("--trials", type=int, default=12)
     parser.add_argument("--years", type=float, default=3.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="smugglesim-speed-") as tmp:
-        paths = [checkout(rev, Path(tmp)) for rev in (args.rev_a, args.rev_b)]
+        trees = [checkout(rev, Path(tmp)) for rev in (args.rev_a, args.rev_b)]
         procs = [
             subprocess.Popen(
-                [sys.executable, "-c", CHILD, str(p), str(BASELINE), str(args.years)],
+                [sys.executable, "-c", CHILD, str(tree), package, str(BASELINE), str(args.years)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            for p in paths
+            for tree, package in trees
         ]
         seconds: list[list[float]] = [[], []]
         for trial in range(args.trials):

@@ -4,10 +4,12 @@
 
 A revision is anything ``git`` names (a commit, a branch, ``HEAD~3``); ``WORKTREE`` (the
 default for REV_B) is the working tree as it is. Each version runs in a process of its own,
-from its own ``model`` package and its own scenario files, and writes every run's summary,
-weekly time series and journey log; the two are then compared exactly (floats bit for bit,
-NaN equal to NaN). Use it for a change that must not change the model's answers (a
-refactoring, a speed-up). Exit status 0 when every run is identical, 1 otherwise.
+from its own core package (``model`` before its move under ``smugglesim/``,
+``smugglesim.model`` after it: :mod:`smugglesim.experiments.revisions`) and its own scenario
+files, and writes every run's summary, weekly time series and journey log; the two are then
+compared exactly (floats bit for bit, NaN equal to NaN). Use it for a change that must not
+change the model's answers (a refactoring, a speed-up). Exit status 0 when every run is
+identical, 1 otherwise.
 
 The default is 3 scenarios (the status quo, one measure, all measures) x 2 seeds, 5 years.
 """
@@ -18,30 +20,30 @@ import argparse
 import json
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[2]
+from smugglesim.experiments.revisions import IMPORT_CORE, WORKTREE, checkout
+
 DEFAULT_SCENARIOS = (
     "scenarios/baseline.toml",
     "scenarios/financial_investigations.toml",
     "scenarios/all_measures.toml",
 )
 
-# Runs in the version's own tree: argv = tree, output folder, years, seeds, scenario files.
-CHILD = r"""
-import json, sys
+# Runs in the version's own tree: argv = tree, core package, output folder, years, seeds,
+# scenario files.
+CHILD = (
+    IMPORT_CORE
+    + r"""
+import json
 from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-from smugglesim.model import SmugglingModel, load_scenario
-tree, out, years = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
-seeds = [int(s) for s in sys.argv[4].split(",")]
-for name in sys.argv[5:]:
+tree, out, years = Path(sys.argv[1]), Path(sys.argv[3]), float(sys.argv[4])
+seeds = [int(s) for s in sys.argv[5].split(",")]
+for name in sys.argv[6:]:
     scenario = load_scenario(tree / name, {"run.years": years})
     for seed in seeds:
         m = SmugglingModel(scenario, rng=seed).run()
@@ -50,31 +52,16 @@ for name in sys.argv[5:]:
         m.timeseries().to_pickle(stem.with_suffix(".timeseries.pkl"))
         m.journeys().to_pickle(stem.with_suffix(".journeys.pkl"))
 """
+)
 
 
-def checkout(rev: str, into: Path) -> Path:
-    """The ``model`` package and ``scenarios`` of ``rev`` under ``into`` (the working
-    tree for WORKTREE)."""
-    if rev == "WORKTREE":
-        return ROOT
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "model", "scenarios"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    target = into / rev.replace("/", "_")
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
-    return target
-
-
-def run_version(tree: Path, out: Path, years: float, seeds: list[int], scenarios: list[str]):
+def run_version(
+    tree: Path, package: str, out: Path, years: float, seeds: list[int], scenarios: list[str]
+):
     out.mkdir(parents=True)
     seed_list = ",".join(map(str, seeds))
-    subprocess.run(
-        [sys.executable, "-c", CHILD, str(tree), str(out), str(years), seed_list, *scenarios],
-        check=True,
-    )
+    args = [str(tree), package, str(out), str(years), seed_list, *scenarios]
+    subprocess.run([sys.executable, "-c", CHILD, *args], check=True)
 
 
 def frame_differences(a: pd.DataFrame, b: pd.DataFrame) -> list[str]:
@@ -122,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("rev_a")
-    parser.add_argument("rev_b", nargs="?", default="WORKTREE")
+    parser.add_argument("rev_b", nargs="?", default=WORKTREE)
     parser.add_argument("--scenarios", nargs="+", default=list(DEFAULT_SCENARIOS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--years", type=float, default=5.0)
@@ -130,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="smugglesim-same-") as tmp:
         outs = []
         for k, rev in enumerate((args.rev_a, args.rev_b)):
-            tree = checkout(rev, Path(tmp) / "trees")
+            tree, package = checkout(rev, Path(tmp) / "trees")
             out = Path(tmp) / f"out{k}"
-            run_version(tree, out, args.years, args.seeds, args.scenarios)
+            run_version(tree, package, out, args.years, args.seeds, args.scenarios)
             outs.append(out)
         report = compare_outputs(*outs)
     print(
