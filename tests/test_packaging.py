@@ -58,6 +58,16 @@ def test_the_wheel_carries_every_shipped_scenario(installed):
 
 
 @pytest.mark.slow
+def test_the_wheel_installs_one_top_level_name(installed):
+    """Only ``smugglesim``: a user's own ``model.py`` or ``experiments.py`` next to a notebook
+    cannot shadow the layers, and the package does not shadow theirs."""
+    top = {p.name for p in installed.iterdir() if not p.name.endswith(".dist-info")}
+    assert top == {"smugglesim"}
+    assert (installed / "smugglesim" / "model" / "__init__.py").is_file()
+    assert (installed / "smugglesim" / "experiments" / "__init__.py").is_file()
+
+
+@pytest.mark.slow
 def test_installed_package_runs_a_shipped_scenario_by_name_from_any_folder(installed, tmp_path):
     proc = _smugglesim(installed, tmp_path, "run", "baseline", "--years", "0.1", "--out", "o")
     assert proc.returncode == 0, proc.stderr
