@@ -2,10 +2,13 @@
 Python API (:mod:`smugglesim.api`, :mod:`smugglesim.multisim`), the interactive page
 (:mod:`smugglesim.app`) and the docs generators (:mod:`smugglesim.docs_gen`).
 
-The package sits on top of two layers and is imported by neither:
+These modules sit on top of two layers, subpackages that import none of them:
 
-- ``model``: the simulation core (one run of the Mesa model);
-- ``experiments``: everything that runs the model many times or analyses runs.
+- :mod:`smugglesim.model`: the simulation core (one run of the Mesa model);
+- :mod:`smugglesim.experiments`: everything that runs the model many times or analyses runs.
+
+``smugglesim`` is the only top-level name installed, so that a user's own ``model.py`` or
+``experiments.py`` (next to a notebook, say) shadows nothing.
 
 From Python, one run, its labelled outputs and a plot::
 
@@ -27,17 +30,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from model import Scenario, ScenarioError, SmugglingModel, load_scenario
     from smugglesim.api import Sim, run, scenario, shipped_scenarios
+    from smugglesim.model import Scenario, ScenarioError, SmugglingModel, load_scenario
     from smugglesim.multisim import MultiSim
 
 # Where each public name lives.
 _HOMES = {
-    "Scenario": "model",
-    "ScenarioError": "model",
-    "SmugglingModel": "model",
-    "__version__": "model",
-    "load_scenario": "model",
+    "Scenario": "smugglesim.model",
+    "ScenarioError": "smugglesim.model",
+    "SmugglingModel": "smugglesim.model",
+    "__version__": "smugglesim.model",
+    "load_scenario": "smugglesim.model",
     "Sim": "smugglesim.api",
     "run": "smugglesim.api",
     "scenario": "smugglesim.api",

@@ -7,9 +7,9 @@
 
 A scenario is a path to a TOML file, the bare name of a scenario shipped with smugglesim
 (``"baseline"``, ``"financial_investigations"``, ...; :func:`shipped_scenarios`) or a
-:class:`~model.scenario.Scenario`; ``years`` and ``overrides`` (dotted keys, as in
+:class:`~smugglesim.model.scenario.Scenario`; ``years`` and ``overrides`` (dotted keys, as in
 docs/scenarios.md) change it before it runs. :class:`Sim` holds the run and its outputs,
-labelled from ``model/outputs.py``; :class:`smugglesim.MultiSim` runs replications of
+labelled from ``smugglesim/model/outputs.py``; :class:`smugglesim.MultiSim` runs replications of
 several scenarios on paired seeds.
 """
 
@@ -21,21 +21,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from model import outputs
-from model.model import SmugglingModel
-from model.scenario import Scenario, ScenarioError, load_scenario
+from smugglesim.model import outputs
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import Scenario, ScenarioError, load_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from experiments.tables import Format
+    from smugglesim.experiments.tables import Format
 
 
 def shipped_scenarios() -> dict[str, Path]:
     """The scenarios shipped with smugglesim, by name (the file's stem): ``scenarios/`` of a
-    checkout, or the package data of an installed package (``model.shipped``)."""
-    from model.shipped import SHIPPED_DIR, shipped_names
+    checkout, or the package data of an installed package (``smugglesim.model.shipped``)."""
+    from smugglesim.model.shipped import SHIPPED_DIR, shipped_names
 
     return {name: SHIPPED_DIR / f"{name}.toml" for name in shipped_names()}
 
@@ -88,7 +88,7 @@ def scenario(
     if isinstance(found, Scenario):
         if not changes:
             return found
-        from experiments.specs import apply_point
+        from smugglesim.experiments.specs import apply_point
 
         return apply_point(found, changes, found.name)
     return load_scenario(found, changes or None)
@@ -124,10 +124,11 @@ def check_seed(seed: Any, what: str = "seed") -> int:
 
 
 class Sim:
-    """One run of a scenario and its outputs, labelled from ``model/outputs.py``.
+    """One run of a scenario and its outputs, labelled from ``smugglesim/model/outputs.py``.
 
     Args:
-        scenario: A path, a shipped scenario's name, or a :class:`~model.scenario.Scenario`.
+        scenario: A path, a shipped scenario's name, or a
+            :class:`~smugglesim.model.scenario.Scenario`.
         seed: The seed of the run's random streams.
         years: The horizon, replacing the scenario's ``run.years``.
         overrides: Dotted parameter values, e.g. ``{"demand.scale": 1.2}``.
@@ -211,7 +212,7 @@ class Sim:
                 and deaths.
             dates: Dates on the x axis from 1 January of ``run.start_year``; False: weeks.
         """
-        from experiments.plots import TIMESERIES_METRICS, series_figure
+        from smugglesim.experiments.plots import TIMESERIES_METRICS, series_figure
 
         ts = self.timeseries
         columns = weekly_columns(outputs, list(ts.columns), TIMESERIES_METRICS)
@@ -230,7 +231,7 @@ class Sim:
         return figure
 
     def _title(self) -> str:
-        from experiments.tables import run_length
+        from smugglesim.experiments.tables import run_length
 
         return f"{self.name}, seed {self.seed}: {run_length(self.scenario.weeks)}"
 

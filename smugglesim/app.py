@@ -23,11 +23,11 @@ from html import escape
 
 import solara
 
-from model.measures import MEASURES
-from model.parameters import RunParams
 from smugglesim.app_figures import week_date
 from smugglesim.app_networks import ROUTE_LABELS, ROUTES
 from smugglesim.app_session import CONTROLS, Session, Settings, plural
+from smugglesim.model.measures import MEASURES
+from smugglesim.model.parameters import RunParams
 
 TITLE = "smugglesim: smuggling networks and the measures of EU Council document 15250/18"
 RUN_WEEKS = (13, 52)  # the "Run n weeks" buttons: a quarter and a year

@@ -5,7 +5,7 @@
   confiscated, and the confiscation ratio against the 2% of Council document 15250/18; a
   previous run, when there is one, as dashed lines.
 
-Labels and units come from the output registry (``model/outputs.py``). :class:`Figures`
+Labels and units come from the output registry (``smugglesim/model/outputs.py``). :class:`Figures`
 keeps one matplotlib figure of each for the whole session and redraws one only when what it
 shows changed, and then only what changed in it (:class:`~smugglesim.app_render.Blit`):
 rendering a whole figure to PNG costs 50-250 ms, a week of the model about 15 ms.
@@ -22,8 +22,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from model import outputs
-from model.model import SmugglingModel
 from smugglesim.app_networks import (
     ROUTE_COLOURS,
     ROUTE_LABELS,
@@ -33,6 +31,8 @@ from smugglesim.app_networks import (
     network_signature,
 )
 from smugglesim.app_render import Blit
+from smugglesim.model import outputs
+from smugglesim.model.model import SmugglingModel
 
 if TYPE_CHECKING:
     from smugglesim.app_session import PreviousRun

@@ -19,13 +19,14 @@ from matplotlib.lines import Line2D
 from mesa.visualization import SpaceRenderer
 from mesa.visualization.space_drawers import NetworkSpaceDrawer
 
-from model import outputs
-from model.migrants import TRAVELLING
-from model.model import SmugglingModel, default_routes
-from model.smugglers import Role
 from smugglesim.app_render import Blit
+from smugglesim.model import outputs
+from smugglesim.model.migrants import TRAVELLING
+from smugglesim.model.model import SmugglingModel, default_routes
+from smugglesim.model.smugglers import Role
 
-ROUTES = default_routes().route_names  # names, labels and colours: model/data/routes.toml
+# names, labels and colours: smugglesim/model/data/routes.toml
+ROUTES = default_routes().route_names
 ROUTE_COLOURS = default_routes().route_colours
 ROUTE_LABELS = default_routes().route_labels
 JURISDICTION_COLOURS = {"eu": "royalblue", "cooperating": "seagreen", "non_cooperating": "grey"}

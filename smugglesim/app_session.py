@@ -24,11 +24,11 @@ from typing import Any
 import pandas as pd
 from pydantic.fields import FieldInfo
 
-from model.measures import MEASURES
-from model.measures.base import MeasureParams
-from model.model import SmugglingModel
-from model.scenario import scenario_from_dict
 from smugglesim.app_figures import Figures
+from smugglesim.model.measures import MEASURES
+from smugglesim.model.measures.base import MeasureParams
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import scenario_from_dict
 
 log = logging.getLogger(__name__)
 if not log.handlers:  # the page runs under `solara run`, whose logging shows warnings only
@@ -153,7 +153,7 @@ def _unit(name: str, label: str) -> str:
 
 
 def _actors(model: SmugglingModel) -> list[Any]:
-    """The actors whose attributes the measures change (see model/measures/)."""
+    """The actors whose attributes the measures change (see smugglesim/model/measures/)."""
     return [
         model.emsc,
         model.partners,

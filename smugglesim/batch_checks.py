@@ -4,7 +4,7 @@ The options that argparse can check alone are in :mod:`smugglesim.options`; thes
 scenarios: every file read with the overrides (all errors at once, those of an override
 naming the option), the swept parameters and their values, the outcome, the baseline, and
 the number of runs (no more workers than runs). Each raises
-:class:`~model.scenario.ScenarioError` (one line per error) or
+:class:`~smugglesim.model.scenario.ScenarioError` (one line per error) or
 :class:`~smugglesim.options.UsageError` (one line), which :func:`smugglesim.cli.main`
 prints with exit status 2.
 """
@@ -16,8 +16,8 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from experiments.specs import Sweep, apply_point, build_entries
-from model.scenario import Scenario, ScenarioError, read_scenario
+from smugglesim.experiments.specs import Sweep, apply_point, build_entries
+from smugglesim.model.scenario import Scenario, ScenarioError, read_scenario
 from smugglesim.options import UsageError
 
 
@@ -74,7 +74,7 @@ def option_labels(items: list[str] | None, option: str) -> dict[str, str]:
 
 def outcome(base: Scenario, name: str) -> None:
     """The outcome must be a column a run produces."""
-    from experiments.sensitivity import outcomes
+    from smugglesim.experiments.sensitivity import outcomes
 
     known = outcomes(base)
     if name not in known:

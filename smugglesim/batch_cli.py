@@ -23,7 +23,7 @@ from smugglesim import options
 from smugglesim.commands import command, report_options, scenario_path
 
 if TYPE_CHECKING:
-    from experiments.specs import Sweep
+    from smugglesim.experiments.specs import Sweep
 
 # Written out rather than imported, so that `smugglesim --help` need not import the
 # experiment layer (pandas, scipy); tests/test_cli.py checks them against it.
@@ -150,8 +150,8 @@ def _batch_args(p: argparse.ArgumentParser) -> None:
 
 
 def _sweep(args: argparse.Namespace) -> Sweep | None:
-    from experiments.specs import Sweep, parse_sweep_param
-    from model.scenario import ScenarioError
+    from smugglesim.experiments.specs import Sweep, parse_sweep_param
+    from smugglesim.model.scenario import ScenarioError
 
     if not args.sweep_param:
         for option in ("sweep_samples", "sweep_seed"):
@@ -176,8 +176,8 @@ def _user_errors(
 
     @functools.wraps(handler)
     def wrapped(args: argparse.Namespace) -> int:
-        from experiments.batch import BatchCancelled, BatchInterruptedError
-        from model.scenario import ScenarioError
+        from smugglesim.experiments.batch import BatchCancelled, BatchInterruptedError
+        from smugglesim.model.scenario import ScenarioError
 
         try:
             return handler(args)
@@ -196,8 +196,8 @@ def _user_errors(
 @command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
 @_user_errors
 def _batch(args: argparse.Namespace) -> int:
-    from experiments.batch import run_batch
     from smugglesim import batch_checks
+    from smugglesim.experiments.batch import run_batch
 
     batch_checks.engine(args)
     sweep = _sweep(args)
@@ -264,11 +264,11 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
 )
 @_user_errors
 def _compare(args: argparse.Namespace) -> int:
-    from experiments.batch import run_batch
-    from experiments.compare import write_report
-    from experiments.compare_table import format_comparison
-    from model.scenario import ScenarioError
     from smugglesim import batch_checks
+    from smugglesim.experiments.batch import run_batch
+    from smugglesim.experiments.compare import write_report
+    from smugglesim.experiments.compare_table import format_comparison
+    from smugglesim.model.scenario import ScenarioError
 
     status = 0
     # CSV on stdout must parse: the other lines go to stderr then.
@@ -359,9 +359,9 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 @command("sensitivity", "Morris or Sobol' sensitivity indices with SALib", _sa_args)
 @_user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
-    from experiments.sensitivity import assumption_params, parse_param, sensitivity
-    from experiments.specs import read_scenario_file
     from smugglesim import batch_checks
+    from smugglesim.experiments.sensitivity import assumption_params, parse_param, sensitivity
+    from smugglesim.experiments.specs import read_scenario_file
 
     params = assumption_params() if args.assumptions else {}
     params |= dict(parse_param(p) for p in args.param)
@@ -396,7 +396,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         out=args.out,
         progress=not args.quiet,
     )
-    from experiments.sensitivity import title
+    from smugglesim.experiments.sensitivity import title
 
     print(title(table))
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))

@@ -41,12 +41,16 @@ class _Version(argparse.Action):
 
 def version_text() -> str:
     """``smugglesim 0.1.0``, with the commit when run from a git checkout."""
-    from model.provenance import git_commit, version
+    from smugglesim.model.provenance import git_commit, version
 
     text = f"smugglesim {version()}"
     git = git_commit()
     if git is not None:
-        dirty = " with uncommitted changes to model/ or scenarios/" if git["model_dirty"] else ""
+        dirty = (
+            " with uncommitted changes to smugglesim/model/ or scenarios/"
+            if git["model_dirty"]
+            else ""
+        )
         text += f" (git {git['commit'][:12]}{dirty})"
     return text
 
@@ -88,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         # Without the option, SMUGGLESIM_ALLOW_EXTENDS_ANYWHERE decides.
         context = contextlib.nullcontext()
         if getattr(args, "allow_extends_anywhere", False):
-            from model.scenario import extends_anywhere
+            from smugglesim.model.scenario import extends_anywhere
 
             context = extends_anywhere()
         with context:
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:
-        from model.scenario import ScenarioError
+        from smugglesim.model.scenario import ScenarioError
 
         if not isinstance(exc, ScenarioError):
             raise

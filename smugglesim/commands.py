@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPORT_FORMATS = ("text", "md", "csv")
-"""``experiments.tables.FORMATS``, written out so that building the parser imports nothing
-heavy (a test keeps the two equal)."""
+"""``smugglesim.experiments.tables.FORMATS``, written out so that building the parser imports
+nothing heavy (a test keeps the two equal)."""
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
@@ -44,6 +44,6 @@ def report_options(p: argparse.ArgumentParser) -> None:
 
 def scenario_path(text: str) -> Path:
     """An argparse ``type``: a scenario file, or the bare name of a shipped one (``baseline``)."""
-    from model.shipped import resolve
+    from smugglesim.model.shipped import resolve
 
     return resolve(text)

@@ -1,7 +1,7 @@
 """``smugglesim measures``: the measures of Council document 15250/18 and their parameters.
 
 Registered in the CLI by :func:`smugglesim.commands.command`; ``smugglesim.cli`` imports this module when
-it builds its parser. The listing is :meth:`model.measures.Measure.describe` of every
+it builds its parser. The listing is :meth:`smugglesim.model.measures.Measure.describe` of every
 measure in the registry, in the document's order.
 """
 
@@ -45,7 +45,7 @@ def format_measures(described: list[dict]) -> str:
 
 @command("measures", "list the measures of Council document 15250/18 and their parameters", _args)
 def _measures(args: argparse.Namespace) -> int:
-    from model.measures import MEASURES
+    from smugglesim.model.measures import MEASURES
 
     described = [cls.describe() for cls in MEASURES.values()]
     print(json.dumps(described, indent=2) if args.json else format_measures(described))

@@ -5,13 +5,14 @@
 ...                          replications=10, years=3, workers=2).run()   # doctest: +SKIP
 >>> ms.plot()            # median and central 90% of replications, week by week
 >>> ms.table()           # the headline figures per scenario, labelled
->>> ms.compare()         # paired effects against the baseline (experiments.compare)
+>>> ms.compare()         # paired effects against the baseline (smugglesim.experiments.compare)
 >>> ms.plot_compare()    # forest plot, one panel per outcome
 >>> ms.plot_confiscation()  # the confiscation ratio against the 2% line of 15250/18
 >>> print(ms.report())   # the table ``smugglesim compare`` prints
 
-Every scenario runs on the same replication seeds as :func:`experiments.run_batch` with
-the same ``seed``, so the same arguments give the same numbers either way. The runs are
+Every scenario runs on the same replication seeds as
+:func:`smugglesim.experiments.run_batch` with the same ``seed``, so the same arguments give
+the same numbers either way. The runs are
 kept in memory, or, with ``out``, written by the batch layer to Parquet (resumable, with a
 manifest) and read back; :meth:`MultiSim.load` reads a batch folder written before.
 """
@@ -24,9 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from experiments.specs import Sweep, build_entries
-from model import outputs
-from model.scenario import Scenario
 from smugglesim.api import (
     _show_in_notebooks,
     check_seed,
@@ -34,11 +32,14 @@ from smugglesim.api import (
     scenario_source,
     weekly_columns,
 )
+from smugglesim.experiments.specs import Sweep, build_entries
+from smugglesim.model import outputs
+from smugglesim.model.scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from experiments.tables import Format
+    from smugglesim.experiments.tables import Format
 
 HEADLINE = [o.name for o in outputs.HEADLINE]
 
@@ -47,7 +48,7 @@ class MultiSim:
     """Several scenarios, each run ``replications`` times on the same seeds.
 
     Args:
-        scenarios: Paths, shipped scenarios' names or :class:`~model.scenario.Scenario`
+        scenarios: Paths, shipped scenarios' names or :class:`~smugglesim.model.scenario.Scenario`
             objects; the first is the baseline of comparisons unless one is named
             ``baseline``.
         replications: Runs per scenario.
@@ -55,7 +56,7 @@ class MultiSim:
         overrides: Dotted parameter values applied to every scenario.
         seed: The root seed of the replication seeds (as ``smugglesim batch --seed``).
         workers: Worker processes; 1 runs in this process.
-        engine: ``"process"`` or ``"dask"`` (:mod:`experiments.engines`).
+        engine: ``"process"`` or ``"dask"`` (:mod:`smugglesim.experiments.engines`).
         sweep: A parameter sweep applied to every scenario.
         out: A folder: run through the batch layer, which writes Parquet there and
             resumes; None: keep the runs in memory only.
@@ -106,12 +107,12 @@ class MultiSim:
             progress=progress,
         )
         if self.out is None:
-            from experiments.replications import run_replications
+            from smugglesim.experiments.replications import run_replications
 
             reps = run_replications(self.sources, self.replications, **common)
             self.runs, self.timeseries, self.seeds = reps.runs, reps.timeseries, reps.seeds
         else:
-            from experiments.batch import run_batch
+            from smugglesim.experiments.batch import run_batch
 
             run_batch(self.sources, self.replications, out=self.out, **common)
             self._read(self.out)
@@ -192,7 +193,7 @@ class MultiSim:
         return table
 
     def _caption(self, interval: float) -> str:
-        from experiments.tables import replications_text, run_length
+        from smugglesim.experiments.tables import replications_text, run_length
 
         weeks = self._ok()["weeks"].max() if "weeks" in self.runs else None
         return (
@@ -203,7 +204,7 @@ class MultiSim:
     def bands(self, output: str, interval: float = 0.9) -> pd.DataFrame:
         """Per scenario and week: the median of a weekly output over the replications and
         the central ``interval`` of them (``low``, ``high``)."""
-        from experiments.plots import bands
+        from smugglesim.experiments.plots import bands
 
         self._ok()
         return bands(
@@ -222,7 +223,7 @@ class MultiSim:
             dates: Dates on the x axis from 1 January of the first scenario's
                 ``run.start_year``; False: weeks.
         """
-        from experiments.plots import TIMESERIES_METRICS, series_figure
+        from smugglesim.experiments.plots import TIMESERIES_METRICS, series_figure
 
         self._ok()
         columns = weekly_columns(outputs, list(self.timeseries.columns), TIMESERIES_METRICS)
@@ -239,8 +240,8 @@ class MultiSim:
 
     def compare(self, baseline: str | None = None, confidence: float = 0.95) -> pd.DataFrame:
         """Paired effects of every scenario against ``baseline`` (default: ``baseline``,
-        else the first scenario): :func:`experiments.compare.compare` on these runs."""
-        from experiments.compare import compare
+        else the first scenario): :func:`smugglesim.experiments.compare.compare` on these runs."""
+        from smugglesim.experiments.compare import compare
 
         if len(self.labels) < 2:
             raise ValueError("a comparison needs at least two scenarios (a baseline and another)")
@@ -252,7 +253,7 @@ class MultiSim:
     def plot_compare(self, baseline: str | None = None, outputs: list[str] | None = None) -> Figure:
         """The paired differences against the baseline, one panel per outcome, in the
         outcome's unit, with 95% intervals (a forest plot)."""
-        from experiments.plots import forest_figure
+        from smugglesim.experiments.plots import forest_figure
 
         figure = forest_figure(self.compare(baseline), outputs)
         _show_in_notebooks()
@@ -260,14 +261,14 @@ class MultiSim:
 
     def confiscation(self, confidence: float = 0.95) -> pd.DataFrame:
         """Each scenario's confiscation ratio (mean and interval) against the 2% line of
-        15250/18: :func:`experiments.compare.confiscation_vs_line` on these runs."""
-        from experiments.compare import confiscation_vs_line
+        15250/18: :func:`smugglesim.experiments.compare.confiscation_vs_line` on these runs."""
+        from smugglesim.experiments.compare import confiscation_vs_line
 
         return confiscation_vs_line(self._ok(), confidence=confidence)
 
     def plot_confiscation(self) -> Figure:
         """Each scenario's mean confiscation ratio with its 95% interval, and the 2% line."""
-        from experiments.plots import confiscation_figure
+        from smugglesim.experiments.plots import confiscation_figure
 
         figure = confiscation_figure(self.confiscation())
         _show_in_notebooks()
@@ -278,7 +279,7 @@ class MultiSim:
     ) -> str:
         """The comparison as ``smugglesim compare`` prints it: the headline figures against
         the baseline, cost-effectiveness, and the confiscation ratio against the 2% line."""
-        from experiments.compare_table import comparison_report
+        from smugglesim.experiments.compare_table import comparison_report
 
         return comparison_report(self.compare(baseline), self.confiscation()).render(fmt, explain)
 
@@ -291,7 +292,7 @@ class MultiSim:
 
 
 def _label(name: str) -> str:
-    from experiments.compare import metric_label
+    from smugglesim.experiments.compare import metric_label
 
     return metric_label(name)
 
@@ -311,7 +312,7 @@ def _heading(name: str) -> str:
 
 
 def _cell(name: str, median: float, low: float, high: float) -> str:
-    from experiments.tables import with_interval
+    from smugglesim.experiments.tables import with_interval
 
     try:
         o = outputs.lookup(name)

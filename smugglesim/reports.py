@@ -1,8 +1,8 @@
 """The tables of one run and of scenarios side by side, for the command and the Python API.
 
-Labels, units and formats come from the output declarations (``model/outputs.py``);
+Labels, units and formats come from the output declarations (``smugglesim/model/outputs.py``);
 every table's title gives the scenario, the seeds and the run length. A
-:class:`~experiments.tables.Report` renders as text, markdown or CSV.
+:class:`~smugglesim.experiments.tables.Report` renders as text, markdown or CSV.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.tables import Report, Table, run_length
-from model.outputs import HEADLINE, OUTPUTS, Output
+from smugglesim.experiments.tables import Report, Table, run_length
+from smugglesim.model.outputs import HEADLINE, OUTPUTS, Output
 
 HEADER = ("scenario", "seed", "weeks")
 NOTES = {"confiscation_ratio": "confiscation ratio: 15250/18 puts the status quo under 2%."}

@@ -20,7 +20,7 @@ from smugglesim import options
 from smugglesim.commands import command, report_options, scenario_path
 
 if TYPE_CHECKING:
-    from experiments.tables import Format
+    from smugglesim.experiments.tables import Format
 
 
 def _json_default(value):
@@ -37,7 +37,7 @@ def summary_json(summary: dict) -> str:
 
 def format_summary(summary: dict, fmt: Format = "text", explain: bool = False) -> str:
     """A run's summary as a table (text, markdown or CSV): every output in it, with the
-    label, unit and format declared in :mod:`model.outputs`; flows by route per year;
+    label, unit and format declared in :mod:`smugglesim.model.outputs`; flows by route per year;
     ``explain`` adds the outputs' definitions."""
     from smugglesim.reports import summary_report
 
@@ -57,7 +57,7 @@ DELAY_S = 2.0  # a command done sooner shows no bar
 
 def _progress(args: argparse.Namespace, total: int, unit: str):
     """A progress bar on a terminal's stderr after ``DELAY_S``; none otherwise or with --quiet."""
-    from experiments.progress import Progress
+    from smugglesim.experiments.progress import Progress
 
     stream = io.StringIO() if args.quiet else None  # not a terminal: no bar
     return Progress(total, desc=args.command, unit=unit, lines=False, delay=DELAY_S, stream=stream)
@@ -87,9 +87,9 @@ def _years_override(args: argparse.Namespace) -> dict:
 
 
 def run_provenance(scenario, seed: int, command: str) -> dict:
-    """The provenance of one run (:func:`model.provenance.provenance`), its command
+    """The provenance of one run (:func:`smugglesim.model.provenance.provenance`), its command
     and its seed."""
-    from model.provenance import provenance
+    from smugglesim.model.provenance import provenance
 
     record = provenance({scenario.name: scenario.to_dict()})
     return {"command": command, "seed": seed, **record}
@@ -101,7 +101,7 @@ def write_run(out: Path, model, record: dict) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from model.provenance import with_provenance
+    from smugglesim.model.provenance import with_provenance
 
     summary = model.summary()
     out.mkdir(parents=True, exist_ok=True)
@@ -113,8 +113,8 @@ def write_run(out: Path, model, record: dict) -> None:
 
 @command("run", "run one scenario once and print its summary", _run_args)
 def _run(args: argparse.Namespace) -> int:
-    from model.model import SmugglingModel
-    from model.scenario import load_scenario
+    from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, **_years_override(args))
     if args.out is not None:
@@ -147,7 +147,7 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 @command("validate", "check scenario files; exit 0 when all are valid, 2 otherwise", _validate_args)
 def _validate(args: argparse.Namespace) -> int:
-    from model.scenario import ScenarioError, load_scenario
+    from smugglesim.model.scenario import ScenarioError, load_scenario
 
     status = 0
     for path in args.scenarios:
@@ -181,9 +181,9 @@ def _sbs_args(p: argparse.ArgumentParser) -> None:
     "side-by-side", "run scenarios on the same seeds and print their means side by side", _sbs_args
 )
 def _side_by_side(args: argparse.Namespace) -> int:
-    from model.model import SmugglingModel
-    from model.outputs import HEADLINE
-    from model.scenario import ScenarioError, load_scenario
+    from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.outputs import HEADLINE
+    from smugglesim.model.scenario import ScenarioError, load_scenario
     from smugglesim.reports import side_by_side_report
 
     scenarios, errors = [], []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from model import load_scenario
+from smugglesim.model import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

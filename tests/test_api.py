@@ -12,9 +12,9 @@ import pytest
 from matplotlib.figure import Figure
 
 import smugglesim
-from experiments import run_batch
-from model import SmugglingModel, load_scenario, outputs
 from smugglesim import MultiSim, ScenarioError, Sim
+from smugglesim.experiments import run_batch
+from smugglesim.model import SmugglingModel, load_scenario, outputs
 from tests.conftest import NO_WARMUP
 
 ROOT = Path(__file__).resolve().parents[1]

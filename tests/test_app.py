@@ -19,8 +19,6 @@ import ipywidgets
 import solara
 from matplotlib.figure import Figure
 
-from model import ScenarioError, outputs
-from model.measures import MEASURES
 from smugglesim import app as app_module
 from smugglesim.app_cli import solara_command
 from smugglesim.app_figures import Figures
@@ -40,6 +38,8 @@ from smugglesim.app_session import (
     live_models,
 )
 from smugglesim.cli import build_parser
+from smugglesim.model import ScenarioError, outputs
+from smugglesim.model.measures import MEASURES
 from tests.app_server import serving_app
 
 FI = "financial_investigations"

@@ -20,9 +20,9 @@ import annotated_types as at
 import pytest
 from pydantic import BaseModel
 
-from model.scenario import Scenario, ScenarioError, extends_anywhere, load_scenario
-from model.scenario_files import ALLOW_ANYWHERE_ENV, MAX_EXTENDS, MAX_FILE_BYTES
 from smugglesim.cli import main
+from smugglesim.model.scenario import Scenario, ScenarioError, extends_anywhere, load_scenario
+from smugglesim.model.scenario_files import ALLOW_ANYWHERE_ENV, MAX_EXTENDS, MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"

@@ -20,7 +20,7 @@ import pandas.testing as pdt
 import pyarrow.parquet as pq
 import pytest
 
-import experiments.store
+import smugglesim.experiments.store
 from smugglesim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,7 @@ def _assert_same_results(a: Path, b: Path) -> None:
 
 
 def _temporary_files(out: Path) -> list[Path]:
-    return list(out.rglob(experiments.store.TMP_GLOB))
+    return list(out.rglob(smugglesim.experiments.store.TMP_GLOB))
 
 
 def _manifest(out: Path) -> dict:
@@ -154,7 +154,7 @@ def test_a_full_disk_ends_the_batch_interrupted_in_one_line_and_it_resumes(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
         return write_table(table, where, **kwargs)
 
-    monkeypatch.setattr(experiments.store.pq, "write_table", disk_fills_up)
+    monkeypatch.setattr(smugglesim.experiments.store.pq, "write_table", disk_fills_up)
     assert main(_args(out)) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: batch interrupted (disk full: ")
@@ -164,7 +164,7 @@ def test_a_full_disk_ends_the_batch_interrupted_in_one_line_and_it_resumes(
     assert manifest["reason"].startswith("disk full")
     assert _temporary_files(out) == []
 
-    monkeypatch.setattr(experiments.store.pq, "write_table", write_table)
+    monkeypatch.setattr(smugglesim.experiments.store.pq, "write_table", write_table)
     assert main(_args(out)) == 0
     _assert_same_results(out, clean)
 

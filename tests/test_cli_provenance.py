@@ -12,15 +12,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-import model
-from experiments.engines import ENGINES
-from experiments.progress import Progress
-from experiments.sensitivity import METHODS
-from model import load_scenario
-from model.provenance import METADATA_KEY, config_sha256
-from model.shipped import SHIPPED_DIR, shipped_names
-from smugglesim import batch_cli
+from smugglesim import batch_cli, model
 from smugglesim.cli import main
+from smugglesim.experiments.engines import ENGINES
+from smugglesim.experiments.progress import Progress
+from smugglesim.experiments.sensitivity import METHODS
+from smugglesim.model import load_scenario
+from smugglesim.model.provenance import METADATA_KEY, config_sha256
+from smugglesim.model.shipped import SHIPPED_DIR, shipped_names
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("pandas", "numpy", "scipy", "matplotlib", "mesa", "pydantic", "pyarrow", "dask")
@@ -47,7 +46,7 @@ def test_help_imports_neither_the_model_nor_the_analysis_libraries():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     loaded = set(proc.stdout.split())
     assert proc.returncode == 0, proc.stderr
-    assert not loaded & {*HEAVY, "model.model", "experiments.batch"}
+    assert not loaded & {*HEAVY, "smugglesim.model.model", "smugglesim.experiments.batch"}
 
 
 def test_choices_written_in_the_cli_are_those_of_the_experiment_layer():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import SmugglingModel
-from model.demand import OriginDemand
-from model.parameters import DemandParams
-from model.routes import default_routes_path, load_routes
+from smugglesim.model import SmugglingModel
+from smugglesim.model.demand import OriginDemand
+from smugglesim.model.parameters import DemandParams
+from smugglesim.model.routes import default_routes_path, load_routes
 from tests.conftest import short
 
 
@@ -97,7 +97,7 @@ def test_detection_probability_is_capped_at_one():
 
 def test_the_journey_log_has_the_declared_column_types():
     model = SmugglingModel(short("baseline", years=0.1), rng=1).run()
-    from model.migrants import MigrantPopulation
+    from smugglesim.model.migrants import MigrantPopulation
 
     chunk = model.migrants._log[0]
     assert {k: v.dtype for k, v in chunk.items()} == {

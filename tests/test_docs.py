@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from model import outputs
-from model.measures import MEASURES, Measure, MeasureParams
-from model.scenario import Scenario
 from smugglesim import docs_gen
+from smugglesim.model import outputs
+from smugglesim.model.measures import MEASURES, Measure, MeasureParams
+from smugglesim.model.scenario import Scenario
 
 
 def test_committed_scenario_reference_is_up_to_date():

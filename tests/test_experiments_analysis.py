@@ -13,12 +13,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import Sweep, compare, confiscation_vs_line, read_scenario_file, sensitivity
-from experiments.sensitivity import title as sensitivity_title
-from experiments.specs import apply_point, build_entries
-from model import load_scenario
-from model.scenario import ScenarioError
 from smugglesim.cli import main
+from smugglesim.experiments import (
+    Sweep,
+    compare,
+    confiscation_vs_line,
+    read_scenario_file,
+    sensitivity,
+)
+from smugglesim.experiments.sensitivity import title as sensitivity_title
+from smugglesim.experiments.specs import apply_point, build_entries
+from smugglesim.model import load_scenario
+from smugglesim.model.scenario import ScenarioError
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -205,8 +211,8 @@ def test_morris_sensitivity_runs_end_to_end_and_ranks_the_driving_parameter(tmp_
 
 
 def test_the_assumptions_screen_every_assumed_mechanism_parameter_within_its_range():
-    from experiments.sensitivity import assumption_params
-    from model.scenario import Scenario
+    from smugglesim.experiments.sensitivity import assumption_params
+    from smugglesim.model.scenario import Scenario
 
     params = assumption_params()
     # the mechanisms of issue 10 are in: money, demand, secondary movement, capacity
@@ -253,7 +259,7 @@ def test_unguarded_script_with_threads_runs_a_process_batch(tmp_path):
     script.write_text(
         textwrap.dedent(f"""
         import threading, time
-        from experiments import run_batch
+        from smugglesim.experiments import run_batch
         threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
         runs = run_batch([{str(BASELINE)!r}], 2, workers=2, out={str(tmp_path / "out")!r},
                          overrides={{"run.years": 0.25}}, progress=False)

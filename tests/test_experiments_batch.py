@@ -16,12 +16,12 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-import experiments.engines
-from experiments import replication_seeds, run_batch
-from experiments.batch import Progress
-from experiments.specs import sha256_file
-from model import SmugglingModel
+import smugglesim.experiments.engines
 from smugglesim.cli import main
+from smugglesim.experiments import replication_seeds, run_batch
+from smugglesim.experiments.batch import Progress
+from smugglesim.experiments.specs import sha256_file
+from smugglesim.model import SmugglingModel
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -110,7 +110,7 @@ def test_failing_replication_is_recorded_and_the_batch_exits_nonzero(tmp_path, m
             raise RuntimeError("model blew up")
         return SmugglingModel(scenario, rng=rng)
 
-    monkeypatch.setattr(experiments.engines, "SmugglingModel", flaky_model)
+    monkeypatch.setattr(smugglesim.experiments.engines, "SmugglingModel", flaky_model)
     assert main(_cli_batch(tmp_path)) == 1
     runs = pd.read_parquet(tmp_path / "runs.parquet")
     failed = runs[runs["status"] == "failed"]
@@ -121,7 +121,7 @@ def test_failing_replication_is_recorded_and_the_batch_exits_nonzero(tmp_path, m
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert (manifest["status"], manifest["runs_done"], manifest["runs_failed"]) == ("failed", 11, 1)
     # A resumed batch retries only the failed run; fixed, it completes.
-    monkeypatch.setattr(experiments.engines, "SmugglingModel", SmugglingModel)
+    monkeypatch.setattr(smugglesim.experiments.engines, "SmugglingModel", SmugglingModel)
     assert main(_cli_batch(tmp_path)) == 0
     assert (pd.read_parquet(tmp_path / "runs.parquet")["status"] == "ok").all()
 
@@ -184,7 +184,7 @@ def test_interrupted_batch_says_so_in_its_manifest_and_resumes(tmp_path, monkeyp
             raise KeyboardInterrupt
         return SmugglingModel(scenario, rng=rng)
 
-    monkeypatch.setattr(experiments.engines, "SmugglingModel", interrupted_model)
+    monkeypatch.setattr(smugglesim.experiments.engines, "SmugglingModel", interrupted_model)
     with pytest.raises(KeyboardInterrupt):
         run_batch([BASELINE], 4, out=tmp_path, overrides=SHORT, progress=False)
     manifest = json.loads((tmp_path / "manifest.json").read_text())

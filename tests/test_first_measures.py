@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from model import SmugglingModel
+from smugglesim.model import SmugglingModel
 from tests.conftest import short
 
 SEEDS = (1, 2, 3)

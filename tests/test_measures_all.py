@@ -16,13 +16,19 @@ import re
 import numpy as np
 import pytest
 
-from experiments.measure_effects import LONG_SEEDS, PACKAGE_SEEDS, figure, figure_all, one_sided_p
-from model import ScenarioError, SmugglingModel, load_scenario
-from model.intelligence import Lead
-from model.measures import MEASURES
-from model.metrics import WEEKLY
-from model.police import Investigation
-from model.smugglers import Role
+from smugglesim.experiments.measure_effects import (
+    LONG_SEEDS,
+    PACKAGE_SEEDS,
+    figure,
+    figure_all,
+    one_sided_p,
+)
+from smugglesim.model import ScenarioError, SmugglingModel, load_scenario
+from smugglesim.model.intelligence import Lead
+from smugglesim.model.measures import MEASURES
+from smugglesim.model.metrics import WEEKLY
+from smugglesim.model.police import Investigation
+from smugglesim.model.smugglers import Role
 from tests.conftest import SCENARIOS, short
 
 # For each measure, intensity values different from its defaults (all valid); a measure not
@@ -81,7 +87,7 @@ def test_the_registry_holds_the_documents_13_measures_in_its_order():
     assert [cls.number for cls in MEASURES.values()] == list(range(1, len(MEASURES) + 1))
     assert all("15250/18" in cls.source_paragraph for cls in MEASURES.values() if cls.number <= 13)
     for key, cls in MEASURES.items():
-        module = importlib.import_module(f"model.measures.{key}")
+        module = importlib.import_module(f"smugglesim.model.measures.{key}")
         assert cls.__module__ == module.__name__, f"{key} is not in a module named after it"
         doc = module.__doc__ or ""
         assert f"measure {cls.number}" in doc.lower(), f"{key}: no paragraph cited"

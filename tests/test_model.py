@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import SmugglingModel
-from model.routes import ROUTES
+from smugglesim.model import SmugglingModel
+from smugglesim.model.routes import ROUTES
 from tests.conftest import assert_migrants_conserved, assert_money_conserved, short
 
 
@@ -128,7 +128,7 @@ def test_route_space_is_a_mesa_network_at_geographic_positions():
 def test_ocg_efficiency_equals_networkx_global_efficiency():
     import networkx as nx
 
-    from model.smugglers import ocg_efficiency
+    from smugglesim.model.smugglers import ocg_efficiency
 
     model = SmugglingModel(short("baseline", years=1.0), rng=2).run()
     checked = 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import SmugglingModel
-from model.smugglers import OcgTable, Role
+from smugglesim.model import SmugglingModel
+from smugglesim.model.smugglers import OcgTable, Role
 from tests.conftest import short
 
 

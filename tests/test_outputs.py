@@ -1,13 +1,14 @@
-"""Every output is declared once (model/outputs.py); the recorder and the summary follow."""
+"""Every output is declared once (smugglesim/model/outputs.py); the recorder and the summary
+follow."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from experiments.measure_effects import figure
-from model import SmugglingModel, outputs
-from model.outputs import NETWORK_EVERY_WEEKS, Output
+from smugglesim.experiments.measure_effects import figure
+from smugglesim.model import SmugglingModel, outputs
+from smugglesim.model.outputs import NETWORK_EVERY_WEEKS, Output
 from tests.conftest import short
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import model
+from smugglesim import model
 
 ROOT = Path(__file__).resolve().parents[1]
 IGNORE = shutil.ignore_patterns(
@@ -49,10 +49,22 @@ def _smugglesim(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProces
 
 @pytest.mark.slow
 def test_the_wheel_carries_every_shipped_scenario(installed):
-    shipped = {p.name for p in (installed / "model" / "data" / "scenarios").glob("*.toml")}
+    shipped = {
+        p.name for p in (installed / "smugglesim" / "model" / "data" / "scenarios").glob("*.toml")
+    }
     assert shipped == {p.name for p in (ROOT / "scenarios").glob("*.toml")}
     dist_info = next(installed.glob("smugglesim-*.dist-info"))
     assert dist_info.name == f"smugglesim-{model.__version__}.dist-info"
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_one_top_level_name(installed):
+    """Only ``smugglesim``: a user's own ``model.py`` or ``experiments.py`` next to a notebook
+    cannot shadow the layers, and the package does not shadow theirs."""
+    top = {p.name for p in installed.iterdir() if not p.name.endswith(".dist-info")}
+    assert top == {"smugglesim"}
+    assert (installed / "smugglesim" / "model" / "__init__.py").is_file()
+    assert (installed / "smugglesim" / "experiments" / "__init__.py").is_file()
 
 
 @pytest.mark.slow

@@ -1,12 +1,13 @@
 """Properties of any scenario the schema accepts, drawn by hypothesis from the schema itself.
 
-Every key of every table of :class:`Scenario` (the sections of ``model/parameters.py`` and
-each measure's ``Params``) is drawn within its declared type and ``ge/gt/le/lt`` range, a
-list of names from the vocabulary its own validator accepts (the routes or the locations of
-``model/routes.py``), so a new key is covered without editing this file. Combinations the
-schema refuses (its checks across keys) are dropped by the schema's own validation
-(``assume``), not by its rules written again here. Measures switched on start and end
-within the run's horizon, which the schema would refuse otherwise.
+Every key of every table of :class:`Scenario` (the sections of
+``smugglesim/model/parameters.py`` and each measure's ``Params``) is drawn within its declared
+type and ``ge/gt/le/lt`` range, a list of names from the vocabulary its own validator accepts
+(the routes or the locations of ``smugglesim/model/routes.py``), so a new key is covered
+without editing this file. Combinations the schema refuses (its checks across keys) are
+dropped by the schema's own validation (``assume``), not by its rules written again here.
+Measures switched on start and end within the run's horizon, which the schema would refuse
+otherwise.
 
 The default run draws few examples on fixed seeds (``derandomize``), so CI is
 reproducible; ``pytest -m slow`` runs the same properties with many more examples and
@@ -29,10 +30,10 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from model import SmugglingModel, outputs
-from model.measures import MEASURES
-from model.routes import NODES, ROUTES
-from model.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
+from smugglesim.model import SmugglingModel, outputs
+from smugglesim.model.measures import MEASURES
+from smugglesim.model.routes import NODES, ROUTES
+from smugglesim.model.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
 from tests.conftest import assert_migrants_conserved, assert_money_conserved
 from tests.test_bad_input import errors_of, keys
 
@@ -374,7 +375,7 @@ def assert_no_negative_stocks(model: SmugglingModel) -> None:
 
 
 def _undefined_allowed(model: SmugglingModel) -> tuple[set[str], set[str]]:
-    """The weekly columns and the summary keys whose declaration (``model/outputs.py``)
+    """The weekly columns and the summary keys whose declaration (``smugglesim/model/outputs.py``)
     says they are NaN when undefined (a mean fee without journeys)."""
     routes = outputs.route_names(model)
     declared = [o for o in outputs.OUTPUTS if "(NaN)" in o.definition]

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import intervals, plots
-from experiments.compare import compare, confiscation_vs_line
-from experiments.compare_table import comparison_report
-from experiments.tables import difference, run_length
-from model import outputs
 from smugglesim.cli import main
+from smugglesim.experiments import intervals, plots
+from smugglesim.experiments.compare import compare, confiscation_vs_line
+from smugglesim.experiments.compare_table import comparison_report
+from smugglesim.experiments.tables import difference, run_length
+from smugglesim.model import outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
@@ -107,8 +107,8 @@ def test_a_share_reads_the_same_in_every_table_and_differences_in_points():
 
 
 def test_the_command_offers_every_format_a_report_renders():
-    from experiments.tables import FORMATS
     from smugglesim.commands import REPORT_FORMATS
+    from smugglesim.experiments.tables import FORMATS
 
     assert REPORT_FORMATS == FORMATS
 

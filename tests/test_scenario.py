@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from model import ScenarioError, load_scenario
 from smugglesim.cli import main
+from smugglesim.model import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

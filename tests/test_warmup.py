@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import SmugglingModel
-from model.metrics import yearly
-from model.migrants import MigrantPopulation
+from smugglesim.model import SmugglingModel
+from smugglesim.model.metrics import yearly
+from smugglesim.model.migrants import MigrantPopulation
 from tests.conftest import short
 
 WARMUP = 0.25  # 13 weeks
@@ -131,7 +131,7 @@ def test_a_kept_warm_state_gives_the_same_run_as_a_cold_warm_up():
     """Scenarios that differ only in measures and horizon share the warm-up of a seed: the
     second takes over a copy of the first's warm state, with identical results, and running
     it leaves the kept state as it was."""
-    from model.model import _WARM_STATES, forget_warm_states
+    from smugglesim.model.model import _WARM_STATES, forget_warm_states
 
     forget_warm_states()
     fi = short("financial_investigations", years=0.25, **{"run.warmup_years": 0.25})

@@ -1,0 +1,177 @@
+"""Check the baseline against its calibration targets (DESIGN.md §6).
+
+    python -m smugglesim.experiments.calibration --seeds 20
+
+runs the baseline for 20 seeds and prints a Markdown table of model against target, with
+the source of each target; docs/calibration.md shows that table. Every figure is over the
+reported weeks, after the scenario's warm-up (``run.warmup_years``): the money ratios are
+flows over those weeks, as Europol's yearly figures are.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from smugglesim.model.model import SmugglingModel, default_routes
+from smugglesim.model.scenario import load_scenario
+
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
+
+
+def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, str, str]]:
+    """Rows (figure, model mean [min-max over seeds], target, within, source)."""
+    sc = load_scenario(scenario)
+    routes = default_routes()
+    runs = []
+    for seed in range(1, seeds + 1):
+        model = SmugglingModel(sc, rng=seed).run()
+        s = model.summary()
+        s["_poly"] = np.mean([o.poly_criminal for o in model.ocgs])
+        # Deaths at sea on the Central Mediterranean: the last leg of its paths.
+        j = model.journeys()
+        cm = j[(j["route"] == "central_med")]
+        at_sea = cm["legs_completed"] == routes.path_len[cm["path"].to_numpy()] - 1
+        died = (cm["outcome"] == "died") & at_sea
+        crossed = cm["outcome"].isin(["arrived", "detected"])
+        # Attempts, as IOM counts them: deaths, entries, and crossings stopped by the Libyan
+        # or Tunisian coast guards (the only interceptions on this route are at sea).
+        attempts = died.sum() + crossed.sum() + s["interceptions_by_route"]["central_med"]
+        s["_cm_death"] = died.sum() / max(1, attempts)
+        runs.append(s)
+    years = sc.weeks / 52
+    # (figure, value per run, format, target as written, lowest and highest accepted, source)
+    targets: list[tuple[str, Callable[[dict], float], str, str, float, float, str]] = []
+    for route, info in routes.routes.items():
+        goal = info["detections_2018"]
+        targets.append(
+            (
+                f"detections per year, {info['label']}",
+                lambda r, route=route: r["detections_by_route"][route] / years,
+                ",.0f",
+                f"{goal:,} ±30%",
+                0.7 * goal,
+                1.3 * goal,
+                "Frontex, Risk Analysis for 2019",
+            )
+        )
+    for route, info in routes.routes.items():
+        lo, hi = info["fee_range_eur"]
+        targets.append(
+            (
+                f"mean journey fee (EUR), {info['label']}",
+                lambda r, route=route: r["mean_fee_eur_by_route"][route],
+                ",.0f",
+                f"{lo:,}–{hi:,}",
+                lo,
+                hi,
+                info.get("fee_source", "UNODC 2018; Europol–Interpol 2016"),
+            )
+        )
+    targets += [
+        (
+            "share of arrivals and detections facilitated",
+            lambda r: r["facilitated_share"],
+            ".3f",
+            "> 0.90",
+            0.9,
+            1.0,
+            "Europol–Interpol 2016",
+        ),
+        (
+            "confiscation ratio (confiscated / proceeds, flow over the reported years)",
+            lambda r: r["confiscation_ratio"],
+            ".4f",
+            "0.005–0.02",
+            0.005,
+            0.02,
+            "Council doc 15250/18 (< 2%); Europol 2016 (1.1%)",
+        ),
+        (
+            "frozen share of proceeds (flow over the reported years)",
+            lambda r: r["frozen_share"],
+            ".4f",
+            "about 0.022",
+            0.01,
+            0.04,
+            "Europol 2016 (2.2% frozen)",
+        ),
+        (
+            "poly-criminal share of OCGs",
+            lambda r: r["_poly"],
+            ".3f",
+            "0.46",
+            0.38,
+            0.54,
+            "Council doc 15250/18",
+        ),
+        (
+            "deaths per attempted sea crossing, Central Med",
+            lambda r: r["_cm_death"],
+            ".4f",
+            "0.01–0.03",
+            0.01,
+            0.03,
+            "IOM Missing Migrants 2016–2018",
+        ),
+        (
+            "interceptions per year, Central Mediterranean (Libya, Tunisia)",
+            lambda r: r["interceptions_by_route"]["central_med"] / years,
+            ",.0f",
+            "about 15,000 (Libya) plus Tunisia's",
+            10_000,
+            25_000,
+            "UNHCR 2018 (Libyan coast guard); leg interception_prob is set from it",
+        ),
+        (
+            "members arrested per year",
+            lambda r: r["members_arrested"] / years,
+            ",.0f",
+            "order of 10^2–10^3 (core members)",
+            100,
+            5000,
+            "EMSC 2018: 53 action days, 600+ arrests; Frontex 2017: ~10,000 facilitators detected",
+        ),
+    ]
+    rows = []
+    for figure, value, fmt, target, lo, hi, source in targets:
+        v = np.array([value(r) for r in runs], dtype=float)
+        mean = float(v.mean())
+        shown = f"{mean:{fmt}} [{v.min():,.4g} – {v.max():,.4g}]"
+        rows.append((figure, shown, target, "yes" if lo <= mean <= hi else "NO", source))
+    return rows
+
+
+def to_markdown(
+    rows: list[tuple[str, str, str, str, str]], seeds: int, scenario: Path = BASELINE
+) -> str:
+    run = load_scenario(scenario).run
+    lines = [
+        f"Baseline, {run.years:g} years after a warm-up of {run.warmup_years:g} "
+        f"year{'' if run.warmup_years == 1 else 's'}, "
+        f"seeds 1–{seeds}: mean [min – max over seeds].",
+        "",
+        "| figure | model | target | within | source |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [f"| {' | '.join(r)} |" for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--scenario", type=Path, default=BASELINE)
+    args = parser.parse_args(argv)
+    rows = measure(args.seeds, args.scenario)
+    print(to_markdown(rows, args.seeds, args.scenario))
+    return 0 if all(r[3] == "yes" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,291 @@
+"""Where runs execute: one interface over this process, a process pool, and Dask.
+
+Every engine takes :class:`~smugglesim.experiments.specs.RunTask` objects and yields
+:class:`RunResult` objects as they finish (in any order). The worker function
+:func:`run_one` is a top-level function of an importable module, so it pickles to worker
+processes and Dask workers, and notebooks need no ``if __name__ == "__main__"`` guard.
+A run that raises comes back as a result with ``status="failed"``, it does not stop the
+others; a worker that dies is reported the same way for the run it was doing. Losing the
+engine itself (the Dask scheduler, the connection to it) raises :class:`EngineLostError`: the
+runs in flight did not fail, they were not done.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+
+from smugglesim.experiments.specs import RunTask
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import Scenario
+
+ENGINES = ("process", "dask")
+
+
+class EngineLostError(RuntimeError):
+    """The engine cannot run anything more: the Dask scheduler or the connection to it is gone."""
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: str  # "ok" | "failed"
+    error: str | None
+    metrics: dict[str, Any]
+    timeseries: pd.DataFrame | None
+    elapsed_s: float
+
+
+def flatten_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """Scalars as they are; per-route and per-source dicts as ``arrivals_central_med`` etc."""
+    flat: dict[str, Any] = {}
+    for key, value in summary.items():
+        if key in ("scenario", "seed"):
+            continue  # the batch records its own scenario label and seed
+        if isinstance(value, dict):
+            stem = key.removesuffix("_by_route").removesuffix("_by_source")
+            for sub, v in value.items():
+                flat[f"{stem}_{sub}"] = v
+        elif isinstance(value, list | tuple):
+            flat[key] = ",".join(map(str, value))
+        else:
+            flat[key] = value
+    return flat
+
+
+def run_one(task: RunTask) -> RunResult:
+    """Run one replication; never raises for a model error (it is recorded instead)."""
+    start = time.perf_counter()
+    try:
+        scenario = Scenario.model_validate(task.config)
+        model = SmugglingModel(scenario, rng=task.seed).run()
+        metrics = flatten_summary(model.summary())
+        ts = model.timeseries()
+    except Exception as exc:  # a failing replication must not stop the batch
+        return RunResult(
+            task.run_id, "failed", f"{type(exc).__name__}: {exc}", {}, None, _since(start)
+        )
+    return RunResult(task.run_id, "ok", None, metrics, ts, _since(start))
+
+
+def _since(start: float) -> float:
+    return time.perf_counter() - start
+
+
+def _failed(task: RunTask, exc: BaseException) -> RunResult:
+    return RunResult(task.run_id, "failed", f"{type(exc).__name__}: {exc}", {}, None, 0.0)
+
+
+def _ignore_sigint() -> None:
+    """In a worker: leave Ctrl-C to the batch, which stops the pool (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Make a forkserver child skip re-running the caller's script.
+
+    multiprocessing re-imports ``__main__`` in spawn and forkserver children from its
+    ``__spec__`` or ``__file__``; an unguarded script would then start a batch of its own.
+    The worker function lives in this module, so the children do not need ``__main__``.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+class Engine(Protocol):
+    """What the batch runner needs from an engine."""
+
+    name: str
+    workers: int
+
+    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineEngine:
+    """Runs in this process, one run after another (the ``process`` engine with 1 worker)."""
+
+    name = "process"
+    workers = 1
+
+    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
+        for task in tasks:
+            yield run_one(task)
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessEngine:
+    """A :class:`concurrent.futures.ProcessPoolExecutor` with a bounded queue of runs.
+
+    At most ``2 × workers`` runs are submitted at a time, so results stream to disk as
+    they finish and a killed batch loses only those. Workers are forked when this process
+    has no other thread (fast); otherwise they come from a forkserver, since forking a
+    multi-threaded process can deadlock. Either way the caller's main module is not
+    re-imported in the workers, so a script needs no ``if __name__ == "__main__"`` guard.
+    """
+
+    name = "process"
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload(["smugglesim.experiments.engines"])
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_ignore_sigint
+        )
+        # Start every worker now (one per no-op task), before a progress bar adds a thread.
+        with _main_module_hidden():
+            for fut in [self._pool.submit(time.sleep, 0.05) for _ in range(workers)]:
+                fut.result()
+
+    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
+        pending: dict[cf.Future, RunTask] = {}
+        queue = iter(tasks)
+
+        def top_up() -> None:
+            while len(pending) < 2 * self.workers and (task := next(queue, None)) is not None:
+                pending[self._pool.submit(run_one, task)] = task
+
+        top_up()
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                task = pending.pop(fut)
+                try:
+                    yield fut.result()
+                except Exception as exc:  # the worker process died (BrokenProcessPool...)
+                    yield _failed(task, exc)
+            top_up()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+QUIET_LOGGERS = ("distributed.client", "distributed.utils", "distributed.core")
+
+
+class DaskEngine:
+    """Dask distributed: a ``LocalCluster`` (one thread per worker) or an existing scheduler."""
+
+    name = "dask"
+
+    def __init__(self, workers: int, scheduler: str | None = None) -> None:
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError as exc:
+            raise RuntimeError(
+                "the dask engine needs dask.distributed: pip install 'smugglesim[cluster]'"
+            ) from exc
+        self._cluster = None
+        # The client logs each failed reconnection with a traceback; a lost scheduler is
+        # reported once, by the batch, instead (EngineLostError).
+        self._quiet = {name: logging.getLogger(name) for name in QUIET_LOGGERS}
+        self._levels = {name: log.level for name, log in self._quiet.items()}
+        for log in self._quiet.values():
+            log.setLevel(logging.CRITICAL)
+        try:
+            self._connect(workers, scheduler)
+        except BaseException:
+            self._restore_logs()
+            raise
+
+    def _connect(self, workers: int, scheduler: str | None) -> None:
+        from dask.distributed import Client, LocalCluster
+
+        if scheduler:
+            self._client = Client(scheduler)
+            self.workers = max(1, sum(w["nthreads"] for w in self._workers().values()))
+        else:
+            self._cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self._client = Client(self._cluster)
+            self.workers = workers
+
+    def _workers(self) -> dict[str, Any]:
+        return self._client.scheduler_info().get("workers", {})
+
+    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
+        from dask.distributed import KilledWorker, as_completed
+
+        queue = iter(tasks)
+        pending: dict[Any, RunTask] = {}
+        running = as_completed()
+
+        def submit(task: RunTask) -> None:
+            fut = self._client.submit(run_one, task, key=f"run-{task.run_id}", pure=False)
+            pending[fut.key] = task
+            running.add(fut)
+
+        for _ in range(2 * self.workers):
+            if (task := next(queue, None)) is not None:
+                submit(task)
+        for fut in running:
+            task = pending.pop(fut.key)
+            try:
+                result = fut.result()
+            except KilledWorker as exc:  # the run took its worker down (memory, a crash)
+                result = _failed(task, exc)
+            except Exception as exc:  # cancelled or unreachable: the scheduler is gone
+                first = next(iter(str(exc).splitlines()), "")
+                raise EngineLostError(
+                    f"lost the Dask scheduler: {type(exc).__name__}: {first}"
+                ) from exc
+            finally:
+                fut.release()
+            yield result
+            if (nxt := next(queue, None)) is not None:
+                submit(nxt)
+
+    def close(self) -> None:
+        try:
+            self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+        finally:
+            self._restore_logs()
+
+    def _restore_logs(self) -> None:
+        for name, log in self._quiet.items():
+            log.setLevel(self._levels[name])
+
+
+def make_engine(engine: str, workers: int, scheduler: str | None = None) -> Engine:
+    """The engine for ``engine`` ("process" or "dask") and ``workers``."""
+    if engine == "process":
+        if scheduler:
+            raise ValueError("--scheduler needs --engine dask")
+        return InlineEngine() if workers <= 1 else ProcessEngine(workers)
+    if engine == "dask":
+        return DaskEngine(workers, scheduler)
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")

@@ -1,0 +1,154 @@
+"""Joint action days of the EU Policy Cycle (EMPACT): every Member State police unit acts
+on the same day.
+
+They belong to the status quo: in 2018 the EMSC supported 53 action days against migrant
+smuggling, with over 600 arrests (DESIGN.md §6), so the baseline holds
+``enforcement.action_days_per_year`` of them. Measure 4 (intensify EMPACT) adds days and
+deploys document-fraud experts on them; it changes this actor's attributes and nothing else.
+
+On a day each police unit, on its route:
+
+- arrests members already identified by its open investigations, each with
+  ``action_day_arrest_prob`` (in a cooperating third country times the partners' arrest
+  probability), with searches that seize cash and freeze traced assets: the same arrest
+  operation as at the end of an investigation (:class:`smugglesim.model.police.Arrests`), and the
+  investigation goes on;
+- catches in the act transporters at work on the EU side of the route: each EU-resident
+  transporter of an operating OCG with ``action_day_control_catch_prob`` times the share of
+  that OCG's transporters on the leg that its cash put to work this week
+  (``OcgTable.working``), so that an OCG running fewer crossings loses fewer;
+- with document-fraud experts deployed (``forger_identification_prob``, none in the
+  status quo), identifies a document forger of an operating OCG, who joins the open case on
+  the OCG or becomes a lead.
+
+Every arrest thus comes from an open investigation or a crossing under way. A day takes
+``action_day_routine_work_share`` of each unit's investigative work of the week
+(:meth:`smugglesim.model.police.PoliceUnit.divert`): the trade-off of an operation against routine
+work. The days fall evenly over the year, in the weekly step after the investigations; they
+draw from their own random stream (``action_days``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from smugglesim.model.smugglers import Role
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from smugglesim.model.clock import Clock
+    from smugglesim.model.intelligence import Emsc
+    from smugglesim.model.ocg_lifecycle import OcgLifeCycle
+    from smugglesim.model.parameters import EnforcementParams
+    from smugglesim.model.police import Arrests, PoliceUnit
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
+
+
+class JointActionDays:
+    """The joint action days of the year, held in the weeks they fall in.
+
+    Args:
+        params: The enforcement parameters (the status quo's days and their intensity).
+        clock: The week.
+        lifecycle: The OCGs, whose members are arrested.
+        police_units: The units that act on each day, by route.
+        arrests: The arrest operation.
+        emsc: Where leads on identified forgers go.
+        rng: The days' own random stream.
+    """
+
+    def __init__(
+        self,
+        params: EnforcementParams,
+        clock: Clock,
+        lifecycle: OcgLifeCycle,
+        police_units: dict[str, PoliceUnit],
+        arrests: Arrests,
+        emsc: Emsc,
+        rng: np.random.Generator,
+    ) -> None:
+        self.clock = clock
+        self.lifecycle = lifecycle
+        self.police_units = police_units
+        self.arrests = arrests
+        self.emsc = emsc
+        self.rng = rng
+        self.per_year = params.action_days_per_year
+        self.arrest_prob = params.action_day_arrest_prob
+        self.control_catch_prob = params.action_day_control_catch_prob
+        self.routine_work_share = params.action_day_routine_work_share
+        self.reliability = params.reliability_investigation
+        # Document-fraud experts on the days: none in the status quo (measure 4 adds them).
+        self.forger_identification_prob = 0.0
+        self.held = 0
+
+    def days_in_week(self, week: int) -> int:
+        """The days that fall in ``week``: ``per_year`` spread evenly over 52 weeks."""
+        rate = self.per_year / 52.0
+        return math.floor(rate * (week + 1)) - math.floor(rate * week)
+
+    def step(self) -> None:
+        for _ in range(self.days_in_week(self.clock.week)):
+            self.day()
+
+    def day(self) -> None:
+        """One joint action day: every police unit acts on its route."""
+        self.held += 1
+        for unit in self.police_units.values():
+            self._on_route(unit)
+
+    def _on_route(self, unit: PoliceUnit) -> None:
+        rng = self.rng
+        arrests = self.arrests
+        p_coop = self.arrest_prob * arrests.partners.arrest_prob_cooperating
+        for inv in list(unit.open):
+            suspects = [m for m in inv.identified if not m.gone]
+            arrested = [
+                m
+                for m in suspects
+                if rng.random()
+                < {"eu": self.arrest_prob, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
+            ]
+            if arrested:
+                arrests.operation(inv, suspects, arrested)
+        ocgs = [o for o in self.lifecycle.ocgs if o.route == unit.route and o.operating]
+        for driver in self.caught_in_the_act(ocgs):
+            arrests.in_the_act(driver)
+        if self.forger_identification_prob > 0:
+            self._identify_forgers(ocgs)
+        unit.divert(self.routine_work_share)
+
+    def caught_in_the_act(self, ocgs: list[OrganisedCrimeGroup]) -> list[Smuggler]:
+        """The EU-resident transporters of ``ocgs`` whom the day's controls catch carrying
+        migrants: each with ``control_catch_prob`` times the share of the OCG's transporters
+        on their leg at work this week."""
+        table = self.lifecycle.table
+        rng = self.rng
+        caught = []
+        for ocg in ocgs:
+            for m in ocg.members:
+                if m.role != Role.TRANSPORTER or m.jurisdiction != "eu":
+                    continue
+                on_leg = table.transporters.item(ocg.ocg_id, m.leg)
+                at_work = table.working.item(ocg.ocg_id, m.leg) / on_leg if on_leg else 0.0
+                if rng.random() < self.control_catch_prob * at_work:
+                    caught.append(m)
+        return caught
+
+    def _identify_forgers(self, ocgs: list[OrganisedCrimeGroup]) -> None:
+        """Document-fraud experts find forged documents: a forger of the OCG is identified
+        and joins its open case, or becomes a lead."""
+        rng = self.rng
+        for ocg in ocgs:
+            if ocg.dismantled or not ocg.has_role(Role.DOCUMENT_FORGER):
+                continue
+            if rng.random() >= self.forger_identification_prob:
+                continue
+            forgers = [m for m in ocg.members if m.role == Role.DOCUMENT_FORGER]
+            forger = forgers[int(rng.integers(len(forgers)))]
+            if ocg.investigation is not None:
+                ocg.investigation.add_target(forger)
+            else:
+                self.emsc.new_lead(forger, "investigation", self.reliability, rng)

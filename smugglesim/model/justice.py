@@ -1,0 +1,100 @@
+"""Prosecution: arrests become judgments after a delay; confiscation only after conviction.
+
+A :class:`Case` holds the defendants of one arrest operation and the assets frozen with it.
+At judgment each defendant is convicted with the conviction probability; when at least one
+is, the confiscation share of the frozen assets is confiscated and the rest released to the
+OCG; when none is, everything frozen is released.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from smugglesim.model.clock import Clock
+    from smugglesim.model.parameters import JusticeParams
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
+
+
+@dataclass
+class Case:
+    ocg: OrganisedCrimeGroup
+    defendants: list[Smuggler]
+    frozen_eu_eur: float = 0.0
+    frozen_cooperating_eur: float = 0.0
+    cross_border: bool = False
+    judgment_week: int = 0
+    convicted: list[Smuggler] = field(default_factory=list)
+
+    @property
+    def frozen_eur(self) -> float:
+        return self.frozen_eu_eur + self.frozen_cooperating_eur
+
+
+class Prosecution:
+    """Prosecutors and courts of the Member States (with Eurojust for cross-border cases).
+
+    Args:
+        params: The justice parameters.
+        clock: The week.
+        rng: Their random stream (delays to judgment, verdicts).
+    """
+
+    def __init__(self, params: JusticeParams, clock: Clock, rng: np.random.Generator) -> None:
+        self.clock = clock
+        self.rng = rng
+        self.mean_weeks = params.prosecution_mean_weeks
+        self.delay_shape = params.prosecution_delay_shape
+        self.conviction_prob = params.conviction_prob
+        self.confiscation_given_conviction = params.confiscation_given_conviction
+        # Added to conviction_prob in cross-border cases (Eurojust, JITs: measure 8); 0 in
+        # the status quo, where cross-border cases are judged like the others.
+        self.cross_border_conviction_bonus = 0.0
+        self._pending: list[tuple[int, int, Case]] = []
+        self._order = 0  # cases opened so far: ties in judgment week keep this order
+        self.frozen_pending_eur = 0.0
+        self.confiscated_eur = 0.0
+        self.released_eur = 0.0
+        self.convictions = 0
+        self.judgments = 0
+
+    def open_case(self, case: Case) -> None:
+        shape = self.delay_shape
+        delay = max(1, round(self.rng.gamma(shape, self.mean_weeks / shape)))
+        case.judgment_week = self.clock.week + delay
+        self.frozen_pending_eur += case.frozen_eur
+        self._order += 1
+        heapq.heappush(self._pending, (case.judgment_week, self._order, case))
+
+    def step(self) -> None:
+        week = self.clock.week
+        rng = self.rng
+        while self._pending and self._pending[0][0] <= week:
+            _, _, case = heapq.heappop(self._pending)
+            self.judgments += 1
+            n = len(case.defendants)
+            p = self.conviction_prob
+            if case.cross_border:
+                p = min(1.0, p + self.cross_border_conviction_bonus)
+            hits = rng.random(n) < p
+            case.convicted = [d for d, hit in zip(case.defendants, hits, strict=True) if hit]
+            self.convictions += len(case.convicted)
+            share = self.confiscation_given_conviction if case.convicted else 0.0
+            confiscated = case.frozen_eur * share
+            released_eu = case.frozen_eu_eur * (1 - share)
+            released_coop = case.frozen_cooperating_eur * (1 - share)
+            self.frozen_pending_eur -= case.frozen_eur
+            self.confiscated_eur += confiscated
+            self.released_eur += released_eu + released_coop
+            ocg = case.ocg
+            ocg.released += released_eu + released_coop
+            ocg.assets_eu += released_eu
+            ocg.assets_cooperating += released_coop
+
+    @property
+    def open_cases(self) -> int:
+        return len(self._pending)

@@ -1,0 +1,186 @@
+"""What every measure shares: its scenario parameters and its life cycle in a run.
+
+A measure is one module of this package with one :class:`Measure` subclass and its nested
+``Params`` (the table ``[measures.<key>]`` of a scenario file). Its mechanism is
+:meth:`Measure.activate`, which changes the model's actors through the helpers below
+(:meth:`Measure.set`, :meth:`Measure.raise_to`, :meth:`Measure.lower_to`,
+:meth:`Measure.scale`, :meth:`Measure.raise_by`): each remembers the value it replaced, so
+that :meth:`Measure.deactivate` restores it, and fails loudly on an attribute the actor does
+not have. A measure that adds a process of its own (action days, a new source of leads)
+schedules and runs it itself, with Mesa events or :meth:`Measure.add_lead_source`,
+and stops it in ``deactivate``. A measure never writes an output metric; the outputs move
+only because the actors behave differently.
+
+The model schedules ``start`` at ``start_week`` and ``stop`` at ``end_week`` as Mesa events,
+and charges ``cost_eur_per_year / 52`` for every week the measure is active.
+"""
+
+from __future__ import annotations
+
+import sys
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, Field, model_validator
+
+from smugglesim.model.parameters import STRICT, cross_field_errors
+
+if TYPE_CHECKING:
+    from smugglesim.model.intelligence import LeadSource
+    from smugglesim.model.model import SmugglingModel
+
+
+def _plain(value: Any) -> Any:
+    """A default as plain data (a nested table as a dict), for JSON and the docs."""
+    return value.model_dump() if isinstance(value, BaseModel) else value
+
+
+class MeasureParams(BaseModel):
+    """Parameters every measure has (validated strictly, as every table of a scenario)."""
+
+    model_config = STRICT
+
+    enabled: bool = Field(False, description="Switch the measure on.")
+    start_week: int = Field(
+        0, ge=0, le=5200, description="Week (from 0) in which the measure starts."
+    )
+    end_week: int | None = Field(
+        None, ge=1, le=5200, description="Week in which it stops; none: it runs to the end."
+    )
+    cost_eur_per_year: float = Field(0.0, ge=0, le=1e10, description="Yearly cost while active.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> MeasureParams:
+        if self.end_week is not None and self.end_week <= self.start_week:
+            message = f"must be greater than start_week ({self.start_week}), got {self.end_week}"
+            cross_field_errors(self, [("end_week", message)])
+        return self
+
+
+class Measure(ABC):
+    """A measure of Council document 15250/18 and its mechanism in the model."""
+
+    key: ClassVar[str]
+    number: ClassVar[int]
+    heading: ClassVar[str]
+    title: ClassVar[str]
+    source_paragraph: ClassVar[str]
+    summary: ClassVar[str]
+    first_moved: ClassVar[str]
+    """The output figure the mechanism moves first, with its direction, e.g. ``"+assets_frozen_eur"``."""
+    Params: ClassVar[type[MeasureParams]] = MeasureParams
+
+    def __init__(self, params: MeasureParams, model: SmugglingModel) -> None:
+        self.params = params
+        self.model = model
+        self.active = False
+        self._saved: list[tuple[Any, str, Any]] = []
+        self._sources: list[LeadSource] = []
+
+    # -- life cycle, driven by the model's event schedule ------------------------------
+    def start(self) -> None:
+        """Mesa event at ``start_week``."""
+        self.active = True
+        self.activate(self.model)
+
+    def stop(self) -> None:
+        """Mesa event at ``end_week``."""
+        self.deactivate(self.model)
+        self.active = False
+
+    @abstractmethod
+    def activate(self, model: SmugglingModel) -> None:
+        """Change the actors (through the helpers below) and start any process of its own."""
+
+    def deactivate(self, model: SmugglingModel) -> None:
+        """Undo :meth:`activate`: by default restore every attribute the helpers changed.
+        and every source of leads it added. A measure with another process of its own (a
+        Mesa event) stops it here, then calls this."""
+        for obj, attr, old in reversed(self._saved):
+            setattr(obj, attr, old)
+        self._saved.clear()
+        for source in self._sources:
+            model.remove_lead_source(source)
+        self._sources.clear()
+
+    def add_lead_source(self, model: SmugglingModel, source: LeadSource, order: int) -> None:
+        """Step ``source`` in the intelligence phase of every week (at place ``order``, see
+        :meth:`SmugglingModel.add_lead_source`) until the measure stops."""
+        model.add_lead_source(source, order)
+        self._sources.append(source)
+
+    # -- the only ways a measure changes an actor --------------------------------------
+    def set(self, obj: Any, attr: str, value: Any) -> None:
+        """Set ``obj.attr`` to ``value``, remembering the old value for :meth:`deactivate`.
+
+        Raises:
+            AttributeError: ``obj`` has no attribute ``attr`` (a misspelled name would
+                otherwise add a new attribute that nothing reads).
+        """
+        try:
+            old = getattr(obj, attr)
+        except AttributeError:
+            raise AttributeError(
+                f"measure {self.key}: {type(obj).__name__} has no attribute {attr!r} to change"
+            ) from None
+        self._saved.append((obj, attr, old))
+        setattr(obj, attr, value)
+
+    def raise_to(self, obj: Any, attr: str, value: Any) -> None:
+        """Raise ``obj.attr`` to ``value``; a measure never lowers what is already done."""
+        self.set(obj, attr, max(self._current(obj, attr), value))
+
+    def lower_to(self, obj: Any, attr: str, value: Any) -> None:
+        """Lower ``obj.attr`` to ``value`` (a delay, a duplication); never raise it."""
+        self.set(obj, attr, min(self._current(obj, attr), value))
+
+    def raise_by(self, obj: Any, attr: str, amount: Any, at_most: Any = None) -> None:
+        """Add ``amount`` to ``obj.attr``, capped at ``at_most`` when given."""
+        value = self._current(obj, attr) + amount
+        self.set(obj, attr, value if at_most is None else min(at_most, value))
+
+    def scale(self, obj: Any, attr: str, factor: float) -> None:
+        """Multiply ``obj.attr`` by ``factor``."""
+        self.set(obj, attr, self._current(obj, attr) * factor)
+
+    def _current(self, obj: Any, attr: str) -> Any:
+        if not hasattr(obj, attr):
+            raise AttributeError(
+                f"measure {self.key}: {type(obj).__name__} has no attribute {attr!r} to change"
+            )
+        return getattr(obj, attr)
+
+    def weekly_cost_eur(self) -> float:
+        return self.params.cost_eur_per_year / 52.0 if self.active else 0.0
+
+    @classmethod
+    def paragraph(cls, label: str) -> str:
+        """The paragraph of the measure's module docstring that starts with ``label``
+        (``"Mechanism"``, ``"Cost"``), on one line; empty if there is none."""
+        doc = sys.modules[cls.__module__].__doc__ or ""
+        for paragraph in doc.split("\n\n"):
+            if paragraph.strip().startswith(label):
+                return " ".join(paragraph.split())
+        return ""
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """The measure as data: for ``smugglesim measures`` and the docs."""
+        return {
+            "key": cls.key,
+            "number": cls.number,
+            "heading": cls.heading,
+            "title": cls.title,
+            "source_paragraph": cls.source_paragraph,
+            "summary": cls.summary,
+            "mechanism": cls.paragraph("Mechanism").removeprefix("Mechanism:").strip(),
+            "cost": cls.paragraph("Cost"),
+            "first_moved": cls.first_moved,
+            "parameters": {
+                name: {
+                    "default": _plain(field.get_default(call_default_factory=True)),
+                    "description": field.description,
+                }
+                for name, field in cls.Params.model_fields.items()
+            },
+        }

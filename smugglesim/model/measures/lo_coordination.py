@@ -1,0 +1,56 @@
+"""Measure 12: coordinate EU liaison officers in third countries.
+
+Source: Council document 15250/18, measure 12 (Annex, section IV.12): further consolidate
+and coordinate the activities of EU liaison officers (LOs) in the Middle East and North
+Africa, the Sahel and the Western Balkans, including through joint trainings, to avoid
+duplication and recruit from as wide a pool as possible.
+
+Mechanism: pooled LOs duplicate each other's work less, so each officer yields more
+distinct leads on the OCG members operating in origin and transit countries; the wider
+pool adds officers. Those leads go to EU analysis and open investigations whose mapping
+reaches the members inside the EU.
+
+Cost (ASSUMPTION): EUR 2.4 million a year: six additional pooled officers at EUR 250,000
+each and EUR 900,000 of coordination and joint training.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from smugglesim.model.measures.base import Measure, MeasureParams
+
+if TYPE_CHECKING:
+    from smugglesim.model.model import SmugglingModel
+
+
+class LoCoordinationParams(MeasureParams):
+    duplication: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="Share of liaison officers' leads that duplicate another's, once coordinated.",
+    )
+    extra_officers: int = Field(6, ge=0, le=1000, description="Officers added from the wider pool.")
+    cost_eur_per_year: float = Field(
+        2_400_000.0, ge=0, le=1e10, description="Yearly cost while active."
+    )
+
+
+class LoCoordination(Measure):
+    key = "lo_coordination"
+    number = 12
+    heading = "IV. External action"
+    title = "Coordinate EU liaison officers in third countries"
+    source_paragraph = "15250/18, measure 12 (Annex IV.12)"
+    summary = "Pooled liaison officers duplicate less and are more; more leads from origin and transit countries."
+    first_moved = "+leads_produced"
+    Params = LoCoordinationParams
+
+    def activate(self, model: SmugglingModel) -> None:
+        lo = model.liaison_officers
+        p = self.params
+        self.lower_to(lo, "duplication", p.duplication)
+        self.raise_by(lo, "officers", p.extra_officers)

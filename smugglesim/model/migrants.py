@@ -1,0 +1,476 @@
+"""Migrants as a vectorised population: one row per migrant, numpy columns.
+
+Migrants are many and alike, so they are not Mesa agents. Each row is one migrant on a
+journey; when the journey ends (arrived, detected at the EU border, died, abandoned) the
+row moves to the journey log, so every journey stays individually traceable
+(:meth:`MigrantPopulation.journeys`) while the weekly work scales with the migrants still
+travelling.
+
+Each week: new migrants depart from the origins and choose a path; migrants waiting at a
+location search for a smuggler for their next leg, choose among the OCGs they find (price
+and reach), pay part upfront and the rest into escrow, or travel alone where they can, or
+give up; migrants on a leg advance, and at the end of it may die, be detected at the EU
+border, arrive, or wait for the next leg.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from smugglesim.model.demand import OriginDemand
+from smugglesim.model.sampling import Groups, grouped_cdf
+
+if TYPE_CHECKING:
+    from smugglesim.model.enforcement import BorderGuards
+    from smugglesim.model.market import Market
+    from smugglesim.model.parameters import DemandParams, SmugglerParams
+    from smugglesim.model.routes import RouteNetwork
+    from smugglesim.model.streams import RandomStreams
+
+SEARCHING, TRAVELLING = 0, 1
+GONE = -9  # a finished journey, logged; the row is reused at the next compaction
+# arrived: entered the EU unseen; detected: entered the EU and was detected (registered) at
+# the border, as Frontex counts detections of illegal border-crossing; returned: gave up
+# after a third country intercepted the crossing and returned them.
+OUTCOMES = ("arrived", "detected", "died", "abandoned", "returned")
+ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
+
+# Narrow types: the weekly passes are bound by memory traffic more than by arithmetic.
+_COLUMNS = {
+    "mid": np.int64,  # journey id
+    "origin": np.int16,
+    "path": np.int16,
+    "pos": np.int16,
+    "state": np.int8,
+    "leg": np.int16,  # the leg being travelled, or searched for
+    "ocg": np.int32,
+    "due_week": np.int32,  # the week a leg ends (travelling)
+    "wait": np.int16,
+    "paid": np.float64,
+    "escrow": np.float64,
+    "depart_week": np.int32,
+    "legs_smuggled": np.int16,
+}
+
+
+class MigrantPopulation:
+    """The migrants on their way, and the log of finished journeys.
+
+    ``LOG_TYPES``: the columns of the log of finished journeys and their types (a test
+    checks the log against it; ``smugglesim/experiments/scale_benchmark.py`` reports the bytes).
+
+    Args:
+        routes: The route network.
+        demand: The migrants' parameters.
+        smugglers: The smugglers' parameters (how much riskier their riskiest crossings are).
+        market: The smuggling market (offers, path attractiveness, fares).
+        border_guards: Whose detection factor scales every leg's detection probability.
+        streams: The run's random streams (``demand``, ``market``, ``travel``).
+        interception_factor: Scales every leg's interception probability (third countries'
+            coast guards and border police; ``enforcement.third_country_interception_factor``).
+    """
+
+    LOG_TYPES: ClassVar[dict[str, type]] = {
+        "migrant": np.int64,
+        "origin": np.int16,
+        "path": np.int16,
+        "route": np.int8,
+        "outcome": np.int8,
+        "depart_week": np.int32,
+        "end_week": np.int32,
+        "legs_completed": np.int16,
+        "legs_smuggled": np.int16,
+        "fee_paid_eur": np.float64,
+        "last_ocg": np.int32,
+    }
+
+    def __init__(
+        self,
+        routes: RouteNetwork,
+        demand: DemandParams,
+        smugglers: SmugglerParams,
+        market: Market,
+        border_guards: BorderGuards,
+        streams: RandomStreams,
+        interception_factor: float = 1.0,
+    ) -> None:
+        self.routes = routes
+        self.demand = demand
+        self.smugglers = smugglers
+        self.market = market
+        self.border_guards = border_guards
+        self.interception_factor = interception_factor
+        self._rng_demand = streams["demand"]
+        self._rng_market = streams["market"]
+        self._rng_travel = streams["travel"]
+        self.cap = 1024
+        self.n = 0
+        self.cols = {k: np.zeros(self.cap, dtype=t) for k, t in _COLUMNS.items()}
+        self.next_id = 0
+        self.gone = 0  # rows of finished journeys not yet dropped
+        self._log: list[dict[str, np.ndarray]] = []
+        self.finished_in_warmup = 0  # journeys that ended in the warm-up (not logged)
+        self.origin_nodes = [o["node"] for o in routes.origins]
+        self.origins = OriginDemand(routes, demand, self._rng_demand)
+        # The origin each path's end feeds by secondary movement (-1: none).
+        self.path_feeds = np.array(
+            [self.origins.fed_from.get(p.nodes[-1], -1) for p in routes.paths], dtype=np.int64
+        )
+        self.self_travel_risk_level = demand.self_travel_risk_level
+        # The paths from each origin, origin after origin, for the choice of path.
+        by_origin = [
+            (o, p.index)
+            for o, node in enumerate(self.origin_nodes)
+            for p in routes.paths
+            if p.origin == node
+        ]
+        self.choice_origin, self.choice_path = np.array(by_origin, dtype=np.int16).T
+        self.choice_runs = Groups.of(self.choice_origin)
+        n_routes = len(routes.route_names)
+        self.week_counts: dict[str, np.ndarray] = {}
+        self.reset_week(n_routes)
+        self.escrow_refunded = 0.0
+        self.fees_paid = 0.0
+
+    # -- storage ----------------------------------------------------------------------------
+    def reset_week(self, n_routes: int | None = None) -> None:
+        n_routes = n_routes or len(self.routes.route_names)
+        self.week_counts = {
+            "departed": np.zeros(n_routes, dtype=np.int64),
+            "intercepted": np.zeros(n_routes, dtype=np.int64),
+            "smuggled": np.zeros(n_routes, dtype=np.int64),
+            **{name: np.zeros(n_routes, dtype=np.int64) for name in OUTCOMES},
+            "fees_sum": np.zeros(n_routes),
+            "fees_n": np.zeros(n_routes, dtype=np.int64),
+        }
+        self.detected_by_ocg = np.zeros(0, dtype=np.int64)  # this week, by OCG id
+
+    def _count(self, name: str, routes: np.ndarray, weights: np.ndarray | None = None) -> None:
+        """Add per-route counts (or sums of ``weights``) to this week's tally."""
+        tally = self.week_counts[name]
+        tally += np.bincount(routes, weights=weights, minlength=tally.size).astype(tally.dtype)
+
+    def _grow(self, extra: int) -> None:
+        need = self.n + extra
+        if need <= self.cap:
+            return
+        while self.cap < need:
+            self.cap *= 2
+        for k, arr in self.cols.items():
+            new = np.zeros(self.cap, dtype=arr.dtype)
+            new[: self.n] = arr[: self.n]
+            self.cols[k] = new
+
+    def view(self, name: str) -> np.ndarray:
+        return self.cols[name][: self.n]
+
+    # -- the week ---------------------------------------------------------------------------
+    def depart(self, week: int) -> None:
+        """New migrants appear at the origins and choose a path."""
+        rng = self._rng_demand
+        outlook = self.market.outlook(self.border_guards.detection_factor, self.interception_factor)
+        cost = self.origins.expected_cost(self.choice_origin, self.choice_path, outlook)
+        counts = self.origins.departures(week, cost)
+        utility = outlook.utility
+        total = int(counts.sum())
+        if total == 0:
+            return
+        self._grow(total)
+        # Each migrant chooses among the paths from its origin (logit on utility).
+        origins = np.repeat(np.arange(counts.size, dtype=np.int16), counts)
+        u = utility[self.choice_path]
+        runs = self.choice_runs
+        top = np.maximum.reduceat(u, runs.starts)[runs.of_item]
+        cdf = grouped_cdf(self.choice_origin, np.exp(u - top), runs)
+        chosen = self.choice_path[np.searchsorted(cdf, origins + rng.random(total), side="right")]
+        sl = slice(self.n, self.n + total)
+        c = self.cols
+        c["mid"][sl] = np.arange(self.next_id, self.next_id + total)
+        c["origin"][sl] = origins
+        c["path"][sl] = chosen
+        c["state"][sl] = SEARCHING
+        c["leg"][sl] = self.routes.leg_at(chosen, 0)
+        c["ocg"][sl] = -1
+        c["depart_week"][sl] = week
+        for name in ("pos", "due_week", "wait", "paid", "escrow", "legs_smuggled"):
+            c[name][sl] = 0
+        self.next_id += total
+        self.n += total
+        self._count("departed", self.routes.route_of_path[chosen])
+
+    def search(self, week: int) -> None:
+        """Migrants waiting for a leg look for smugglers; the leg's OCGs sell places."""
+        routes = self.routes
+        rng = self._rng_market
+        demand = self.demand
+        n_legs = len(routes.legs)
+        idx = np.flatnonzero(self.view("state") == SEARCHING)
+        if idx.size == 0:
+            self.market.waiting_by_leg[:] = 0
+            return
+        c = self.cols
+        legs = c["leg"][idx]
+        market = self.market.offers
+        # Who finds a smuggler, and which one (logit on reach and price, per leg).
+        finders = np.flatnonzero(rng.random(idx.size) < market.p_find[legs])
+        pick = market.pick(legs[finders], rng.random(finders.size))
+        # Each OCG takes those who picked it, in turn, up to its capacity; the rest go on
+        # searching.
+        n_offers = market.price.size
+        sold = np.bincount(pick, minlength=n_offers)
+        if (sold > market.capacity).any():
+            # Rank among those who picked the same offer, by a stable (radix) sort.
+            order = np.argsort(
+                pick.astype(np.int16 if n_offers < 2**15 else np.int64), kind="stable"
+            )
+            pick = pick[order]
+            first = np.cumsum(sold) - sold
+            ok = np.arange(pick.size) - first[pick] < market.capacity[pick]
+            finders, pick = finders[order[ok]], pick[ok]
+            sold = np.bincount(pick, minlength=n_offers)
+        self.market.book_sales(sold)
+        served = np.zeros(idx.size, dtype=bool)
+        served[finders] = True
+        # Those who found nobody may go on alone where that is possible.
+        rest = np.flatnonzero(~served)
+        alone = rest[rng.random(rest.size) < routes.self_travel_prob[legs[rest]]]
+        served[alone] = True
+        self.market.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
+        self.market.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
+        self._board(
+            np.concatenate([idx[finders], idx[alone]]),
+            np.concatenate([legs[finders], legs[alone]]),
+            week,
+            np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int32)]),
+            np.concatenate([market.price[pick], np.zeros(alone.size)]),
+        )
+        # Those still searching wait, reconsider their path, or give up.
+        still = idx[~served]
+        if still.size:
+            wait = c["wait"][still] + 1
+            c["wait"][still] = wait
+            quits = rng.random(still.size) < demand.abandon_prob_week
+            self._finish(still[quits], ABANDONED)
+            stuck = still[(wait >= demand.reroute_after_weeks) & ~quits]
+            if stuck.size:
+                self._reroute(stuck, rng)
+
+    def _board(
+        self,
+        rows: np.ndarray,
+        legs: np.ndarray,
+        week: int,
+        ocg_ids: np.ndarray,
+        prices: np.ndarray,
+    ) -> None:
+        """Migrants (``rows``, starting ``legs``) start their leg, with an OCG (paying) or
+        alone (``ocg_ids`` -1, price 0)."""
+        c = self.cols
+        routes = self.routes
+        c["state"][rows] = TRAVELLING
+        c["ocg"][rows] = ocg_ids
+        c["due_week"][rows] = week - 1 + routes.duration[legs]
+        c["wait"][rows] = 0
+        paying = ocg_ids >= 0
+        rows, prices = rows[paying], prices[paying]
+        smuggled = c["legs_smuggled"][rows]
+        self._count("smuggled", routes.route_of_path[c["path"][rows[smuggled == 0]]])
+        c["legs_smuggled"][rows] = smuggled + 1
+        c["paid"][rows] += prices
+        c["escrow"][rows] = prices * (1.0 - self.demand.upfront_share)
+        self.fees_paid += float(prices.sum())
+
+    def _reroute(self, rows: np.ndarray, rng: np.random.Generator) -> None:
+        """Migrants stuck at a hub switch to the best path still open to them (logit)."""
+        c = self.cols
+        routes = self.routes
+        utility = self.market.path_utilities(
+            self.border_guards.detection_factor, self.interception_factor
+        )
+        key = c["path"][rows].astype(np.int64) * 64 + c["pos"][rows]
+        for k in np.unique(key):
+            group = rows[key == k]
+            options = routes.compatible[(int(k // 64), int(k % 64))]
+            if options.size > 1:
+                cdf = np.cumsum(np.exp(utility[options] - utility[options].max()))
+                c["path"][group] = options[
+                    np.searchsorted(cdf, rng.random(group.size) * cdf[-1], side="right")
+                ]
+        c["leg"][rows] = routes.leg_at(c["path"][rows], c["pos"][rows])
+        c["wait"][rows] = 0
+
+    def travel(self, week: int) -> None:
+        """Migrants at the end of their leg die, are intercepted by a third country and
+        returned to the leg's start, enter the EU (detected at the border or not), or wait
+        for the next leg."""
+        routes = self.routes
+        rng = self._rng_travel
+        c = self.cols
+        done = np.flatnonzero((self.view("due_week") <= week) & (self.view("state") == TRAVELLING))
+        if done.size == 0:
+            return
+        legs = c["leg"][done]
+        ocgs = c["ocg"][done]
+        risk, evasion = self.market.risk, self.market.evasion
+        smuggled = ocgs >= 0
+        # Travelling alone has its own risk level; ``ocgs`` -1 reads the padding.
+        risk_of = np.append(risk, self.self_travel_risk_level)
+        death_mult = 1.0 + risk_of[ocgs] * (self.smugglers.risky_death_multiplier - 1.0)
+        died = rng.random(done.size) < routes.death_risk[legs] * death_mult
+        # Interception by a third country's coast guard or border police, of those alive:
+        # back to the leg's start, to buy the crossing again or go home.
+        evasion_of = np.append(evasion, 0.0)
+        stopped = np.zeros(done.size, dtype=bool)
+        at_risk = np.flatnonzero(~died & (routes.interception_prob[legs] > 0))
+        if at_risk.size:
+            p_stop = np.minimum(
+                routes.interception_prob[legs[at_risk]] * self.interception_factor, 1.0
+            ) * (1.0 - evasion_of[ocgs[at_risk]])
+            stopped[at_risk] = rng.random(at_risk.size) < p_stop
+        # Escrow: refunded to the family on death or interception, released to the OCG
+        # otherwise.
+        escrow = c["escrow"][done]
+        refunded = died | stopped
+        self.escrow_refunded += float(escrow[refunded].sum())
+        paid_out = ~refunded & smuggled
+        if paid_out.any():
+            self.market.release_escrow(np.bincount(ocgs[paid_out], weights=escrow[paid_out]))
+        c["escrow"][done] = 0.0
+        self._finish(done[died], DIED)
+        if stopped.any():
+            back = done[stopped]
+            self._count("intercepted", routes.route_of_path[c["path"][back]])
+            home = rng.random(back.size) < self.demand.give_up_after_return_prob
+            self._finish(back[home], RETURNED)
+            again = back[~home]
+            c["state"][again] = SEARCHING
+            c["ocg"][again] = -1
+            c["wait"][again] = 0
+        on = ~refunded
+        rows, legs, ocgs = done[on], legs[on], ocgs[on]
+        # Detection at the EU external border: an entry, registered.
+        detected = np.zeros(rows.size, dtype=bool)
+        at_border = np.flatnonzero(routes.is_border[legs])
+        if at_border.size:
+            factor = self.border_guards.detection_factor
+            p_detect = np.minimum(routes.detection_prob[legs[at_border]] * factor, 1.0)
+            p_detect = p_detect * (1.0 - evasion_of[ocgs[at_border]])
+            detected[at_border] = rng.random(at_border.size) < p_detect
+        entered = [rows[detected]]
+        if detected.any():
+            det_ocgs = ocgs[detected]
+            self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
+            self._finish(rows[detected], DETECTED)
+            rows = rows[~detected]
+        pos = c["pos"][rows] + 1
+        c["pos"][rows] = pos
+        path = c["path"][rows]
+        arrived = pos >= routes.path_len[path]
+        self._finish(rows[arrived], ARRIVED)
+        entered.append(rows[arrived])
+        # Some of those who entered where another origin's migrants come from move on.
+        feeds = self.path_feeds[c["path"][np.concatenate(entered)]]
+        feeds = feeds[feeds >= 0]
+        if feeds.size:
+            for origin, n in enumerate(np.bincount(feeds).tolist()):
+                self.origins.enter_origin(origin, n)
+        on = ~arrived
+        nxt = rows[on]
+        c["state"][nxt] = SEARCHING
+        c["leg"][nxt] = routes.leg_at(path[on], pos[on])
+        c["ocg"][nxt] = -1
+        c["wait"][nxt] = 0
+
+    def _finish(self, rows: np.ndarray, outcome: int) -> None:
+        """End journeys; :meth:`compact` counts and logs them at the end of the week."""
+        self.cols["state"][rows] = -1 - outcome
+
+    def compact(self, week: int) -> None:
+        """Count and log this week's finished journeys (the reported weeks'); drop finished rows once they are a
+        half of the table, so that the weekly work scales with the migrants en route."""
+        state = self.view("state")
+        rows = np.flatnonzero((state < 0) & (state != GONE))
+        if rows.size == 0:
+            return
+        c = self.cols
+        routes = self.routes
+        n_routes = len(routes.route_names)
+        outcome = (-1 - state[rows]).astype(np.int8)
+        route = routes.route_of_path[c["path"][rows]]
+        per = np.bincount(outcome * n_routes + route, minlength=len(OUTCOMES) * n_routes)
+        for k, name in enumerate(OUTCOMES):
+            self.week_counts[name] += per[k * n_routes : (k + 1) * n_routes]
+        paid = c["paid"][rows]
+        smuggled = c["legs_smuggled"][rows]
+        fac = (outcome <= DETECTED) & (smuggled > 0)
+        self._count("fees_sum", route[fac], paid[fac])
+        self._count("fees_n", route[fac])
+        log = self._log if week >= 0 else []  # the warm-up's journeys are not reported
+        if week < 0:
+            self.finished_in_warmup += rows.size
+        log.append(
+            {
+                "migrant": c["mid"][rows],
+                "origin": c["origin"][rows],
+                "path": c["path"][rows],
+                "route": route.astype(np.int8),
+                "outcome": outcome,
+                "depart_week": c["depart_week"][rows],
+                "end_week": np.full(rows.size, week, dtype=np.int32),
+                "legs_completed": c["pos"][rows],
+                "legs_smuggled": smuggled,
+                "fee_paid_eur": paid,
+                "last_ocg": c["ocg"][rows],
+            }
+        )
+        state[rows] = GONE
+        self.gone += rows.size
+        if self.gone * 2 < self.n:
+            return
+        keep = np.flatnonzero(state != GONE)
+        for arr in self.cols.values():
+            arr[: keep.size] = arr[keep]
+        self.n = keep.size
+        self.gone = 0
+
+    # -- reading ------------------------------------------------------------------------------
+    def counts_by_state(self) -> dict[str, int]:
+        state = self.view("state")
+        return {
+            "searching": int((state == SEARCHING).sum()),
+            "travelling": int((state == TRAVELLING).sum()),
+        }
+
+    def finished_total(self) -> int:
+        return sum(int(chunk["migrant"].size) for chunk in self._log)
+
+    def escrow_held(self) -> float:
+        return float(self.view("escrow").sum())
+
+    def journeys(self) -> pd.DataFrame:
+        """One row per finished journey: who, which path and route, how it ended, what it cost."""
+        routes = self.routes
+        if not self._log:
+            cols = [
+                "migrant",
+                "origin",
+                "path",
+                "route",
+                "outcome",
+                "depart_week",
+                "end_week",
+                "legs_completed",
+                "legs_smuggled",
+                "fee_paid_eur",
+                "last_ocg",
+            ]
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame({k: np.concatenate([ch[k] for ch in self._log]) for k in self._log[0]})
+        df["origin"] = pd.Categorical.from_codes(df["origin"], self.origin_nodes)
+        df["route"] = pd.Categorical.from_codes(df["route"], routes.route_names)
+        df["outcome"] = pd.Categorical.from_codes(df["outcome"], list(OUTCOMES))
+        df["facilitated"] = df["legs_smuggled"] > 0
+        return df.sort_values("migrant", kind="stable").reset_index(drop=True)

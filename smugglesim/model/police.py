@@ -1,0 +1,351 @@
+"""Member State police and financial investigators: from leads to arrests and frozen assets.
+
+- :class:`PoliceUnit` (one per route, the Member States policing it): runs a limited number
+  of :class:`Investigation` at once; an investigation maps the OCG through its members'
+  ties, and ends in arrests of identified members where the unit (or a partner) can act.
+- :class:`FinancialInvestigators` (FIUs, Asset Recovery Offices): decide which
+  investigations get a financial strand and how fast it traces assets; traced assets are
+  frozen at the arrests.
+
+- :class:`Arrests`: the arrest operation, written once for every actor that arrests:
+  searches that seize cash and freeze traced assets, the arrests, seizures by partner
+  police abroad, and the case for the prosecutors; or an arrest in the act.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from smugglesim.model.intelligence import Lead
+from smugglesim.model.justice import Case
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from smugglesim.model.clock import Clock
+    from smugglesim.model.enforcement import ThirdCountryPartners
+    from smugglesim.model.intelligence import Emsc
+    from smugglesim.model.justice import Prosecution
+    from smugglesim.model.ocg_lifecycle import OcgLifeCycle
+    from smugglesim.model.parameters import EnforcementParams, FinanceParams
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Role, Smuggler
+
+
+class Investigation:
+    """A criminal investigation into one OCG, started from one lead."""
+
+    def __init__(
+        self,
+        unit: PoliceUnit,
+        ocg: OrganisedCrimeGroup,
+        lead: Lead,
+        week: int,
+        weeks: int,
+        financial: bool,
+    ):
+        self.unit = unit
+        self.ocg = ocg
+        self.opened_week = week
+        self.end_week = week + weeks
+        self.identified: dict[Smuggler, None] = {lead.target: None}
+        self.spilled: set[int] = set()
+        self.financial = financial
+        self.traced_share = 0.0
+        # The ties investigators can still follow: the contacts of the identified members,
+        # member after member, less those identified or arrested. Rebuilt when the OCG's
+        # ties change (a recruit joins); identified and arrested are for good.
+        self._leads_to: list[Smuggler] = []
+        self._ties_version = -1
+
+    def add_target(self, member: Smuggler) -> None:
+        if member in self.identified:
+            return
+        self.identified[member] = None
+        if self._ties_version == self.ocg.ties_version:
+            self._follow(member)
+
+    def _follow(self, member: Smuggler) -> None:
+        identified = self.identified
+        self._leads_to.extend(
+            c
+            for c in self.unit.social._adj[member]  # networkx's adjacency: read only
+            if c not in identified and not c.gone
+        )
+
+    def progress(self, rng: np.random.Generator, p_map: float) -> None:
+        """Investigators follow the ties of every identified member: each contact not yet
+        identified is mapped with probability ``p_map`` per tie and week."""
+        unit = self.unit
+        identified = self.identified
+        if self._ties_version != self.ocg.ties_version:
+            self._ties_version = self.ocg.ties_version
+            self._leads_to = []
+            for member in identified:
+                self._follow(member)
+        draw = rng.random
+        new: list[Smuggler] = []
+        still: list[Smuggler] = []
+        for contact in self._leads_to:
+            if contact in identified or contact.gone:
+                continue
+            still.append(contact)
+            if draw() >= p_map:
+                continue
+            if contact.ocg is self.ocg:
+                new.append(contact)
+            elif contact.unique_id not in self.spilled:
+                # A contact in another OCG: a lead for the analysts.
+                self.spilled.add(contact.unique_id)
+                unit.emsc.new_lead(contact, "investigation", unit.reliability_investigation, rng)
+        self._leads_to = still
+        for m in new:
+            self.add_target(m)
+        if self.financial:
+            rate = unit.finance.tracing_rate_week
+            self.traced_share += (1.0 - self.traced_share) * rate
+
+
+class PoliceUnit:
+    """Member State police on one route: investigations, limited by capacity.
+
+    Args:
+        route: The route it polices.
+        params: The enforcement parameters.
+        clock: The week.
+        rng: The investigations' random stream.
+        emsc: Where leads found along an investigation go (contacts in other OCGs).
+        finance: The financial investigators (financial strands, tracing).
+        arrests: The arrest operation.
+        social: The members' social network (whose ties investigators follow).
+    """
+
+    def __init__(
+        self,
+        route: str,
+        params: EnforcementParams,
+        clock: Clock,
+        rng: np.random.Generator,
+        emsc: Emsc,
+        finance: FinancialInvestigators,
+        arrests: Arrests,
+        social: nx.Graph,
+    ) -> None:
+        self.route = route
+        self.clock = clock
+        self.rng = rng
+        self.emsc = emsc
+        self.finance = finance
+        self.arrests = arrests
+        self.social = social
+        self.capacity = params.investigations_per_unit
+        self.mean_weeks = params.investigation_mean_weeks
+        self.duration_shape = params.investigation_duration_shape
+        self.min_weeks = params.investigation_min_weeks
+        self.mapping_prob_week = params.mapping_prob_week
+        self.success_prob = params.investigation_success
+        self.cross_border_factor = params.cross_border_success_factor
+        self.arrest_prob_eu = params.arrest_prob_eu
+        self.max_wait_weeks = params.lead_max_age_weeks
+        self.reliability_investigation = params.reliability_investigation
+        # Rank by role of the leads to open first (lower first, oldest first within a
+        # rank), when a measure sets one; None: oldest first (the status quo).
+        self.priority: dict[Role, int] | None = None
+        self.waiting: deque[Lead] = deque()
+        self.open: list[Investigation] = []
+        # Share of this week's investigative work taken by operations (joint action days).
+        self.diverted = 0.0
+        self.opened = 0
+        self.closed = 0
+        self.successful = 0
+
+    def receive(self, lead: Lead) -> None:
+        """An actionable lead: enrich an open case on its OCG, or wait for capacity."""
+        ocg = lead.target.ocg
+        if ocg.investigation is not None:
+            ocg.investigation.add_target(lead.target)
+        else:
+            self.waiting.append(lead)
+
+    def next_lead(self) -> Lead | None:
+        """The lead to open next: oldest first, or, with a ``priority``, the oldest of those
+        on the role of lowest rank."""
+        waiting = self.waiting
+        if not waiting:
+            return None
+        rank = self.priority
+        if rank is None:
+            return waiting.popleft()
+        best, lead = min(enumerate(waiting), key=lambda t: (rank[t[1].target.role], t[0]))
+        del waiting[best]
+        return lead
+
+    def divert(self, share: float) -> None:
+        """An operation (a joint action day) takes ``share`` of this week's investigative
+        work: the ties followed this week are mapped that much less often."""
+        self.diverted = min(1.0, self.diverted + share)
+
+    def step(self) -> None:
+        week = self.clock.week
+        rng = self.rng
+        p_map = self.mapping_prob_week * (1.0 - self.diverted)
+        self.diverted = 0.0
+        for inv in self.open:
+            inv.progress(rng, p_map)
+        still = []
+        for inv in self.open:
+            if week >= inv.end_week or inv.ocg.dismantled:
+                self._close(inv, rng)
+            else:
+                still.append(inv)
+        self.open = still
+        while self.waiting and week - self.waiting[0].week > self.max_wait_weeks:
+            self.waiting.popleft()
+        while len(self.open) < self.capacity:
+            lead = self.next_lead()
+            if lead is None:
+                break
+            target = lead.target
+            if target.gone or target.ocg.dismantled:
+                continue
+            if target.ocg.investigation is not None:
+                target.ocg.investigation.add_target(target)
+                continue
+            self._open(lead, week, rng)
+
+    def _open(self, lead: Lead, week: int, rng: np.random.Generator) -> None:
+        shape = self.duration_shape
+        weeks = max(self.min_weeks, round(rng.gamma(shape, self.mean_weeks / shape)))
+        financial = bool(rng.random() < self.finance.parallel_share)
+        inv = Investigation(self, lead.target.ocg, lead, week, weeks, financial)
+        lead.target.ocg.investigation = inv
+        self.open.append(inv)
+        self.opened += 1
+
+    def _close(self, inv: Investigation, rng: np.random.Generator) -> None:
+        ocg = inv.ocg
+        ocg.investigation = None
+        self.closed += 1
+        if ocg.dismantled:
+            return
+        suspects = [m for m in inv.identified if not m.gone]
+        places = {m.jurisdiction for m in suspects}
+        p = self.success_prob * (self.cross_border_factor if len(places) > 1 else 1.0)
+        if not suspects or rng.random() >= p:
+            return
+        p_coop = self.arrests.partners.arrest_prob_cooperating
+        arrested = []
+        for m in suspects:
+            prob = {"eu": self.arrest_prob_eu, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
+            if rng.random() < prob:
+                arrested.append(m)
+        if not arrested:
+            return
+        self.successful += 1
+        self.arrests.operation(inv, suspects, arrested)
+
+
+class Arrests:
+    """The arrest operation, written once for every actor that arrests.
+
+    Args:
+        lifecycle: Where an arrested member leaves their OCG.
+        finance: Freezes cash and traced assets at the searches.
+        partners: Third-country police, who seize assets held in their countries.
+        prosecution: Opens the case.
+    """
+
+    def __init__(
+        self,
+        lifecycle: OcgLifeCycle,
+        finance: FinancialInvestigators,
+        partners: ThirdCountryPartners,
+        prosecution: Prosecution,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.finance = finance
+        self.partners = partners
+        self.prosecution = prosecution
+
+    def operation(
+        self, inv: Investigation, suspects: list[Smuggler], arrested: list[Smuggler]
+    ) -> None:
+        """Arrests of ``arrested`` (among the ``suspects`` identified by ``inv``): searches
+        that seize cash and freeze traced assets (in a cooperating third country also by its
+        own police when they arrest members there), the arrests, and one case for the
+        prosecutors, cross-border when the suspects live in more than one jurisdiction."""
+        ocg = inv.ocg
+        local = any(m.jurisdiction == "cooperating" for m in arrested)
+        case = self.finance.freeze(
+            ocg,
+            inv,
+            len(arrested) / len(ocg.members),
+            self.partners.seizure_prob if local else 0.0,
+        )
+        case.defendants = arrested
+        case.cross_border = len({m.jurisdiction for m in suspects}) > 1
+        for m in arrested:
+            self.lifecycle.arrest(m)
+        self.prosecution.open_case(case)
+
+    def in_the_act(self, member: Smuggler) -> None:
+        """An arrest in the act (a transporter at a crossing or a control): a case of its
+        own, with nothing frozen."""
+        self.lifecycle.arrest(member)
+        self.prosecution.open_case(Case(member.ocg, [member]))
+
+
+class FinancialInvestigators:
+    """Financial investigation and asset recovery: what is traced, and frozen at arrest.
+
+    Args:
+        params: The finance parameters.
+        rng: Their random stream (cross-border recovery).
+    """
+
+    def __init__(self, params: FinanceParams, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.parallel_share = params.parallel_financial_share
+        self.tracing_rate_week = params.tracing_rate_week
+        self.cross_border_recovery = params.cross_border_recovery
+        self.cash_seizure_share = params.cash_seizure_share
+        self.cash_seizure_arrest_multiplier = params.cash_seizure_arrest_multiplier
+        self.frozen_eur = 0.0
+
+    def freeze(
+        self,
+        ocg: OrganisedCrimeGroup,
+        inv: Investigation,
+        arrested_share: float,
+        local_seizure_prob: float = 0.0,
+    ) -> Case:
+        """Freeze at the arrests: seized cash, and traced assets where they can be reached.
+
+        Assets traced in a cooperating third country are recovered through mutual legal
+        assistance (``cross_border_recovery``) or, where that country's police arrest
+        members themselves, seized by them (``local_seizure_prob``; operational
+        partnerships, measure 13): only what the financial investigation traced, either way.
+        """
+        rng = self.rng
+        scaling = min(1.0, arrested_share * self.cash_seizure_arrest_multiplier)
+        cash = ocg.cash * self.cash_seizure_share * scaling
+        eu = ocg.assets_eu * inv.traced_share if inv.financial else 0.0
+        coop = 0.0
+        recovery = self.cross_border_recovery
+        if local_seizure_prob > 0:
+            recovery = 1.0 - (1.0 - recovery) * (1.0 - local_seizure_prob)
+        if inv.financial and rng.random() < recovery:
+            coop = ocg.assets_cooperating * inv.traced_share
+        ocg.cash -= cash
+        ocg.assets_eu -= eu
+        ocg.assets_cooperating -= coop
+        ocg.frozen_out += cash + eu + coop
+        self.frozen_eur += cash + eu + coop
+        if inv.financial:
+            # What was traced is frozen (or out of reach for now): tracing starts again on
+            # what is left, so that a later arrest operation on the same case (an action
+            # day) freezes only what has been traced since.
+            inv.traced_share = 0.0
+        return Case(ocg, [], frozen_eu_eur=cash + eu, frozen_cooperating_eur=coop)
