@@ -10,8 +10,10 @@ chosen at random, leaders first, brokers first (those whose arrest cuts the most
 the command) or money handlers first (``smugglesim/model/key_players.py``). Outcomes, each
 against the paired run without the operation: the places offered (``capacity_offered``)
 lost over the following 26 and 52 weeks, as a share of the paired run's; the loss in the
-operation's own week; and the weeks until the places offered (4-week means) are back
-within 95% of the paired run's (52 if never). Each strategy is compared with random
+operation's own week; the weeks until the places offered (4-week means) are back
+within 95% of the paired run's (52 if never); and, inside the groups, the share of
+transporters linked to their command by ties in the operation's week and the weeks until
+it is back within 95% of the paired run's. Each strategy is compared with random
 removal, seed by seed (Wilcoxon signed-rank test; intervals: 2.5-97.5% of 2,000 bootstrap
 means of the paired differences). Bright et al. (2017) rank removal by betweenness first,
 of those who hold money second, both ahead of random removal.
@@ -36,32 +38,48 @@ SMOOTH_WEEKS = 4
 
 
 def capacity(seed: int, years: float, operation: dict | None) -> tuple[np.ndarray, int]:
-    """Places offered each reported week, and the members the operation arrested."""
+    """Per reported week, the places offered and the share of the transporters linked to
+    their command (rows 0 and 1); and the members the operation arrested."""
     overrides: dict = {"run.years": years}
     if operation is not None:
         overrides["operations"] = [operation]
-    model = SmugglingModel(load_scenario(BASELINE, overrides), rng=seed).run()
+    model = SmugglingModel(load_scenario(BASELINE, overrides), rng=seed)
+    linked = []
+    while model.running:
+        model.step()
+        table = model.ocg_table
+        live = table.existing()
+        linked.append(table.reachable[live].sum() / max(1, table.transporters[live].sum()))
     arrested = model.operations[0].arrested if model.operations else 0
-    return model.timeseries()["capacity_offered"].to_numpy(dtype=float), arrested
+    places = model.timeseries()["capacity_offered"].to_numpy(dtype=float)
+    return np.vstack([places, linked]), arrested
+
+
+def _weeks_back(base: np.ndarray, hit: np.ndarray) -> float:
+    """Weeks until the 4-week mean of ``hit`` is back within 95% of ``base``'s."""
+    kernel = np.ones(SMOOTH_WEEKS) / SMOOTH_WEEKS
+    b = np.convolve(base, kernel, mode="valid")
+    h = np.convolve(hit, kernel, mode="valid")
+    back = np.flatnonzero(h >= RECOVERED * b)
+    return float(back[0]) if back.size else float(len(b))
 
 
 def outcomes(base: np.ndarray, hit: np.ndarray, week: int) -> dict[str, float]:
-    """Loss of places offered after ``week`` (percent of the paired run's) and the weeks
-    to recover."""
+    """Loss of places offered after ``week`` (percent of the paired run's), the weeks for
+    them to recover, the crews linked to their command in the operation's week and the
+    weeks for those to recover (``base``, ``hit``: :func:`capacity`'s rows)."""
 
     def lost(weeks: int) -> float:
-        b, h = base[week : week + weeks], hit[week : week + weeks]
+        b, h = base[0, week : week + weeks], hit[0, week : week + weeks]
         return 100.0 * (b - h).sum() / b.sum()
 
-    kernel = np.ones(SMOOTH_WEEKS) / SMOOTH_WEEKS
-    b = np.convolve(base[week:], kernel, mode="valid")
-    h = np.convolve(hit[week:], kernel, mode="valid")
-    back = np.flatnonzero(h >= RECOVERED * b)
     return {
-        "lost_week": 100.0 * (base[week] - hit[week]) / base[week],
+        "lost_week": 100.0 * (base[0, week] - hit[0, week]) / base[0, week],
         "lost_26": lost(26),
         "lost_52": lost(52),
-        "recovery_weeks": float(back[0]) if back.size else float(len(b)),
+        "recovery_weeks": _weeks_back(base[0, week:], hit[0, week:]),
+        "linked_week": 100.0 * hit[1, week],
+        "linked_recovery_weeks": _weeks_back(base[1, week:], hit[1, week:]),
     }
 
 
@@ -81,12 +99,21 @@ def run(seeds: int, week: int, members_per_ocg: int) -> tuple[dict, dict]:
 
 
 def table(results: dict, arrested: dict, rng: np.random.Generator) -> str:
-    keys = ("lost_week", "lost_26", "lost_52", "recovery_weeks")
+    keys = (
+        "lost_week",
+        "lost_26",
+        "lost_52",
+        "recovery_weeks",
+        "linked_week",
+        "linked_recovery_weeks",
+    )
     heads = (
         "places lost in the week (%)",
         "places lost, 26 weeks (%)",
         "places lost, 52 weeks (%)",
-        "weeks to recover",
+        "weeks until places recover",
+        "crews linked to the command in the week (%)",
+        "weeks until crews recover",
     )
     lines = [
         "| strategy | members arrested | " + " | ".join(heads) + " |",
