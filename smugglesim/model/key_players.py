@@ -63,25 +63,19 @@ def _reach(ocg: OrganisedCrimeGroup, social: nx.Graph, without: Smuggler | None)
     """The members of ``ocg`` (less ``without``) linked by a chain of ties among its
     present members to a member of its command; all of them if it has no command (nobody
     to be cut off from: the group does not operate, docs/ODD.md §7.12)."""
-    members = ocg.members
-    start = [m for m in members if m.role in COMMAND and m is not without]
-    if not start:
-        return {m for m in members if m is not without}
-    seen = set(start)
-    if without is not None:
-        seen.add(without)  # never entered
+    left = set(ocg.members)
+    left.discard(without)  # type: ignore[arg-type]
+    todo = [m for m in left if m.role in COMMAND]
+    if not todo:
+        return left
     adj = social._adj  # networkx's own adjacency dict: read-only use, for speed
-    todo = start
-    while todo:
-        nxt = []
-        for m in todo:
-            for other in adj[m]:
-                if other not in seen and other.ocg is ocg and not other.gone:
-                    seen.add(other)
-                    nxt.append(other)
+    left.difference_update(todo)
+    seen = set(todo)
+    while todo and left:
+        nxt = [other for m in todo for other in adj[m] if other in left]
+        left.difference_update(nxt)
+        seen.update(nxt)
         todo = nxt
-    if without is not None:
-        seen.discard(without)
     return seen
 
 
@@ -106,6 +100,8 @@ def brokerage(member: Smuggler) -> int:
     ocg = member.ocg
     s = structure(ocg)
     value = s._brokerage.get(member)
+    if value is None and sum(c.ocg is ocg for c in ocg.social._adj[member]) <= 1:
+        value = 0  # a member with one tie in the group links nobody else to anyone
     if value is None:
         before = len(s.reach) - (member in s.reach)
         value = s._brokerage[member] = before - len(_reach(ocg, ocg.social, member))
