@@ -158,16 +158,6 @@ class Scenario(Section):
         for i, op in enumerate(self.operations):
             if op.week >= self.weeks:
                 problems.append((f"operations.{i}.week", f"{op.week} is not within {horizon}"))
-        jop = self.measures.joint_operational_platforms
-        shortest = self.enforcement.investigation_min_weeks
-        if jop.enabled and jop.investigation_mean_weeks < shortest:
-            problems.append(
-                (
-                    "measures.joint_operational_platforms.investigation_mean_weeks",
-                    f"must not be below enforcement.investigation_min_weeks ({shortest}), "
-                    f"got {jop.investigation_mean_weeks:g}",
-                )
-            )
         cross_field_errors(self, problems)
         return self
 

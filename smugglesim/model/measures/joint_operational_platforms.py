@@ -4,11 +4,13 @@ Source: Council document 15250/18, measure 6 (Annex, section II.6): establish, c
 case, facilities like the Joint Operational Office (JOO) in Vienna in other locations, as a
 functional interface for cooperation with third countries on regional challenges.
 
-Mechanism: on each route with a platform, the Member States' police unit runs its
-cross-border investigations as joint operations: they end in arrests more often
-(``cross_border_factor``) and investigations take less time (``mean_weeks``), which frees
-capacity for the next lead. By default the platforms are set up on the three
-Mediterranean routes: the JOO Vienna already serves the Western Balkans.
+Mechanism: the status quo has one platform, the JOO Vienna on the Western Balkans
+(``enforcement.platform_routes``); the document adds "such or similar facilities" in other
+locations, so this measure sets up platforms like it on ``routes`` (by default the three
+Mediterranean routes), each with the JOO's effect: on a route with a platform the Member
+States' police unit runs its cross-border investigations as joint operations, which end in
+arrests more often (``enforcement.platform_cross_border_factor``) and take less time
+(``enforcement.platform_investigation_mean_weeks``), freeing capacity for the next lead.
 
 Cost (ASSUMPTION): EUR 500,000 a year per platform (premises, seconded staff, meetings);
 EUR 1.5 million for the default three.
@@ -32,18 +34,6 @@ class JointOperationalPlatformsParams(MeasureParams):
         ["central_med", "eastern_med", "western_med"],
         min_length=1,
         description=f"Routes with a new regional platform ({', '.join(ROUTES)}).",
-    )
-    cross_border_factor: float = Field(
-        0.8,
-        ge=0,
-        le=1,
-        description="Multiplier on investigation success for cross-border cases on those routes (status quo 0.6).",
-    )
-    investigation_mean_weeks: float = Field(
-        24.0,
-        ge=1,
-        le=520,
-        description="Mean duration of an investigation on those routes (status quo 30).",
     )
     cost_eur_per_year: float = Field(
         1_500_000.0,
@@ -71,8 +61,8 @@ class JointOperationalPlatforms(Measure):
     Params = JointOperationalPlatformsParams
 
     def activate(self, model: SmugglingModel) -> None:
-        p = self.params
-        for route in p.routes:
+        like_the_joo = model.config.enforcement
+        for route in self.params.routes:
             unit = model.police_units[route]
-            self.raise_to(unit, "cross_border_factor", p.cross_border_factor)
-            self.lower_to(unit, "mean_weeks", p.investigation_mean_weeks)
+            self.raise_to(unit, "cross_border_factor", like_the_joo.platform_cross_border_factor)
+            self.lower_to(unit, "mean_weeks", like_the_joo.platform_investigation_mean_weeks)
