@@ -279,13 +279,17 @@ class OcgLifeCycle:
         miss = 1.0 - 1.0 / params.replacement_weeks
         cold = 1.0 / params.replacement_cold_weeks
         still: list[tuple[int, Role, int, str, tuple[Smuggler, ...]]] = []
+        reach: set[Smuggler] | None = None  # worked out once, again after a recruit joins
         for pending in ocg.pending_replacements:
             due, role, leg, node, contacts = pending
             if due > week:
                 still.append(pending)
                 continue
-            reach = structure(ocg).reach
-            sponsors = sum(c in reach for c in contacts)
+            sponsors = 0
+            if contacts:
+                if reach is None:
+                    reach = structure(ocg).reach
+                sponsors = sum(c in reach for c in contacts)
             if rng.random() >= (1.0 - miss**sponsors if sponsors else cold):
                 still.append(pending)
             elif ocg.cash < cost:
@@ -294,6 +298,7 @@ class OcgLifeCycle:
                 ocg.cash -= cost
                 ocg.spent += cost
                 self._recruit(ocg, role, leg, node, rng, contacts)
+                reach = None
         ocg.pending_replacements = still
 
     def _expand(self, live: np.ndarray, sold_out: np.ndarray, rng: np.random.Generator) -> None:
