@@ -21,6 +21,8 @@ import pytest
 from pydantic import BaseModel
 
 from smugglesim.cli import main
+from smugglesim.model.key_players import Strategy
+from smugglesim.model.parameters import Operation
 from smugglesim.model.scenario import Scenario, ScenarioError, extends_anywhere, load_scenario
 from smugglesim.model.scenario_files import ALLOW_ANYWHERE_ENV, MAX_EXTENDS, MAX_FILE_BYTES
 
@@ -98,6 +100,8 @@ WRONG_TYPES = {
     str: [("5", "valid string"), ("false", "valid string")],
     int | None: [('"3"', "valid integer"), ("3.0", "valid integer")],
     list[str]: [('"central_med"', "valid list"), ("[1]", "valid string")],
+    Strategy: [("5", "Input should be 'random'"), ('"brokers"', "Input should be 'random'")],
+    list[Operation]: [("5", "valid list"), ("[1]", "must be a table")],
 }
 
 

@@ -213,7 +213,7 @@ def test_the_task_force_opens_leads_on_leaders_and_central_members_first():
     unit.waiting.clear()
     for week, role in enumerate([Role.TRANSPORTER, Role.COORDINATOR, Role.ORGANISER]):
         unit.waiting.append(Lead(by_role[role], "debriefing", week, 0.9))
-    assert unit.priority is not None
+    assert unit.targeting == "hvt_first"
     assert [unit.next_lead().target.role for _ in range(3)] == [
         Role.ORGANISER,
         Role.COORDINATOR,
@@ -233,7 +233,7 @@ def test_the_task_force_has_the_analysts_take_central_members_first():
     model = SmugglingModel(short("joint_liaison_task_force", 0.1), rng=1)
     model.step()
     emsc = model.emsc
-    assert emsc.priority is not None
+    assert emsc.targeting == "hvt_first"
     ocg = next(o for o in model.ocgs if o.route == "eastern_med" and o.investigation is None)
     by_role = {m.role: m for m in ocg.members}
     emsc.queue.clear()

@@ -40,6 +40,7 @@ def test_transporters_the_cash_pays_for_are_spread_over_the_legs():
     for _ in range(3):
         table.add()
     table.transporters[:3] = [[3, 1, 0], [2, 2, 0], [0, 0, 4]]
+    table.reachable[:3] = table.transporters[:3]  # every crew linked to the command
     table.cash[:3] = [2500.0, 1000.0, 1e6]
     short = table.put_to_work(np.arange(3), cost_eur_week=1000.0)
     assert short.tolist() == [True, True, False]

@@ -32,6 +32,7 @@ from pydantic.fields import FieldInfo
 
 from smugglesim.model import SmugglingModel, outputs
 from smugglesim.model.measures import MEASURES
+from smugglesim.model.parameters import Operation
 from smugglesim.model.routes import NODES, ROUTES
 from smugglesim.model.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
 from tests.conftest import assert_migrants_conserved, assert_money_conserved
@@ -148,6 +149,8 @@ def field_values(
         return st.text(chars, min_size=c.get("min_length", 0), max_size=c.get("max_length"))
     if typing.get_origin(annotation) is list and typing.get_args(annotation) == (str,):
         return _names(owner, name, c)
+    if typing.get_origin(annotation) is list and _is_table(typing.get_args(annotation)[0]):
+        return st.lists(tables(typing.get_args(annotation)[0], spread), max_size=1)
     if typing.get_origin(annotation) is typing.Literal:
         return st.sampled_from(typing.get_args(annotation))
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
@@ -194,7 +197,7 @@ def scenario_dicts(
     positive default at that many times its default (to keep model runs cheap: a
     third-country partner reporting 10,000 leads a week slows a run a hundredfold)."""
     fixed = {"run": tables(Scenario.model_fields["run"].annotation)}
-    data = draw(tables(Scenario, spread, measures=st.just({}), **fixed))
+    data = draw(tables(Scenario, spread, measures=st.just({}), operations=st.just([]), **fixed))
     if years is not None:
         data["run"]["years"] = years
         # a warm-up of up to a quarter of the horizon, so that runs stay cheap
@@ -207,6 +210,17 @@ def scenario_dicts(
         params = measures_model.model_fields[key].annotation
         if draw(st.booleans()):
             data["measures"][key] = draw(measure_table(params, weeks, spread))
+    if draw(st.booleans()):  # a one-off operation within the horizon, on one target
+        target = draw(
+            st.one_of(
+                st.fixed_dictionaries({"ocg": st.integers(0, 100)}),
+                st.fixed_dictionaries({"route": st.sampled_from([*ROUTES, "all"])}),
+            )
+        )
+        op = draw(tables(Operation, spread, week=st.integers(0, weeks - 1)))
+        op.pop("ocg", None)
+        op.pop("route", None)
+        data["operations"] = [{**op, **target}]
     try:
         Scenario.model_validate(data)
     except ValidationError:
@@ -246,6 +260,9 @@ def _toml_value(value: Any) -> str:
         return _toml_string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # a table in an array ([[operations]]), written inline
+        pairs = (f"{k} = {_toml_value(v)}" for k, v in value.items() if v is not None)
+        return "{" + ", ".join(pairs) + "}"
     raise TypeError(f"no TOML for {value!r}")
 
 

@@ -5,8 +5,9 @@ A :class:`Lead` names one member of an OCG, with a source and a reliability. Eve
 the sources that measures add: CSDP missions, vessel information) calls
 :meth:`Emsc.new_lead`. Each week the EMSC (with the national analysts it supports and
 the Information Clearing House) drops leads that have grown stale, analyses as many as
-its capacity allows, oldest first (leads on central members first while the Joint
-Liaison Task Force, measure 5, is on), and hands the reliable ones on a live target to the
+its capacity allows, oldest first (or, under a targeting strategy, ``enforcement.targeting``
+or the Joint Liaison Task Force of measure 5, leads on the key players it names first:
+``smugglesim/model/key_players.py``), and hands the reliable ones on a live target to the
 police unit responsible for the target's route. Leads checked on the spot at the border
 (measure 3) are analysed at once.
 """
@@ -18,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from smugglesim.model.smugglers import Role
+from smugglesim.model.key_players import priority
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,9 +110,9 @@ class Emsc:
         self.max_age_weeks = params.lead_max_age_weeks
         self.reliability_threshold = params.lead_reliability_threshold
         self.reliability_concentration = params.lead_reliability_concentration
-        # Rank by role of the leads to analyse first (lower first, oldest first within a
-        # rank), when a measure sets one; None: oldest first (the status quo).
-        self.priority: dict[Role, int] | None = None
+        # Whose leads to analyse first when there are more than it can take (a strategy of
+        # key_players.STRATEGIES; "random": the oldest, whoever it names).
+        self.targeting = params.targeting
         self.queue: deque[Lead] = deque()
         self._carry = 0.0
         # On-the-spot checks the mobile analyst teams can make a week (none in the status
@@ -167,21 +168,21 @@ class Emsc:
         self._carry += self.leads_per_week
         n = min(int(self._carry), len(queue))
         self._carry -= int(self._carry)
-        if self.priority is not None and n < len(queue):
+        if self.targeting != "random" and n < len(queue):
             self._analyse_by_priority(n)
             return
         for _ in range(n):
             self._analyse(queue.popleft())
 
     def _analyse_by_priority(self, n: int) -> None:
-        """Analyse ``n`` leads: those on the roles of lowest rank first, oldest first within
-        a rank; the others keep their place in the queue."""
+        """Analyse ``n`` leads: those the targeting strategy puts first, oldest first among
+        equals; the others keep their place in the queue."""
         queue = list(self.queue)
-        rank = self.priority
-        ranked = sorted(range(len(queue)), key=lambda i: (rank[queue[i].target.role], i))
-        chosen = set(ranked[:n])
-        self.queue = deque(lead for i, lead in enumerate(queue) if i not in chosen)
-        for i in sorted(chosen, key=lambda i: (rank[queue[i].target.role], i)):
+        key = [(priority(lead.target, self.targeting), i) for i, lead in enumerate(queue)]
+        chosen = sorted(key)[:n]
+        taken = {i for _, i in chosen}
+        self.queue = deque(lead for i, lead in enumerate(queue) if i not in taken)
+        for _, i in chosen:
             self._analyse(queue[i])
 
     def _analyse(self, lead: Lead) -> None:

@@ -44,9 +44,10 @@ from smugglesim.model.measures import MEASURES, Measure
 from smugglesim.model.metrics import Recorder, yearly
 from smugglesim.model.migrants import MigrantPopulation
 from smugglesim.model.ocg_lifecycle import OcgLifeCycle
+from smugglesim.model.operations import OneOffOperation
 from smugglesim.model.police import Arrests, FinancialInvestigators, PoliceUnit
 from smugglesim.model.routes import RouteNetwork, load_routes
-from smugglesim.model.scenario import Scenario
+from smugglesim.model.scenario import Scenario, ScenarioError
 from smugglesim.model.streams import RandomStreams
 
 _DEFAULT_ROUTES: RouteNetwork | None = None
@@ -64,7 +65,7 @@ def _warm_key(scenario: Scenario, seed: int, routes: RouteNetwork | None) -> tup
     the caller's own."""
     if scenario.warmup_weeks == 0 or routes is not None:
         return None
-    data = scenario.model_dump(mode="json", exclude={"measures", "name"})
+    data = scenario.model_dump(mode="json", exclude={"measures", "name", "operations"})
     data["run"].pop("years", None)
     return json.dumps(data, sort_keys=True), seed
 
@@ -135,6 +136,21 @@ class SmugglingModel(mesa.Model):
                 self.schedule_event(measure.start, at=warmup + params.start_week)
             if params.end_week is not None:
                 self.schedule_event(measure.stop, at=warmup + params.end_week)
+        # One-off arrest operations (an experiment's intervention), at their weeks.
+        self.operations: list[OneOffOperation] = []
+        routes = {*self.routes.route_names, "all"}
+        for i, spec in enumerate(scenario.operations):
+            if spec.route is not None and spec.route not in routes:
+                raise ScenarioError(
+                    f"{scenario.name}: operations.{i}.route: unknown route {spec.route!r}; "
+                    f"the routes are: {', '.join(sorted(routes))}"
+                )
+            op = OneOffOperation(spec, self.ocg_lifecycle, self.arrests, self.streams["operations"])
+            self.operations.append(op)
+            if spec.week == 0:
+                op.run()
+            else:
+                self.schedule_event(op.run, at=warmup + spec.week)
         self.recorder = Recorder(self)
         self.recorder.open_period()
 
@@ -256,7 +272,8 @@ class SmugglingModel(mesa.Model):
     def step(self) -> None:
         """One week, always in this order."""
         week = self.clock.week
-        self.market.refresh()
+        self.ocg_lifecycle.refresh_reach()  # 0. who is linked to the command can work;
+        self.market.refresh()  # the week's offers
         self.migrants.depart(week)  # 1. migrants appear and choose a path
         self.migrants.search(week)  # 2. they find smugglers and buy the next leg
         self.migrants.travel(week)  # 3. they travel; deaths, border detections, arrivals

@@ -8,10 +8,12 @@ and the legs they run, their members' social network, and every change to them.
 - Every week (:meth:`OcgLifeCycle.finances`) the groups pay their members from cash, sell
   assets when short of it, and launder the rest; members left unpaid may leave, and are
   replaced like arrested ones.
-- An arrested member leaves the group, which feels the pressure and plans a replacement
-  after a delay; a group without members is dismantled.
-- Every week (:meth:`OcgLifeCycle.adapt`) due replacements join through the remaining
-  members' ties (leaders first) if the group can pay; pressure decays and the risk taken
+- An arrested member leaves the group, which feels the pressure and starts looking for a
+  replacement through the lost member's contacts; a group without members is dismantled.
+- Every week (:meth:`OcgLifeCycle.adapt`) the lost member's contacts still linked to the
+  command look for a replacement (the more of them, the sooner one is found; with none
+  left, the group recruits cold, over months); one found joins, taking over the lost
+  member's ties, if the group can pay; pressure decays and the risk taken
   follows it; taken-down adverts are reposted; prices follow demand; groups under pressure
   may move a leg; groups unable to operate for too long exit.
 - Every four weeks (:meth:`OcgLifeCycle.entry`) legs with unmet demand attract new OCGs.
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
+from smugglesim.model.key_players import structure
 from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler
 
 if TYPE_CHECKING:
@@ -213,22 +216,24 @@ class OcgLifeCycle:
         ocg = member.ocg
         ocg.n_arrested += 1
         ocg.add_pressure(self.params.arrest_pressure / len(ocg.members))  # left, plus one
-        self._lose(member, self._rng_adaptation)
+        self._lose(member)
 
     def leave(self, member: Smuggler) -> None:
         """An unpaid member leaves the group, which plans a replacement as for an arrest
         (no pressure: nobody was arrested)."""
         member.left_week = self.clock.week
         self.members_left_unpaid += 1
-        self._lose(member, self._rng_payroll)
+        self._lose(member)
 
-    def _lose(self, member: Smuggler, rng: np.random.Generator) -> None:
-        """A member is gone from their group: a replacement is planned (its delay drawn
-        from ``rng``), a group with no member left is dismantled, a recruiter's adverts go
-        down with them."""
-        week = self.clock.week
-        delay = 1 + int(rng.exponential(self.params.replacement_weeks))
-        member.ocg.pending_replacements.append((week + delay, member.role, member.leg, member.node))
+    def _lose(self, member: Smuggler) -> None:
+        """A member is gone from their group: the search for a replacement starts next
+        week, through the contacts they leave in the group; a group with no member left is
+        dismantled, a recruiter's adverts go down with them."""
+        ocg = member.ocg
+        contacts = tuple(c for c in self.social._adj[member] if c.ocg is ocg and not c.gone)
+        ocg.pending_replacements.append(
+            (self.clock.week + 1, member.role, member.leg, member.node, contacts)
+        )
         self._remove(member)
 
     def _remove(self, member: Smuggler) -> None:
@@ -262,20 +267,38 @@ class OcgLifeCycle:
 
     # -- replacement and leg moves ----------------------------------------------------------
     def _replace_due(self, ocg: OrganisedCrimeGroup, week: int, rng: np.random.Generator) -> None:
-        """Replacements that are due join, if the OCG can pay for them; else they wait
+        """The search for each lost member's replacement: the lost member's contacts still
+        linked to the command (they know the lost member's suppliers and clients, and the
+        leaders trust whom they vouch for) each find one with probability
+        1/``replacement_weeks`` a week; with none left, the group finds one with
+        probability 1/``replacement_cold_weeks``. One found joins if the OCG can pay
+        ``replacement_cost_eur``, else the search starts again in
         ``replacement_retry_weeks``."""
-        cost = self.params.replacement_cost_eur
-        retry = self.params.replacement_retry_weeks
-        still: list[tuple[int, Role, int, str]] = []
-        for due, role, leg, node in ocg.pending_replacements:
+        params = self.params
+        cost = params.replacement_cost_eur
+        miss = 1.0 - 1.0 / params.replacement_weeks
+        cold = 1.0 / params.replacement_cold_weeks
+        still: list[tuple[int, Role, int, str, tuple[Smuggler, ...]]] = []
+        reach: set[Smuggler] | None = None  # worked out once, again after a recruit joins
+        for pending in ocg.pending_replacements:
+            due, role, leg, node, contacts = pending
             if due > week:
-                still.append((due, role, leg, node))
+                still.append(pending)
+                continue
+            sponsors = 0
+            if contacts:
+                if reach is None:
+                    reach = structure(ocg).reach
+                sponsors = sum(c in reach for c in contacts)
+            if rng.random() >= (1.0 - miss**sponsors if sponsors else cold):
+                still.append(pending)
             elif ocg.cash < cost:
-                still.append((week + retry, role, leg, node))  # cannot pay yet
+                still.append((week + params.replacement_retry_weeks, *pending[1:]))
             else:
                 ocg.cash -= cost
                 ocg.spent += cost
-                self._recruit(ocg, role, leg, node, rng)
+                self._recruit(ocg, role, leg, node, rng, contacts)
+                reach = None
         ocg.pending_replacements = still
 
     def _expand(self, live: np.ndarray, sold_out: np.ndarray, rng: np.random.Generator) -> None:
@@ -326,16 +349,27 @@ class OcgLifeCycle:
             self.transporters_let_go += 1
 
     def _recruit(
-        self, ocg: OrganisedCrimeGroup, role: Role, leg: int, node: str, rng: np.random.Generator
+        self,
+        ocg: OrganisedCrimeGroup,
+        role: Role,
+        leg: int,
+        node: str,
+        rng: np.random.Generator,
+        contacts: tuple[Smuggler, ...] = (),
     ) -> None:
-        """A replacement joins through the ties of the remaining members (leaders first):
-        one, or two with probability ``recruit_second_tie_prob``."""
+        """A new member joins: a replacement takes over the ties of the member it replaces
+        to ``contacts`` still in the group; otherwise (a new transporter, or nobody left of
+        those contacts) it is tied to the remaining members, leaders first: one, or two with
+        probability ``recruit_second_tie_prob``."""
         if leg not in ocg.legs:
             leg = ocg.legs[0]
         new = Smuggler(self.model, ocg, role, node, leg, self.routes.jurisdiction(node))
-        ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
         self.social.add_node(new)
-        for contact in ranked[: 1 + int(rng.random() < self.params.recruit_second_tie_prob)]:
+        present = [c for c in contacts if c.ocg is ocg and not c.gone]
+        if not present:
+            ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
+            present = ranked[: 1 + int(rng.random() < self.params.recruit_second_tie_prob)]
+        for contact in present:
             self.tie(new, contact)
         ocg.ties_version += 1
         ocg.add_member(new)
@@ -376,6 +410,7 @@ class OcgLifeCycle:
         self.leg_ocgs[old].remove(ocg)
         self.leg_ocgs[new].append(ocg)
         self._forget_member_lists()
+        ocg.structure_changed()
         for m in ocg.members:
             if m.leg == old:
                 m.leg = new
@@ -411,6 +446,7 @@ class OcgLifeCycle:
         params = self.params
         poly = bool(rng.random() < params.poly_criminal_share)
         ocg = OrganisedCrimeGroup(self.model, self.table, self.routes, legs, poly, rng)
+        ocg.social = self.social
         size = int(rng.integers(params.members_min, params.members_max + 1))
         n_coord, n_money, n_recruit = params.founding_roles(size)
         n_forger = int(rng.random() < params.forger_prob)
@@ -487,6 +523,26 @@ class OcgLifeCycle:
         self.social.add_edge(a, b)
         self.ties[0].append(a.unique_id)
         self.ties[1].append(b.unique_id)
+        if a.ocg is b.ocg:
+            a.ocg.structure_changed()
+
+    def refresh_reach(self) -> None:
+        """Count again, for the OCGs whose members or ties changed, the transporters by leg
+        that a chain of ties links to the command (``OcgTable.reachable``: those it can put
+        to work); every transporter when ``command_reach`` is off."""
+        table = self.table
+        stale = np.flatnonzero(table.reach_stale[: table.n])
+        if not stale.size:
+            return
+        table.reach_stale[stale] = False
+        if not self.params.command_reach:
+            table.reachable[stale] = table.transporters[stale]
+            return
+        for i in stale.tolist():
+            row = table.reachable[i]
+            row[:] = 0
+            for leg, n in structure(self.ocgs[i]).reachable_by_leg.items():
+                row[leg] = n
 
     # -- lookups for the actors -------------------------------------------------------------
     def active_members(self) -> list[Smuggler]:

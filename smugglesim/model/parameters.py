@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from smugglesim.model.key_players import Strategy
 from smugglesim.model.routes import ROUTES, known
 
 # Every table of a scenario: unknown keys are errors, and values are taken as they are
@@ -44,11 +45,11 @@ def cross_field_errors(model: BaseModel, problems: list[tuple[str, str]]) -> Non
     for key, message in problems:
         value: Any = model
         for part in key.split("."):
-            value = getattr(value, part)
+            value = value[int(part)] if isinstance(value, list) else getattr(value, part)
         errors.append(
             InitErrorDetails(
                 type=PydanticCustomError("cross_field", "{message}", {"message": message}),
-                loc=tuple(key.split(".")),
+                loc=tuple(int(p) if p.isdigit() else p for p in key.split(".")),
                 input=value,
             )
         )
@@ -364,9 +365,19 @@ class SmugglerParams(Section):
     )
     replacement_weeks: float = Field(
         8.0,
-        ge=0,
+        ge=1,
         le=104,
-        description="Mean delay before an arrested member is replaced through the others' ties.",
+        description="Mean weeks for one of a lost member's contacts still linked to the command to find a replacement through their own ties; k such contacts search at once, each week with probability 1 - (1 - 1/this)^k, so a redundant network recovers faster (Duijn et al. 2014: networks recover through the neighbours of the removed; the rate is an ASSUMPTION).",
+    )
+    replacement_cold_weeks: float = Field(
+        26.0,
+        ge=1,
+        le=520,
+        description="Mean weeks to find a replacement when none of the lost member's contacts is left linked to the command: the group recruits without anyone who knew the lost member's contacts (ASSUMPTION: months, DESIGN.md section 7 after Duijn et al. 2014).",
+    )
+    command_reach: bool = Field(
+        True,
+        description="Transporters work only while a chain of ties links them to the organiser or a coordinator, who hold the suppliers, officials and onward contacts (Campana 2018: localized hierarchies, coordination from organisers to aides); false: every transporter can work.",
     )
     expansion_prob_week: float = Field(
         0.25,
@@ -828,6 +839,10 @@ class EnforcementParams(Section):
         le=1,
         description="Share of liaison officers' leads that duplicate another officer's (uncoordinated).",
     )
+    targeting: Strategy = Field(
+        "random",
+        description="Whose leads the analysts take and the police units open first when they cannot take all: random (the oldest lead, whoever it names; the status quo), hvt_first (organisers, then coordinators and brokers, then money handlers), leaders_first, broker_first (members whose arrest cuts the most off the command), money_first (Bright et al. 2017 compare such strategies).",
+    )
     iru_referrals_per_week: float = Field(
         5.0,
         ge=0,
@@ -879,6 +894,46 @@ class EnforcementParams(Section):
                 )
             )
         cross_field_errors(self, problems)
+        return self
+
+
+class Operation(Section):
+    """A one-off arrest operation (an ``[[operations]]`` table): at the start of ``week``,
+    ``members_per_ocg`` members of each target OCG, chosen by ``strategy``, are arrested
+    through the arrest operation (``Arrests.operation``: cash seized, a case opened); the
+    experiment's intervention, not a measure of 15250/18."""
+
+    week: int = Field(
+        ..., ge=0, le=2600, description="Week of the operation (from week 0, before its step)."
+    )
+    ocg: int | None = Field(
+        None, ge=0, description="The target OCG's id (ocg_id); or give route instead."
+    )
+    route: str | None = Field(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Every OCG not dismantled whose route is this one ('all': every OCG); or give ocg instead.",
+    )
+    strategy: Strategy = Field(
+        "random",
+        description="Whom it arrests in each OCG: random, hvt_first, leaders_first, broker_first or money_first (smugglesim/model/key_players.py).",
+    )
+    members_per_ocg: int = Field(
+        1, ge=1, le=1000, description="Members arrested in each target OCG (at most all)."
+    )
+
+    @field_validator("route")
+    @classmethod
+    def _known_route(cls, route: str | None) -> str | None:
+        if route is not None and route != "all":
+            known([route], ROUTES, "route")
+        return route
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Operation:
+        if (self.ocg is None) == (self.route is None):
+            cross_field_errors(self, [("week", "give exactly one target: ocg or route")])
         return self
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from smugglesim.model.intelligence import Lead
 from smugglesim.model.justice import Case
+from smugglesim.model.key_players import priority
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from smugglesim.model.justice import Prosecution
     from smugglesim.model.ocg_lifecycle import OcgLifeCycle
     from smugglesim.model.parameters import EnforcementParams, FinanceParams
-    from smugglesim.model.smugglers import OrganisedCrimeGroup, Role, Smuggler
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
 class Investigation:
@@ -153,9 +154,9 @@ class PoliceUnit:
         self.arrest_prob_eu = params.arrest_prob_eu
         self.max_wait_weeks = params.lead_max_age_weeks
         self.reliability_investigation = params.reliability_investigation
-        # Rank by role of the leads to open first (lower first, oldest first within a
-        # rank), when a measure sets one; None: oldest first (the status quo).
-        self.priority: dict[Role, int] | None = None
+        # Whose leads to open first (a strategy of key_players.STRATEGIES; "random": the
+        # oldest, whoever it names).
+        self.targeting = params.targeting
         self.waiting: deque[Lead] = deque()
         self.open: list[Investigation] = []
         # Share of this week's investigative work taken by operations (joint action days).
@@ -173,15 +174,15 @@ class PoliceUnit:
             self.waiting.append(lead)
 
     def next_lead(self) -> Lead | None:
-        """The lead to open next: oldest first, or, with a ``priority``, the oldest of those
-        on the role of lowest rank."""
+        """The lead to open next: oldest first, or, under a targeting strategy, the oldest
+        of those on the members it puts first."""
         waiting = self.waiting
         if not waiting:
             return None
-        rank = self.priority
-        if rank is None:
+        strategy = self.targeting
+        if strategy == "random":
             return waiting.popleft()
-        best, lead = min(enumerate(waiting), key=lambda t: (rank[t[1].target.role], t[0]))
+        best, lead = min(enumerate(waiting), key=lambda t: (priority(t[1].target, strategy), t[0]))
         del waiting[best]
         return lead
 
@@ -273,13 +274,14 @@ class Arrests:
         self.prosecution = prosecution
 
     def operation(
-        self, inv: Investigation, suspects: list[Smuggler], arrested: list[Smuggler]
+        self, inv: Investigation | None, suspects: list[Smuggler], arrested: list[Smuggler]
     ) -> None:
-        """Arrests of ``arrested`` (among the ``suspects`` identified by ``inv``): searches
-        that seize cash and freeze traced assets (in a cooperating third country also by its
-        own police when they arrest members there), the arrests, and one case for the
+        """Arrests of ``arrested`` (at least one, among the ``suspects`` identified by
+        ``inv``, or by a one-off operation without an investigation): searches that seize
+        cash and freeze traced assets (in a cooperating third country also by its own
+        police when they arrest members there), the arrests, and one case for the
         prosecutors, cross-border when the suspects live in more than one jurisdiction."""
-        ocg = inv.ocg
+        ocg = arrested[0].ocg
         local = any(m.jurisdiction == "cooperating" for m in arrested)
         case = self.finance.freeze(
             ocg,
@@ -320,7 +322,7 @@ class FinancialInvestigators:
     def freeze(
         self,
         ocg: OrganisedCrimeGroup,
-        inv: Investigation,
+        inv: Investigation | None,
         arrested_share: float,
         local_seizure_prob: float = 0.0,
     ) -> Case:
@@ -334,19 +336,20 @@ class FinancialInvestigators:
         rng = self.rng
         scaling = min(1.0, arrested_share * self.cash_seizure_arrest_multiplier)
         cash = ocg.cash * self.cash_seizure_share * scaling
-        eu = ocg.assets_eu * inv.traced_share if inv.financial else 0.0
+        financial = inv is not None and inv.financial
+        eu = ocg.assets_eu * inv.traced_share if financial else 0.0
         coop = 0.0
         recovery = self.cross_border_recovery
         if local_seizure_prob > 0:
             recovery = 1.0 - (1.0 - recovery) * (1.0 - local_seizure_prob)
-        if inv.financial and rng.random() < recovery:
+        if financial and rng.random() < recovery:
             coop = ocg.assets_cooperating * inv.traced_share
         ocg.cash -= cash
         ocg.assets_eu -= eu
         ocg.assets_cooperating -= coop
         ocg.frozen_out += cash + eu + coop
         self.frozen_eur += cash + eu + coop
-        if inv.financial:
+        if financial:
             # What was traced is frozen (or out of reach for now): tracing starts again on
             # what is left, so that a later arrest operation on the same case (an action
             # day) freezes only what has been traced since.

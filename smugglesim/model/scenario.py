@@ -40,6 +40,7 @@ from smugglesim.model.parameters import (
     EnforcementParams,
     FinanceParams,
     JusticeParams,
+    Operation,
     RoleWeights,
     RunParams,
     Section,
@@ -104,6 +105,10 @@ class Scenario(Section):
     finance: FinanceParams = Field(default_factory=FinanceParams)
     justice: JusticeParams = Field(default_factory=JusticeParams)
     measures: Measures = Field(default_factory=Measures)  # type: ignore[valid-type]
+    operations: list[Operation] = Field(
+        default_factory=list,
+        description="One-off arrest operations ([[operations]] tables), each at its week.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -150,6 +155,9 @@ class Scenario(Section):
                 problems.append(
                     (f"measures.{key}.end_week", f"{params.end_week} is beyond {horizon}")
                 )
+        for i, op in enumerate(self.operations):
+            if op.week >= self.weeks:
+                problems.append((f"operations.{i}.week", f"{op.week} is not within {horizon}"))
         cross_field_errors(self, problems)
         return self
 

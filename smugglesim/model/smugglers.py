@@ -24,6 +24,7 @@ from mesa import Agent
 if TYPE_CHECKING:
     import mesa
 
+    from smugglesim.model.key_players import Structure
     from smugglesim.model.parameters import RoleWeights, SmugglerParams
     from smugglesim.model.police import Investigation
     from smugglesim.model.routes import RouteNetwork
@@ -77,9 +78,10 @@ class OcgTable:
         "operating": np.bool_,
         "dismantled": np.bool_,
         "poly_criminal": np.bool_,
+        "reach_stale": np.bool_,  # members or ties changed since ``reachable`` was counted
     }
 
-    BY_LEG = ("roles", "transporters", "base_price", "sold", "working")  # 2-D columns
+    BY_LEG = ("roles", "transporters", "reachable", "base_price", "sold", "working")  # 2-D
 
     def __init__(self, n_legs: int) -> None:
         self.n = 0
@@ -88,6 +90,9 @@ class OcgTable:
             setattr(self, name, np.zeros(self.cap, dtype=dtype))
         self.roles = np.zeros((self.cap, len(Role)), dtype=np.int64)  # members by role
         self.transporters = np.zeros((self.cap, n_legs), dtype=np.int64)  # by leg
+        # Transporters linked to the command by a chain of ties, by leg: those it can put
+        # to work (smugglesim/model/key_players.py).
+        self.reachable = np.zeros((self.cap, n_legs), dtype=np.int64)
         self.base_price = np.zeros((self.cap, n_legs))  # by leg operated
         self.sold = np.zeros((self.cap, n_legs), dtype=np.int64)  # places sold, this week
         # Transporters at work this week, by leg: those the OCG's cash paid for.
@@ -124,11 +129,11 @@ class OcgTable:
 
     def put_to_work(self, ids: np.ndarray, cost_eur_week: float) -> np.ndarray:
         """The transporters of OCGs ``ids`` that go to work this week, paid from cash at
-        ``cost_eur_week`` each: all of them if the cash covers it, else as many as it does,
-        spread over the OCG's legs in proportion to its transporters there (largest
-        remainder, ties to the lower leg). Every other OCG works none. Returns, for
-        ``ids``, whether the cash limited them."""
-        have = self.transporters[ids]
+        ``cost_eur_week`` each: all those linked to the command (``reachable``) if the cash
+        covers it, else as many as it does, spread over the OCG's legs in proportion to
+        those there (largest remainder, ties to the lower leg). Every other OCG works none.
+        Returns, for ``ids``, whether the cash limited them."""
+        have = self.reachable[ids]
         total = have.sum(axis=1)
         if cost_eur_week > 0:
             can_pay = np.floor(np.maximum(self.cash[ids], 0.0) / cost_eur_week)
@@ -283,7 +288,11 @@ class Smuggler(Agent):
 
     @property
     def hvt(self) -> bool:
-        return self.role == Role.ORGANISER
+        """A High Value Target now: the organiser, a money handler or a broker
+        (:func:`smugglesim.model.key_players.is_hvt`)."""
+        from smugglesim.model.key_players import is_hvt
+
+        return is_hvt(self)
 
 
 class OrganisedCrimeGroup(Agent):
@@ -336,12 +345,18 @@ class OrganisedCrimeGroup(Agent):
         self._eu_transporters: list[Smuggler] | None = None  # cache, see eu_transporters
         self._member_cdfs: dict[int, np.ndarray] = {}  # cache of member_cdf, by weights
         self.n_arrested = 0
-        self.pending_replacements: list[tuple[int, Role, int, str]] = []
+        # Replacements sought: (week the search can succeed from, role, leg, place, the
+        # lost member's contacts in the group when they were lost).
+        self.pending_replacements: list[tuple[int, Role, int, str, tuple[Smuggler, ...]]] = []
         self.investigation: Investigation | None = None
         self.operating = True
         self.dismantled_week: int | None = None
         self.network_dirty = True  # members changed: recompute the efficiency below
         self.ties_version = 0  # counts changes to the ties of its members
+        self.social: nx.Graph | None = None  # the members' ties (set by the life cycle)
+        # Who is linked to the command (key_players.Structure); None once members or ties
+        # changed, worked out again when next needed.
+        self.structure: Structure | None = None
         self.efficiency = 0.0  # global efficiency of its network, recomputed quarterly if dirty
 
     @property
@@ -366,6 +381,13 @@ class OrganisedCrimeGroup(Agent):
         if member.role == Role.TRANSPORTER:
             self.table.transporters[self.ocg_id, member.leg] += change
         self.network_dirty = True
+        self.structure_changed()
+
+    def structure_changed(self) -> None:
+        """Its members, their ties or their legs changed: who is linked to the command is
+        worked out again when next needed."""
+        self.structure = None
+        self.table.reach_stale[self.ocg_id] = True
 
     def member_roles(self) -> np.ndarray:
         """The members' roles, in the order of ``members``."""

@@ -6,12 +6,13 @@ identification, prioritisation and initiation of cross-border investigations, an
 multilateral, intelligence-led, coordinated actions, including operational work on High
 Value Targets (HVTs) operating in the EU and third countries.
 
-Mechanism: the task force, embedded in the EMSC, has the analysts take the leads on
-leaders first, then those on coordinators and money handlers (the central members),
-before the oldest lead on anyone else (``Emsc.priority``, the ranks ``priority_rank``), and
-the police units open investigations in the same order (``PoliceUnit.priority``); cross-border
-investigations, coordinated multilaterally through the task force, end in arrests more
-often (``cross_border_factor``).
+Mechanism: the task force, embedded in the EMSC, has the analysts take the leads on High
+Value Targets first, as the network shows them (``smugglesim/model/key_players.py``): the
+organisers, then the coordinators and the brokers (members whose arrest cuts others off
+the command), then the money handlers, before the oldest lead on anyone else
+(``Emsc.targeting`` set to ``hvt_first``); the police units open investigations in the same
+order (``PoliceUnit.targeting``); cross-border investigations, coordinated multilaterally
+through the task force, end in arrests more often (``cross_border_factor``).
 
 Cost (ASSUMPTION): EUR 2 million a year: twelve seconded liaison officers at EUR 150,000
 each and EUR 200,000 of operational costs at Europol.
@@ -21,48 +22,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from smugglesim.model.measures.base import Measure, MeasureParams
-from smugglesim.model.parameters import STRICT
-from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
 
 
-def _rank(default: int, role: str) -> int:
-    return Field(
-        default, ge=0, le=5, description=f"Rank of leads on {role} (lower first; ASSUMPTION)."
-    )
-
-
-class PriorityRank(BaseModel):
-    """The order in which the task force takes leads, by the role of the member named:
-    leaders, then coordinators and money handlers (the central members), then the rest
-    (15250/18, measure 5: operational work on High Value Targets)."""
-
-    model_config = STRICT
-
-    organiser: int = _rank(0, "an organiser (the leader, an HVT)")
-    coordinator: int = _rank(1, "a coordinator")
-    money_handler: int = _rank(2, "a money handler")
-    recruiter: int = _rank(3, "a recruiter")
-    document_forger: int = _rank(3, "a document forger")
-    transporter: int = _rank(3, "a transporter")
-
-    def by_role(self) -> dict[Role, int]:
-        return {role: getattr(self, role.name.lower()) for role in Role}
-
-
 class JointLiaisonTaskForceParams(MeasureParams):
     prioritise_hvts: bool = Field(
         True,
-        description="Analysts and police units take leads on leaders and central members first.",
-    )
-    priority_rank: PriorityRank = Field(
-        default_factory=PriorityRank,
-        description="Rank by role of the leads taken first, when prioritise_hvts (lower first).",
+        description="Analysts and police units take leads on High Value Targets first (organisers, then coordinators and brokers, then money handlers: targeting hvt_first).",
     )
     cross_border_factor: float = Field(
         0.75,
@@ -89,10 +60,9 @@ class JointLiaisonTaskForce(Measure):
 
     def activate(self, model: SmugglingModel) -> None:
         p = self.params
-        rank = p.priority_rank.by_role()
         if p.prioritise_hvts:
-            self.set(model.emsc, "priority", rank)
+            self.set(model.emsc, "targeting", "hvt_first")
         for unit in model.police_units.values():
             if p.prioritise_hvts:
-                self.set(unit, "priority", rank)
+                self.set(unit, "targeting", "hvt_first")
             self.raise_to(unit, "cross_border_factor", p.cross_border_factor)

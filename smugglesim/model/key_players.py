@@ -1,0 +1,140 @@
+"""Key players of an OCG, derived from its network each time they matter.
+
+An OCG's **command** is its organiser and coordinators: they hold the contacts with the
+suppliers of boats and vehicles, with corrupt officials and with the next leg's smugglers,
+and they coordinate the crossings (Campana 2018, European Journal of Criminology 15(4):
+the ring of the 2013 Lampedusa case was made of localized, rudimentary hierarchies, with
+coordination running vertically, organisers to aides, and a few high-centrality actors at
+each stage of the route). A member works for the group only while a chain of ties links
+them to the command (:func:`structure`, ``reach``): a transporter cut off sits idle, and
+the group's capacity on that leg falls, until a replacement with the lost member's ties
+joins (``smugglesim/model/ocg_lifecycle.py``).
+
+Whose loss costs what follows from the ties, not from a flag:
+
+- **leaders**: the organiser and the coordinators (the command);
+- **brokers**: members whose removal would cut at least one other member off from the
+  command, more the more they would cut off (:func:`brokerage`; in a group running two
+  legs, typically whoever links the onward leg's crew to the leaders). Ties to other OCGs
+  carry no resource in the model (only leads, §7.8 of docs/ODD.md), so they make nobody a
+  broker;
+- **money handlers**: they hold the laundering channel (without one, cash goes into
+  assets only at ``smugglers.crude_laundering_share`` of the rate, docs/ODD.md §7.5).
+
+The High Value Targets (HVTs) are the organisers, the brokers and the money handlers.
+
+Targeting strategies (``enforcement.targeting``, a one-off operation's ``strategy``)
+order members by :func:`priority`: lower first. Bright et al. (2017, Global Crime 18(4):
+424-441) found, on a simulated drug-trafficking network, removal by betweenness the most
+disruptive and removal of those who hold money second, both ahead of random removal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from smugglesim.model.smugglers import Role
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
+
+Strategy = Literal["random", "hvt_first", "leaders_first", "broker_first", "money_first"]
+STRATEGIES: tuple[str, ...] = Strategy.__args__  # type: ignore[attr-defined]
+
+COMMAND = (Role.ORGANISER, Role.COORDINATOR)
+
+
+class Structure:
+    """What an OCG's ties give it now: the members linked to its command (``reach``) and,
+    by leg, the transporters among them (``reachable_by_leg``); each member's brokerage
+    is worked out on demand and kept until the OCG's members or ties change."""
+
+    __slots__ = ("_brokerage", "reach", "reachable_by_leg")
+
+    def __init__(self, reach: set[Smuggler], reachable_by_leg: dict[int, int]) -> None:
+        self.reach = reach
+        self.reachable_by_leg = reachable_by_leg
+        self._brokerage: dict[Smuggler, int] = {}
+
+
+def _reach(ocg: OrganisedCrimeGroup, social: nx.Graph, without: Smuggler | None) -> set[Smuggler]:
+    """The members of ``ocg`` (less ``without``) linked by a chain of ties among its
+    present members to a member of its command; all of them if it has no command (nobody
+    to be cut off from: the group does not operate, docs/ODD.md §7.12)."""
+    left = set(ocg.members)
+    left.discard(without)  # type: ignore[arg-type]
+    todo = [m for m in left if m.role in COMMAND]
+    if not todo:
+        return left
+    adj = social._adj  # networkx's own adjacency dict: read-only use, for speed
+    left.difference_update(todo)
+    seen = set(todo)
+    while todo and left:
+        nxt = [other for m in todo for other in adj[m] if other in left]
+        left.difference_update(nxt)
+        seen.update(nxt)
+        todo = nxt
+    return seen
+
+
+def structure(ocg: OrganisedCrimeGroup) -> Structure:
+    """The OCG's :class:`Structure`, recomputed only after its members or ties changed."""
+    found = ocg.structure
+    if found is None:
+        reach = _reach(ocg, ocg.social, None)
+        by_leg: dict[int, int] = {}
+        for m in reach:
+            if m.role == Role.TRANSPORTER:
+                by_leg[m.leg] = by_leg.get(m.leg, 0) + 1
+        found = ocg.structure = Structure(reach, by_leg)
+    return found
+
+
+def brokerage(member: Smuggler) -> int:
+    """How many other members of its OCG would be cut off from the command without
+    ``member`` (0 for a member gone)."""
+    if member.gone:
+        return 0
+    ocg = member.ocg
+    s = structure(ocg)
+    value = s._brokerage.get(member)
+    if value is None and sum(c.ocg is ocg for c in ocg.social._adj[member]) <= 1:
+        value = 0  # a member with one tie in the group links nobody else to anyone
+    if value is None:
+        before = len(s.reach) - (member in s.reach)
+        value = s._brokerage[member] = before - len(_reach(ocg, ocg.social, member))
+    return value
+
+
+def is_broker(member: Smuggler) -> bool:
+    return brokerage(member) > 0
+
+
+def is_hvt(member: Smuggler) -> bool:
+    """A High Value Target: the organiser, a money handler or a broker."""
+    return member.role in (Role.ORGANISER, Role.MONEY_HANDLER) or is_broker(member)
+
+
+def priority(member: Smuggler, strategy: str) -> tuple[int, int]:
+    """Sort key of ``member`` under ``strategy`` (lower first; equal keys keep their order,
+    the oldest lead first or a random order): ``hvt_first`` the organiser, then
+    coordinators and brokers, then money handlers, then the rest; ``leaders_first`` the
+    organiser, then coordinators; ``broker_first`` brokers, those who would cut off the
+    most first; ``money_first`` money handlers; ``random`` everyone alike."""
+    role = member.role
+    if strategy == "hvt_first":
+        if role == Role.ORGANISER:
+            return 0, 0
+        if role == Role.COORDINATOR or is_broker(member):
+            return 1, 0
+        return (2 if role == Role.MONEY_HANDLER else 3), 0
+    if strategy == "leaders_first":
+        return {Role.ORGANISER: 0, Role.COORDINATOR: 1}.get(role, 2), 0
+    if strategy == "broker_first":
+        cut = brokerage(member)
+        return (0, -cut) if cut > 0 else (1, 0)
+    if strategy == "money_first":
+        return (0 if role == Role.MONEY_HANDLER else 1), 0
+    return 0, 0

@@ -1,0 +1,170 @@
+"""Key players derived from the network, what they hold, their replacement through ties,
+targeting strategies and one-off operations (smugglesim/model/key_players.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from smugglesim.model.key_players import brokerage, is_hvt, priority, structure
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import ScenarioError, scenario_from_dict
+from smugglesim.model.smugglers import Role
+from tests.conftest import short
+
+
+def _thin(model, ocg):
+    """Rewire ``ocg`` as a pure hierarchy: the organiser tied to the coordinators and money
+    handlers, the first coordinator to everyone else (no redundant tie)."""
+    life = model.ocg_lifecycle
+    members = ocg.members
+    for a in members:
+        for b in list(model.social._adj[a]):
+            if b in members:
+                model.social.remove_edge(a, b)
+    organiser = next(m for m in members if m.role == Role.ORGANISER)
+    coordinator = next(m for m in members if m.role == Role.COORDINATOR)
+    for m in members:
+        if m.role in (Role.COORDINATOR, Role.MONEY_HANDLER):
+            life.tie(organiser, m)
+        elif m is not organiser:
+            life.tie(coordinator, m)
+    ocg.structure_changed()
+    return organiser, coordinator
+
+
+def _model_and_ocg():
+    model = SmugglingModel(short("baseline", 0.2), rng=3)
+    ocg = next(o for o in model.ocgs if o.count(Role.COORDINATOR) == 1 and len(o.members) >= 8)
+    return model, ocg
+
+
+def test_key_players_follow_from_the_ties():
+    model, ocg = _model_and_ocg()
+    organiser, coordinator = _thin(model, ocg)
+    others = [m for m in ocg.members if m.role not in (Role.ORGANISER, Role.COORDINATOR)]
+    hangers = [m for m in others if m.role != Role.MONEY_HANDLER]
+    assert brokerage(coordinator) == len(hangers)  # everyone hanging off it is cut off
+    assert is_hvt(organiser) and is_hvt(coordinator)
+    assert all(is_hvt(m) for m in others if m.role == Role.MONEY_HANDLER)
+    assert not any(is_hvt(m) for m in hangers)
+    # A redundant tie to the organiser makes a member reachable without the coordinator.
+    model.ocg_lifecycle.tie(organiser, hangers[0])
+    assert brokerage(coordinator) == len(hangers) - 1
+    assert priority(coordinator, "broker_first") < priority(organiser, "broker_first")
+    assert priority(organiser, "leaders_first") < priority(coordinator, "leaders_first")
+    money = next(m for m in others if m.role == Role.MONEY_HANDLER)
+    assert priority(money, "money_first") < priority(coordinator, "money_first")
+
+
+def test_losing_the_only_broker_idles_the_leg_until_a_replacement_with_its_ties_joins():
+    model, ocg = _model_and_ocg()
+    _, coordinator = _thin(model, ocg)
+    life, table, i = model.ocg_lifecycle, model.ocg_table, ocg.ocg_id
+    life.refresh_reach()
+    assert (table.reachable[i] == table.transporters[i]).all()
+    life.arrest(coordinator)
+    life.refresh_reach()
+    assert table.transporters[i].sum() > 0
+    assert table.reachable[i].sum() == 0  # every crew cut off the command: no capacity
+    table.put_to_work(np.array([i]), 0.0)
+    assert table.working[i].sum() == 0
+    ocg.cash = 1e6
+    rng = np.random.default_rng(0)
+    week = model.week + 1
+    while ocg.pending_replacements:
+        life._replace_due(ocg, week, rng)
+        week += 1
+    life.refresh_reach()
+    assert ocg.count(Role.COORDINATOR) == 1
+    assert (table.reachable[i] == table.transporters[i]).all()
+
+
+def _weeks_to_replace(model, ocg, lost, trials=40):
+    """Mean weeks until ``lost``'s replacement is found, over ``trials`` searches."""
+    life = model.ocg_lifecycle
+    contacts = tuple(c for c in model.social._adj[lost] if c.ocg is ocg and not c.gone)
+    life._remove(lost)
+    rng = np.random.default_rng(1)
+    ocg.cash = 1e9
+    weeks = []
+    for _ in range(trials):
+        ocg.pending_replacements = [(0, lost.role, lost.leg, lost.node, contacts)]
+        week = 0
+        while ocg.pending_replacements:
+            life._replace_due(ocg, week, rng)
+            week += 1
+        weeks.append(week)
+        life._remove(ocg.members[-1])  # the recruit leaves again: the same search anew
+    return float(np.mean(weeks))
+
+
+def test_replacement_takes_longer_without_redundant_ties():
+    model, ocg = _model_and_ocg()
+    organiser, coordinator = _thin(model, ocg)
+    thin = _weeks_to_replace(model, ocg, coordinator)
+    model, ocg = _model_and_ocg()
+    organiser, coordinator = _thin(model, ocg)
+    for m in ocg.members:
+        if m.role not in (Role.ORGANISER, Role.COORDINATOR, Role.MONEY_HANDLER):
+            model.ocg_lifecycle.tie(organiser, m)  # every member also knows the leader
+    redundant = _weeks_to_replace(model, ocg, coordinator)
+    assert redundant < thin / 2, (redundant, thin)
+    assert thin > 4
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"enforcement": {"targeting": "brokers"}}, "enforcement.targeting"),
+        ({"operations": [{"week": 2, "route": "all", "strategy": "x"}]}, "operations.0.strategy"),
+        ({"operations": [{"week": 2}]}, "operations.0.week"),
+        ({"run": {"years": 1.0}, "operations": [{"week": 60, "ocg": 0}]}, "operations.0.week"),
+    ],
+)
+def test_bad_targeting_settings_give_one_line_naming_the_key(data, key):
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(data)
+    assert len(err.value.errors) == 1
+    assert f": {key}: " in err.value.errors[0]
+
+
+def test_an_operation_on_an_unknown_route_names_it():
+    with pytest.raises(ScenarioError, match=r"operations\.0\.route: unknown route 'nowhere'"):
+        SmugglingModel(short("baseline", 0.1, operations=[{"week": 1, "route": "nowhere"}]))
+
+
+def test_a_one_off_operation_arrests_members_at_its_week():
+    op = {"week": 3, "ocg": 0, "strategy": "leaders_first", "members_per_ocg": 2}
+    model = SmugglingModel(short("baseline", 0.2, operations=[op]), rng=2)
+    organiser = next(m for m in model.ocgs[0].members if m.role == Role.ORGANISER)
+    while model.week < 2:
+        model.step()
+        assert model.operations[0].arrested == 0
+    model.step()  # week 2; the operation follows it, before week 3's step
+    assert model.week == 3
+    assert model.operations[0].arrested == 2
+    assert organiser.arrested and organiser.arrested_week == 3
+
+
+def test_random_targeting_is_the_status_quo_and_key_players_are_counted():
+    model = SmugglingModel(short("baseline", 0.1), rng=1)
+    assert model.emsc.targeting == "random"
+    assert all(u.targeting == "random" for u in model.police_units.values())
+    ocg = model.ocgs[0]
+    assert structure(ocg).reach == set(ocg.members)  # a new group: everyone linked
+
+
+@pytest.mark.slow
+def test_removing_brokers_first_costs_more_places_than_random_removal():
+    from smugglesim.experiments.targeting import capacity, outcomes
+
+    diffs = []
+    for seed in range(1, 7):
+        base, _ = capacity(seed, 1.0, None)
+        lost = {}
+        for strategy in ("random", "broker_first"):
+            op = {"week": 20, "route": "all", "strategy": strategy, "members_per_ocg": 1}
+            lost[strategy] = outcomes(base, capacity(seed, 1.0, op)[0], 20)["lost_week"]
+        diffs.append(lost["broker_first"] - lost["random"])
+    assert min(diffs) > 0, diffs
