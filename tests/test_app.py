@@ -101,7 +101,7 @@ def test_measure_sliders_read_in_words_with_units_and_status_quo():
         "Leads the reinforced EMSC and national analysts analyse per week: 25 (status quo: 15)"
     )
     assert CONTROLS["training"].show(26) == "26 weeks"
-    assert CONTROLS["csdp_links"].status_quo == 0
+    assert CONTROLS["csdp_links"].status_quo == 0.5  # the Sophia pilot of 2018
 
 
 def test_settings_build_the_model_and_name_what_changed():

@@ -36,7 +36,7 @@ class CsdpLinksParams(MeasureParams):
         3.0,
         ge=0,
         le=1000,
-        description="Leads on persons the CSDP missions pass to EU analysis per week (ASSUMPTION; status quo enforcement.csdp_leads_per_week, the Sophia pilot).",
+        description="Leads on persons the CSDP missions pass to EU analysis per week (ASSUMPTION; without the measure, those of the crime information cell pilot in Sophia) (status quo 0.5).",
     )
     reliability: float = Field(
         0.55,

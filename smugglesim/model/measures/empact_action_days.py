@@ -38,7 +38,7 @@ class EmpactActionDaysParams(MeasureParams):
         6.0,
         ge=0,
         le=312,
-        description="Joint action days per year added to the status quo's (ASSUMPTION: what EUR 400,000 of enhanced EMPACT funding buys, about EUR 67,000 a day).",
+        description="Joint action days added per year to those already held (ASSUMPTION: what EUR 400,000 of enhanced EMPACT funding buys, about EUR 67,000 a day) (status quo 0).",
     )
     forger_identification_prob: float = Field(
         0.3,

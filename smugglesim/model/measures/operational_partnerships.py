@@ -85,7 +85,7 @@ class OperationalPartnershipsParams(MeasureParams):
         0.3,
         ge=0,
         le=1,
-        description="Probability that a cooperating country's police, arresting members there, seize the OCG's assets that the financial investigation traced in that country (ASSUMPTION; status quo enforcement.partner_seizure_prob, 0.1).",
+        description="Probability that a cooperating country's police, arresting members there, seize the OCG's assets that the financial investigation traced in that country (ASSUMPTION) (status quo 0.1).",
     )
     vessel_leads_per_week: float = Field(
         1.0,
