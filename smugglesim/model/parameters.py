@@ -778,6 +778,12 @@ class EnforcementParams(Section):
     investigation_mean_weeks: float = Field(
         30.0, ge=1, le=520, description="Mean duration of a criminal investigation."
     )
+    hvt_investigation_factor: float = Field(
+        1.5,
+        ge=1,
+        le=5,
+        description="How many times longer, on average, an investigation opened on a High Value Target (an organiser, broker or money handler) lasts: the cost of targeting them (ASSUMPTION).",
+    )
     investigation_duration_shape: float = Field(
         3.0,
         gt=0,

@@ -21,7 +21,7 @@ import numpy as np
 
 from smugglesim.model.intelligence import Lead
 from smugglesim.model.justice import Case
-from smugglesim.model.key_players import priority
+from smugglesim.model.key_players import is_hvt, priority
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -143,6 +143,7 @@ class PoliceUnit:
         self.social = social
         self.capacity = params.investigations_per_unit
         self.mean_weeks = params.investigation_mean_weeks
+        self.hvt_factor = params.hvt_investigation_factor
         self.duration_shape = params.investigation_duration_shape
         self.min_weeks = params.investigation_min_weeks
         self.mapping_prob_week = params.mapping_prob_week
@@ -221,7 +222,10 @@ class PoliceUnit:
 
     def _open(self, lead: Lead, week: int, rng: np.random.Generator) -> None:
         shape = self.duration_shape
-        weeks = max(self.min_weeks, round(rng.gamma(shape, self.mean_weeks / shape)))
+        mean = self.mean_weeks
+        if is_hvt(lead.target):  # a case against a High Value Target takes longer
+            mean *= self.hvt_factor
+        weeks = max(self.min_weeks, round(rng.gamma(shape, mean / shape)))
         financial = bool(rng.random() < self.finance.parallel_share)
         inv = Investigation(self, lead.target.ocg, lead, week, weeks, financial)
         lead.target.ocg.investigation = inv
