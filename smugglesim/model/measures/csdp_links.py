@@ -12,8 +12,10 @@ only, pass information on persons to EU analysis: leads on members living at the
 Sahel nodes and on boat pilots of the central Mediterranean sea legs. Those members mostly cannot be arrested where they are, but the
 investigations their leads open map the OCG to its members inside the EU.
 
-Cost (ASSUMPTION): EUR 1 million a year: Europol visiting officers rotating through three
-missions, a crime information cell and SIENA connections.
+Cost: the crime information cell and SIENA connections (``csdp_connections_eur_per_year``)
+and the Europol visiting officers rotating through the missions, ``leads_per_week /
+csdp_leads_per_officer_week`` at ``seconded_officer_eur_per_year``: six officers, EUR 1.0
+million a year at the default intensity. A budget sets ``leads_per_week``.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from typing import TYPE_CHECKING
 from pydantic import Field, field_validator
 
 from smugglesim.model.intelligence import ObservedMembersSource
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.routes import NODES, ROUTES, known
 from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
+    from smugglesim.model.scenario import Scenario
     import numpy as np
 
     from smugglesim.model.intelligence import Emsc
@@ -99,9 +103,6 @@ class CsdpLinksParams(MeasureParams):
         ["central_med"],
         description="Routes on whose sea legs the naval operations name boat pilots (EUNAVFOR MED Sophia).",
     )
-    cost_eur_per_year: float = Field(
-        1_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
     @field_validator("nodes")
     @classmethod
@@ -125,6 +126,21 @@ class CsdpLinks(Measure):
     )
     first_moved = "+leads_produced"
     Params = CsdpLinksParams
+    scaled = "leads_per_week"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        c = scenario.costs
+        return [
+            item("crime information cell and SIENA", 1, "csdp_connections_eur_per_year", c),
+            item(
+                "Europol visiting officers",
+                params.leads_per_week / c.csdp_leads_per_officer_week,
+                "seconded_officer_eur_per_year",
+                c,
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         p = self.params

@@ -10,8 +10,11 @@ cross-border investigations as joint operations: they end in arrests more often
 capacity for the next lead. By default the platforms are set up on the three
 Mediterranean routes: the JOO Vienna already serves the Western Balkans.
 
-Cost (ASSUMPTION): EUR 500,000 a year per platform (premises, seconded staff, meetings);
-EUR 1.5 million for the default three.
+Cost: per platform, its operating cost (``platform_eur_per_year``: premises, meetings) and
+its seconded officers, ``(cross_border_factor - status quo) x
+platform_officers_per_cross_border_factor`` at ``seconded_officer_eur_per_year``: two per
+platform, EUR 1.5 million a year for the default three. A budget sets
+``cross_border_factor`` (the shorter investigations come with it).
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.routes import ROUTES, known
 
 if TYPE_CHECKING:
+    from smugglesim.model.scenario import Scenario
     from smugglesim.model.model import SmugglingModel
 
 
@@ -45,12 +50,6 @@ class JointOperationalPlatformsParams(MeasureParams):
         le=520,
         description="Mean duration of an investigation on those routes (status quo 30).",
     )
-    cost_eur_per_year: float = Field(
-        1_500_000.0,
-        ge=0,
-        le=1e10,
-        description="Yearly cost while active: EUR 500,000 per platform (ASSUMPTION), three by default.",
-    )
 
     @field_validator("routes")
     @classmethod
@@ -69,6 +68,23 @@ class JointOperationalPlatforms(Measure):
     )
     first_moved = "+investigations_opened"
     Params = JointOperationalPlatformsParams
+    scaled = "cross_border_factor"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        n = len(params.routes)
+        added = params.cross_border_factor - e.cross_border_success_factor
+        return [
+            item("platforms' operating cost", n, "platform_eur_per_year", c),
+            item(
+                "seconded officers",
+                n * added * c.platform_officers_per_cross_border_factor,
+                "seconded_officer_eur_per_year",
+                c,
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         p = self.params

@@ -10,8 +10,10 @@ distinct leads on the OCG members operating in origin and transit countries; the
 pool adds officers. Those leads go to EU analysis and open investigations whose mapping
 reaches the members inside the EU.
 
-Cost (ASSUMPTION): EUR 2.4 million a year: six additional pooled officers at EUR 250,000
-each and EUR 900,000 of coordination and joint training.
+Cost: the added officers at ``liaison_officer_eur_per_year`` and the coordination
+(``lo_coordination_eur_per_year``: meetings, joint training, shared tools), which brings the
+lower duplication: EUR 2.4 million a year at the default intensity. A budget sets
+``extra_officers`` (whole officers).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
+    from smugglesim.model.scenario import Scenario
     from smugglesim.model.model import SmugglingModel
 
 
@@ -34,9 +38,6 @@ class LoCoordinationParams(MeasureParams):
         description="Share of liaison officers' leads that duplicate another's, once coordinated.",
     )
     extra_officers: int = Field(6, ge=0, le=1000, description="Officers added from the wider pool.")
-    cost_eur_per_year: float = Field(
-        2_400_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class LoCoordination(Measure):
@@ -48,6 +49,18 @@ class LoCoordination(Measure):
     summary = "Pooled liaison officers duplicate less and are more; more leads from origin and transit countries."
     first_moved = "+leads_produced"
     Params = LoCoordinationParams
+    scaled = "extra_officers"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        c = scenario.costs
+        return [
+            item("coordination and joint training", 1, "lo_coordination_eur_per_year", c),
+            item(
+                "added liaison officers", params.extra_officers, "liaison_officer_eur_per_year", c
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         lo = model.liaison_officers
