@@ -25,8 +25,8 @@ from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
-    from smugglesim.model.scenario import Scenario
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class EmscCapacityParams(MeasureParams):

@@ -32,8 +32,8 @@ from smugglesim.model.parameters import STRICT
 from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
-    from smugglesim.model.scenario import Scenario
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 def _rank(default: int, role: str) -> int:

@@ -28,8 +28,8 @@ from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.routes import ROUTES, known
 
 if TYPE_CHECKING:
-    from smugglesim.model.scenario import Scenario
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class JointOperationalPlatformsParams(MeasureParams):

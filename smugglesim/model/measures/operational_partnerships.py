@@ -31,19 +31,19 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from smugglesim.model.intelligence import ObservedMembersSource
 from smugglesim.model.costs import CostItem, item
+from smugglesim.model.intelligence import ObservedMembersSource
 from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
-    from smugglesim.model.scenario import Scenario
     import numpy as np
 
     from smugglesim.model.intelligence import Emsc
     from smugglesim.model.model import SmugglingModel
     from smugglesim.model.ocg_lifecycle import OcgLifeCycle
     from smugglesim.model.routes import RouteNetwork
+    from smugglesim.model.scenario import Scenario
     from smugglesim.model.smugglers import Smuggler
 
 # Its place in the intelligence phase of the week: with the third-country partners' (30),
