@@ -115,8 +115,9 @@ def _one_seed(job: tuple[dict[str, dict[str, Any]], int, float]) -> list[dict[st
     rows = []
     for label, data in scenarios.items():
         data["run"]["years"] = years
-        model = SmugglingModel(scenario_from_dict(data, label), rng=seed).run()
-        cost = model.measures_cost_eur / years
+        scenario = scenario_from_dict(data, label)
+        model = SmugglingModel(scenario, rng=seed).run()
+        cost = model.measures_cost_eur / (scenario.weeks / 52)
         rows.append(
             {"scenario": label, "seed": seed, "spent_eur_per_year": cost, **_downstream(model)}
         )
@@ -271,6 +272,18 @@ def wide_table(effects_: pd.DataFrame, first: str = "level_eur") -> str:
     return "\n".join(lines)
 
 
+def baseline_line(effects_: pd.DataFrame) -> str:
+    """The baseline's means of the outcomes, for the line above a table."""
+    first = effects_.drop_duplicates("outcome")
+    cells = [
+        f"{r.heading} {100 * r.baseline:.2f}%"
+        if r.how == "points"
+        else f"{r.heading} {r.baseline:,.0f}"
+        for r in first.itertuples()
+    ]
+    return "Baseline means: " + ", ".join(cells) + "."
+
+
 def dose_response_figure(effects_: pd.DataFrame, title: str = "") -> Figure:
     """One panel per outcome: the change against the yearly budget, with its 95% band."""
     from matplotlib.figure import Figure
@@ -336,6 +349,7 @@ def run_command(args: argparse.Namespace) -> int:
         table = equal_budget(args.equal_budget, **common, quiet=args.quiet)
         print(f"Every measure and package at EUR {args.equal_budget:,.0f} a year:\n")
         print(wide_table(table, first="scenario"))
+        print("\n" + baseline_line(table))
         name = "equal_budget"
     elif args.target:
         table = dose_response(args.target, args.levels, **common, quiet=args.quiet)
@@ -343,6 +357,7 @@ def run_command(args: argparse.Namespace) -> int:
             f"Dose-response of {args.target} ({args.seeds} paired seeds, {args.years:g} years):\n"
         )
         print(wide_table(table))
+        print("\n" + baseline_line(table))
         name = "dose_response"
     else:
         raise SystemExit("give a measure or package, or --equal-budget EUR")

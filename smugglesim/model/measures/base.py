@@ -222,13 +222,13 @@ class Measure(ABC):
             raise ValueError(cls._out_of_range(budget, fixed, most))
         low, high = _bounds(cls.Params, cls.scaled)
         integer = cls.Params.model_fields[cls.scaled].annotation is int
-        if cls._cost_at(high, params, scenario) <= budget + tolerance:
+        if cls._cost_at(high, params, scenario) <= budget + 1e-12 * budget:
             return int(high) if integer else high
         for _ in range(200):  # invariant: cost(low) <= budget < cost(high)
             mid = (low + high) // 2 if integer else (low + high) / 2
             if mid in (low, high):
                 break
-            if cls._cost_at(mid, params, scenario) <= budget + tolerance:
+            if cls._cost_at(mid, params, scenario) <= budget + 1e-12 * budget:
                 low = mid
             else:
                 high = mid
