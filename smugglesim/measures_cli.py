@@ -51,7 +51,6 @@ def format_measures(described: list[dict]) -> str:
 @command("measures", "list the measures of Council document 15250/18 and their parameters", _args)
 def _measures(args: argparse.Namespace) -> int:
     from smugglesim.model.measures import MEASURES
-
     from smugglesim.model.scenario import Scenario
 
     status_quo = Scenario()
