@@ -246,9 +246,9 @@ def test_an_integer_where_a_float_is_expected_is_fine(folder):
             "must not exceed investigation_mean_weeks (30)",
         ),
         (
-            "[measures.joint_operational_platforms]\nenabled = true\ninvestigation_mean_weeks = 2\n",
-            "measures.joint_operational_platforms.investigation_mean_weeks",
-            "must not be below enforcement.investigation_min_weeks (4)",
+            "[enforcement]\nplatform_investigation_mean_weeks = 2\n",
+            "enforcement.platform_investigation_mean_weeks",
+            "must not be below investigation_min_weeks (4)",
         ),
         ("[run]\nyears = 0.005\n", "run.years", "(one week)"),
         (

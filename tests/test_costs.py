@@ -23,9 +23,11 @@ from smugglesim.model.measures.base import _bounds
 from smugglesim.model.scenario import Scenario
 
 DEFAULT = Scenario()
+# Measure 6 buys whole platforms (its routes), not a number: tested on its own below.
+NUMERIC = [key for key in MEASURES if key != "joint_operational_platforms"]
 
 
-@pytest.mark.parametrize("key", list(MEASURES))
+@pytest.mark.parametrize("key", NUMERIC)
 def test_a_measure_s_cost_never_falls_as_its_scaled_parameter_rises(key):
     cls = MEASURES[key]
     low, high = _bounds(cls.Params, cls.scaled)
@@ -37,7 +39,7 @@ def test_a_measure_s_cost_never_falls_as_its_scaled_parameter_rises(key):
     assert costs[-1] > costs[0], f"{key}: the cost does not move with {cls.scaled}"
 
 
-@pytest.mark.parametrize("key", list(MEASURES))
+@pytest.mark.parametrize("key", NUMERIC)
 def test_a_budget_buys_an_intensity_that_costs_that_budget(key):
     cls = MEASURES[key]
     fixed, most = cls.budget_range(cls.Params(), DEFAULT)
@@ -51,6 +53,19 @@ def test_a_budget_buys_an_intensity_that_costs_that_budget(key):
             assert cls._cost_at(one_more, params, DEFAULT) > budget
         else:
             assert cost == pytest.approx(budget, rel=1e-9, abs=1e-3)
+
+
+def test_a_budget_buys_whole_platforms_on_the_first_routes():
+    cls = MEASURES["joint_operational_platforms"]
+    costs = [
+        cls.yearly_cost_eur(cls.Params(routes=r), DEFAULT)
+        for r in (["central_med"], ["central_med", "eastern_med"])
+    ]
+    assert costs == [500_000, 1_000_000]
+    for budget, routes in ((500_000, 1), (999_999, 1), (1_000_000, 2), (1_500_000, 3)):
+        params = cls.resolve(cls.Params(budget_eur_per_year=budget), DEFAULT)
+        assert params.routes == ["central_med", "eastern_med", "western_med"][:routes]
+        assert cls.yearly_cost_eur(params, DEFAULT) <= budget
 
 
 def test_without_a_budget_a_measure_runs_at_its_parameters_and_costs_its_cost_model():
@@ -153,12 +168,14 @@ def test_default_levels_are_five_budgets_within_what_a_measure_can_spend():
 
 
 def test_a_package_s_budget_is_shared_by_default_cost_within_each_measure_s_range():
-    sc = with_budget(target_scenario("package_external_action"), 8_400_000)
+    package = target_scenario("package_external_action")
+    default = {k: MEASURES[k].yearly_cost_eur(p, package) for k, p in package.active_measures()}
+    sc = with_budget(package, sum(default.values()))
     shares = {k: p.budget_eur_per_year for k, p in sc.active_measures()}
-    # default costs 1.0, 2.4 and 5.0 million: the budget is their total
-    assert shares == pytest.approx(
-        {"csdp_links": 1e6, "lo_coordination": 2.4e6, "operational_partnerships": 5e6}
-    )
+    assert shares == pytest.approx(default)
+    # below a measure's fixed cost its share is raised to it
+    low = with_budget(package, 1_000_000)
+    assert low.measures.lo_coordination.budget_eur_per_year == pytest.approx(900_000)
 
 
 def test_the_dose_response_command_writes_a_table_and_a_plot(tmp_path, capsys):
@@ -182,8 +199,13 @@ def test_the_equal_budget_table_has_one_row_per_measure_and_package():
     # what each spends: 5 million, or the most it can (the clearing house, the platforms)
     assert spent["emsc_capacity"] == pytest.approx(5e6)
     assert spent["information_clearing_house"] == pytest.approx(2.5e6)
-    # a package spends at least its measures' fixed costs (EUR 11.0 million for all 13)
-    assert spent["all_measures"] > 11e6
+    assert spent["joint_operational_platforms"] == pytest.approx(1.5e6)
+    # a package spends at least its measures' fixed costs
+    fixed = sum(
+        MEASURES[k].budget_range(p, DEFAULT)[0]
+        for k, p in target_scenario("all_measures").active_measures()
+    )
+    assert spent["all_measures"] >= fixed > 5e6
 
 
 @pytest.mark.slow

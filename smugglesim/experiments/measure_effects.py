@@ -148,31 +148,30 @@ DOWNSTREAM = (
     ("confiscation_ratio", "confiscation ratio", "points"),
     ("members_arrested", "members arrested", "count"),
     ("hvts_arrested", "HVTs arrested", "count"),
-    ("capacity_offered", "capacity (place-weeks)", "count"),
+    ("capacity_place_weeks", "capacity (place-weeks)", "count"),
     ("ocgs_active", "OCGs operating (mean)", "count"),
     ("ocgs_dismantled", "OCGs dismantled", "count"),
 )
 """The outcomes every measure and package is judged on, whatever knob it turns: flows and
-harm, prices, money, arrests, and what the OCGs can still offer (``capacity_offered``
-summed over the weeks: a change is place-weeks of capacity gained or lost)."""
+harm, prices, money, arrests, and what the OCGs can still offer (``capacity_place_weeks``:
+a change is place-weeks of capacity gained or lost)."""
 
 
 def _downstream(model: SmugglingModel) -> dict[str, float]:
     s = model.summary()
     ts = model.timeseries()
-    totals = model.recorder.totals  # the reported weeks' journeys by route
     return {
         "migrants_smuggled": s["migrants_smuggled"],
         "entries": s["entries"],
         "departures_forgone": s["departures_forgone"],
         "deaths": float(ts["deaths"].sum()),
-        "mean_fee_eur": float(totals["fees_sum"].sum() / max(totals["fees_n"].sum(), 1)),
+        "mean_fee_eur": s["mean_fee_eur"],
         "proceeds_eur": s["proceeds_eur"],
         "net_proceeds_eur": s["proceeds_eur"] - s["assets_confiscated_eur"],
         "confiscation_ratio": s["confiscation_ratio"],
         "members_arrested": s["members_arrested"],
         "hvts_arrested": s["hvts_arrested"],
-        "capacity_offered": float(ts["capacity_offered"].sum()),
+        "capacity_place_weeks": s["capacity_place_weeks"],
         "ocgs_active": float(ts["ocgs_active"].mean()),
         "ocgs_dismantled": s["ocgs_dismantled"],
     }

@@ -51,7 +51,7 @@ def main() -> int:
     model.border_guards.act_on_detections = timed(
         "border guards", model.border_guards.act_on_detections
     )
-    for name in ("emsc", "prosecution"):
+    for name in ("emsc", "prosecution", "action_days"):
         actor = getattr(model, name)
         actor.step = timed(name, actor.step)
     for _, source in model.lead_sources:

@@ -33,11 +33,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from smugglesim.model.clock import Clock
     from smugglesim.model.intelligence import Emsc
     from smugglesim.model.ocg_lifecycle import OcgLifeCycle
@@ -96,10 +96,17 @@ class JointActionDays:
     def day(self) -> None:
         """One joint action day: every police unit acts on its route."""
         self.held += 1
+        lifecycle = self.lifecycle
+        table = lifecycle.table
+        operating: dict[str, list[OrganisedCrimeGroup]] = {}
+        for i in np.flatnonzero(table.operating[: table.n]).tolist():
+            ocg = lifecycle.ocgs[i]
+            operating.setdefault(ocg.route, []).append(ocg)
         for unit in self.police_units.values():
-            self._on_route(unit)
+            self._on_route(unit, operating.get(unit.route, []))
 
-    def _on_route(self, unit: PoliceUnit) -> None:
+    def _on_route(self, unit: PoliceUnit, ocgs: list[OrganisedCrimeGroup]) -> None:
+        """The day on ``unit``'s route, where ``ocgs`` operate."""
         rng = self.rng
         arrests = self.arrests
         p_coop = self.arrest_prob * arrests.partners.arrest_prob_cooperating
@@ -113,7 +120,6 @@ class JointActionDays:
             ]
             if arrested:
                 arrests.operation(inv, suspects, arrested)
-        ocgs = [o for o in self.lifecycle.ocgs if o.route == unit.route and o.operating]
         for driver in self.caught_in_the_act(ocgs):
             arrests.in_the_act(driver)
         if self.forger_identification_prob > 0:
@@ -128,9 +134,7 @@ class JointActionDays:
         rng = self.rng
         caught = []
         for ocg in ocgs:
-            for m in ocg.members:
-                if m.role != Role.TRANSPORTER or m.jurisdiction != "eu":
-                    continue
+            for m in ocg.eu_transporters():
                 on_leg = table.transporters.item(ocg.ocg_id, m.leg)
                 at_work = table.working.item(ocg.ocg_id, m.leg) / on_leg if on_leg else 0.0
                 if rng.random() < self.control_catch_prob * at_work:

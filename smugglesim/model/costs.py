@@ -183,11 +183,11 @@ class CostParams(Section):
         le=10_000,
         description="Seconded officers of the task force (measure 5) per unit of cross-border success factor above the status quo (ASSUMPTION: twelve raise 0.6 to 0.75).",
     )
-    platform_officers_per_cross_border_factor: float = Field(
-        10.0,
-        gt=0,
-        le=10_000,
-        description="Seconded officers per platform (measure 6) per unit of cross-border success factor above the status quo (ASSUMPTION: two raise 0.6 to 0.8).",
+    platform_officers: float = Field(
+        2.0,
+        ge=0,
+        le=1000,
+        description="Seconded officers at each regional joint operational platform (measure 6; ASSUMPTION).",
     )
     financial_investigators_per_parallel_share: float = Field(
         400.0,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from smugglesim.model.intelligence import ObservedMembersSource
 from smugglesim.model.smugglers import Role, role_weights
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from smugglesim.model.ocg_lifecycle import OcgLifeCycle
     from smugglesim.model.parameters import EnforcementParams
     from smugglesim.model.police import Arrests, FinancialInvestigators
+    from smugglesim.model.routes import RouteNetwork
     from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
 
 
@@ -233,8 +235,8 @@ class ThirdCountryPartners:
         self.arrest_prob_cooperating = params.arrest_prob_cooperating
         self.reliability = params.reliability_partner
         # Probability that their police, arresting members, seize the assets traced in their
-        # country: none in the status quo (operational partnerships, measure 13, add it).
-        self.seizure_prob = 0.0
+        # country (joint investigation teams; operational partnerships, measure 13, raise it).
+        self.seizure_prob = params.partner_seizure_prob
 
     def step(self) -> None:
         rng = self.rng
@@ -246,3 +248,55 @@ class ThirdCountryPartners:
                     break
                 target = local[int(rng.integers(len(local)))]
                 self.emsc.new_lead(target, "partner", self.reliability, rng)
+
+
+class CsdpMissions(ObservedMembersSource):
+    """CSDP missions and operations: leads on persons in their areas of operation (source
+    ``csdp``), naming members living at the ``nodes`` where missions work or piloting boats
+    on the sea legs of ``sea_routes``.
+
+    In the status quo only the crime information cell pilot in EUNAVFOR MED Sophia passes
+    information on persons: boat pilots of the central Mediterranean sea legs, at
+    ``enforcement.csdp_leads_per_week``. Measure 11 (links with CSDP missions) adds the
+    civilian missions' nodes and raises the rate.
+
+    Args:
+        leads_per_week: Mean leads a week.
+        reliability: Mean reliability of its leads.
+        nodes: Locations whose resident members can be named.
+        sea_routes: Routes on whose sea legs boat pilots can be named.
+        lifecycle: The OCGs' members.
+        routes: The route network.
+        emsc: Where its leads go.
+        rng: Its own random stream (``csdp``).
+    """
+
+    def __init__(
+        self,
+        leads_per_week: float,
+        reliability: float,
+        nodes: frozenset[str],
+        sea_routes: frozenset[str],
+        lifecycle: OcgLifeCycle,
+        routes: RouteNetwork,
+        emsc: Emsc,
+        rng: np.random.Generator,
+    ) -> None:
+        super().__init__("csdp", leads_per_week, reliability, emsc, rng)
+        self.nodes = nodes
+        self.sea_routes = sea_routes
+        self.lifecycle = lifecycle
+        self.routes = routes
+
+    def observed(self) -> list[Smuggler]:
+        legs = self.routes.legs
+        return [
+            m
+            for m in self.lifecycle.active_members()
+            if m.node in self.nodes
+            or (
+                m.role == Role.TRANSPORTER
+                and legs[m.leg].mode == "sea"
+                and legs[m.leg].route in self.sea_routes
+            )
+        ]

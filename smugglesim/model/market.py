@@ -129,6 +129,7 @@ class Market:
         self.waiting_by_leg = np.zeros(n_legs, dtype=np.int64)  # searching this week
         self.short_of_cash = 0  # operating OCGs whose cash could not pay every transporter
         self.short_of_cash_weeks = 0  # the same, summed over the weeks so far
+        self.capacity_place_weeks = 0  # places offered, summed over the weeks so far
 
     def refresh(self) -> None:
         """Offers per leg, OCG risk arrays and path utilities, computed once a week.
@@ -173,6 +174,7 @@ class Market:
             + params.word_of_mouth_reach * recruiters
         )
         reach = 1.0 - np.exp(-found)
+        self.capacity_place_weeks += int(capacity.sum())
         self.offers = Offers(
             ids,
             legs,

@@ -32,6 +32,7 @@ from smugglesim.model.action_days import JointActionDays
 from smugglesim.model.clock import Clock
 from smugglesim.model.enforcement import (
     BorderGuards,
+    CsdpMissions,
     InternetReferralUnit,
     LiaisonOfficers,
     ThirdCountryPartners,
@@ -211,12 +212,24 @@ class SmugglingModel(mesa.Model):
         self.liaison_officers = LiaisonOfficers(
             enforcement, lifecycle, self.emsc, streams["liaison"]
         )
+        # The crime information cell pilot in EUNAVFOR MED Sophia (measure 11 widens it).
+        self.csdp = CsdpMissions(
+            enforcement.csdp_leads_per_week,
+            enforcement.reliability_csdp,
+            frozenset(),
+            frozenset({"central_med"}),
+            lifecycle,
+            self.routes,
+            self.emsc,
+            streams["csdp"],
+        )
         # The sources of intelligence stepped each week, by their place in the week;
         # measures add theirs with :meth:`add_lead_source`.
         self.lead_sources: list[tuple[int, LeadSource]] = [
             (10, self.iru),
             (20, self.liaison_officers),
             (30, self.partners),
+            (40, self.csdp),
         ]
 
         self.migrants = MigrantPopulation(

@@ -243,6 +243,10 @@ def route_names(model: SmugglingModel) -> list[str]:
     return model.routes.route_names
 
 
+def _ratio(total: float, n: int) -> float:
+    return total / n if n else math.nan
+
+
 def _mean_fee(t: Tally) -> list[float]:
     return [fees / n if n else math.nan for fees, n in zip(t["fees_sum"], t["fees_n"], strict=True)]
 
@@ -303,7 +307,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("entries", "flow", "migrants", "entries into the EU", COUNT,
            "Journeys that reached the EU, detected at the border or not (a detection or a "
            "rescue at sea is an entry, not a failed journey).",
-           tally=lambda t: t["arrived"].sum() + t["detected"].sum(), summary=int),
+           tally=lambda t: t["arrived"].sum() + t["detected"].sum(), summary=int,
+           headline=True),
     Output("arrivals", "flow", "migrants", "undetected entries", COUNT,
            "Entries into the EU that the border guards did not detect.",
            tally=lambda t: t["arrived"].sum()),
@@ -331,7 +336,7 @@ OUTPUTS: tuple[Output, ...] = (
            state=lambda s: int(s.model.migrants.origins.moving_on.sum())),
     Output("deaths", "flow", "migrants", "deaths", COUNT,
            "Journeys ended by death on the way.",
-           tally=lambda t: t["died"].sum()),
+           tally=lambda t: t["died"].sum(), summary=int, headline=True),
     Output("abandoned", "flow", "migrants", "journeys abandoned", COUNT,
            "Journeys given up while waiting for a smuggler.",
            tally=lambda t: t["abandoned"].sum()),
@@ -437,6 +442,11 @@ OUTPUTS: tuple[Output, ...] = (
            "Places a week the operating OCGs offer: the transporters they put to work (as "
            "many as their cash pays for) times places per transporter.",
            state=lambda s: s.model.market.offers.capacity.sum()),
+    Output("capacity_place_weeks", "flow", "place-weeks", "capacity offered", COUNT,
+           "Places offered by the operating OCGs, summed over the weeks: what the smuggling "
+           "networks could carry; a measure's change in it is the capacity it took away.",
+           counter=lambda s: s.model.market.capacity_place_weeks, summary=int, headline=True,
+           weekly=False),
     Output("ocgs_short_of_cash", "flow", "OCG-weeks", "OCGs short of cash", COUNT,
            "Operating OCGs whose cash could not pay all their transporters in the week, so "
            "that they offered less (the summary: OCG-weeks over the run).",
@@ -480,6 +490,11 @@ OUTPUTS: tuple[Output, ...] = (
            "Police investigations closed, with arrests or without.",
            counter=lambda s: sum(u.closed for u in _police(s))),
     # -- prices ----------------------------------------------------------------------------
+    Output("mean_fee_eur", "ratio", "EUR per migrant", "mean fee", EUR,
+           "Fees paid over the smuggled journeys on all routes that arrived or were "
+           "detected; none (NaN) without such journeys.",
+           tally=lambda t: _ratio(t["fees_sum"].sum(), t["fees_n"].sum()), summary=float,
+           headline=True),
     Output("mean_fee_eur_<route>", "ratio", "EUR per migrant", "mean fee", EUR,
            "Fees paid over the smuggled journeys on the route that arrived or were detected; "
            "none (NaN) without such journeys.",

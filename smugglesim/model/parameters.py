@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from smugglesim.model.routes import ROUTES, known
 
 # Every table of a scenario: unknown keys are errors, and values are taken as they are
 # written: no "yes" for true, no "5" for 5, no true for 1, no NaN or infinity. An integer
@@ -667,6 +676,40 @@ class EnforcementParams(Section):
         le=1,
         description="Share of a police unit's investigative work of the week that an action day takes (ASSUMPTION: one working day in five).",
     )
+    platform_routes: list[str] = Field(
+        ["western_balkans"],
+        description="Routes with a regional joint operational platform in the status quo: the Joint Operational Office in Vienna, on the Western Balkans (15250/18, Annex II.6).",
+    )
+    platform_cross_border_factor: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Multiplier on investigation success for cross-border cases on a route with a platform, in place of cross_border_success_factor (ASSUMPTION).",
+    )
+    platform_investigation_mean_weeks: float = Field(
+        24.0,
+        ge=1,
+        le=520,
+        description="Mean duration of an investigation on a route with a platform, in place of investigation_mean_weeks (ASSUMPTION).",
+    )
+    csdp_leads_per_week: float = Field(
+        0.5,
+        ge=0,
+        le=1000,
+        description="Leads on boat pilots of the central Mediterranean sea legs from the crime information cell pilot in EUNAVFOR MED Sophia, in the status quo (15250/18, Annex IV.11; ASSUMPTION on the rate).",
+    )
+    reliability_csdp: float = Field(
+        0.55,
+        ge=0,
+        le=1,
+        description="Mean reliability of a lead from a CSDP mission (ASSUMPTION).",
+    )
+    partner_seizure_prob: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Probability that a cooperating country's police, arresting members there, seize the OCG's assets traced in that country, in the status quo (ASSUMPTION: joint investigation teams with partners, as the JIT in Niger, 15250/18, Annex IV.13).",
+    )
     emsc_leads_per_week: float = Field(
         15.0,
         ge=0,
@@ -810,6 +853,11 @@ class EnforcementParams(Section):
         description="Enforcement pressure an OCG feels per advert of its taken down (ASSUMPTION).",
     )
 
+    @field_validator("platform_routes")
+    @classmethod
+    def _known_routes(cls, routes: list[str]) -> list[str]:
+        return known(routes, ROUTES, "route")
+
     @model_validator(mode="after")
     def _consistent(self) -> EnforcementParams:
         problems: list[tuple[str, str]] = []
@@ -819,6 +867,15 @@ class EnforcementParams(Section):
                     "investigation_min_weeks",
                     f"must not exceed investigation_mean_weeks "
                     f"({self.investigation_mean_weeks:g}), got {self.investigation_min_weeks}",
+                )
+            )
+        elif self.investigation_min_weeks > self.platform_investigation_mean_weeks:
+            problems.append(
+                (
+                    "platform_investigation_mean_weeks",
+                    f"must not be below investigation_min_weeks "
+                    f"({self.investigation_min_weeks}), "
+                    f"got {self.platform_investigation_mean_weeks:g}",
                 )
             )
         cross_field_errors(self, problems)

@@ -147,6 +147,9 @@ class PoliceUnit:
         self.mapping_prob_week = params.mapping_prob_week
         self.success_prob = params.investigation_success
         self.cross_border_factor = params.cross_border_success_factor
+        if route in params.platform_routes:  # a regional platform (the JOO Vienna, 2018)
+            self.cross_border_factor = params.platform_cross_border_factor
+            self.mean_weeks = params.platform_investigation_mean_weeks
         self.arrest_prob_eu = params.arrest_prob_eu
         self.max_wait_weeks = params.lead_max_age_weeks
         self.reliability_investigation = params.reliability_investigation

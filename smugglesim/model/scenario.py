@@ -157,16 +157,6 @@ class Scenario(Section):
             params = getattr(self.measures, key)
             for name, message in cls.budget_problems(params, self):
                 problems.append((f"measures.{key}.{name}", message))
-        jop = self.measures.joint_operational_platforms
-        shortest = self.enforcement.investigation_min_weeks
-        if jop.enabled and jop.investigation_mean_weeks < shortest:
-            problems.append(
-                (
-                    "measures.joint_operational_platforms.investigation_mean_weeks",
-                    f"must not be below enforcement.investigation_min_weeks ({shortest}), "
-                    f"got {jop.investigation_mean_weeks:g}",
-                )
-            )
         cross_field_errors(self, problems)
         return self
 

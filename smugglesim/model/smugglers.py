@@ -333,6 +333,7 @@ class OrganisedCrimeGroup(Agent):
             )
         self.members: list[Smuggler] = []
         self._member_roles: np.ndarray | None = None  # cache of the members' roles
+        self._eu_transporters: list[Smuggler] | None = None  # cache, see eu_transporters
         self._member_cdfs: dict[int, np.ndarray] = {}  # cache of member_cdf, by weights
         self.n_arrested = 0
         self.pending_replacements: list[tuple[int, Role, int, str]] = []
@@ -359,6 +360,7 @@ class OrganisedCrimeGroup(Agent):
 
     def _count_member(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
+        self._eu_transporters = None
         self._member_cdfs.clear()
         self.table.roles[self.ocg_id, member.role] += change
         if member.role == Role.TRANSPORTER:
@@ -370,6 +372,14 @@ class OrganisedCrimeGroup(Agent):
         if self._member_roles is None:
             self._member_roles = np.array([int(m.role) for m in self.members], dtype=np.int64)
         return self._member_roles
+
+    def eu_transporters(self) -> list[Smuggler]:
+        """The transporters living in the EU, in the order of ``members``."""
+        if self._eu_transporters is None:
+            self._eu_transporters = [
+                m for m in self.members if m.role == Role.TRANSPORTER and m.jurisdiction == "eu"
+            ]
+        return self._eu_transporters
 
     def member_cdf(self, weights: np.ndarray) -> np.ndarray:
         """Cumulative distribution over ``members`` with probabilities proportional to

@@ -6,16 +6,19 @@ Information Cell in EUNAVFOR MED Operation Sophia, information exchange between 
 missions and JHA agencies; CSDP missions to exchange information via SIENA; rotational
 support by Europol to EUCAP Sahel Mali, EUCAP Sahel Niger and EUBAM Libya.
 
-Mechanism: the CSDP missions (:class:`CsdpMissions`, a source of leads this measure adds to
-the intelligence phase of the week), which in the status quo share strategic information
-only, pass information on persons to EU analysis: leads on members living at the Libyan and
-Sahel nodes and on boat pilots of the central Mediterranean sea legs. Those members mostly cannot be arrested where they are, but the
+Mechanism: in the status quo only the crime information cell pilot in EUNAVFOR MED Sophia
+passes information on persons to EU analysis, on boat pilots of the central Mediterranean
+sea legs (``enforcement.csdp_leads_per_week``; :class:`smugglesim.model.enforcement.CsdpMissions`).
+Building on it, this measure has the civilian missions pass information on persons too:
+the source also names members living at the Libyan and Sahel nodes (``nodes``), and its
+rate rises to ``leads_per_week``. Those members mostly cannot be arrested where they are, but the
 investigations their leads open map the OCG to its members inside the EU.
 
-Cost: the crime information cell and SIENA connections (``csdp_connections_eur_per_year``)
-and the Europol visiting officers rotating through the missions, ``leads_per_week /
-csdp_leads_per_officer_week`` at ``seconded_officer_eur_per_year``: six officers, EUR 1.0
-million a year at the default intensity. A budget sets ``leads_per_week``.
+Cost: the crime information cell and SIENA connections with the civilian missions
+(``csdp_connections_eur_per_year``) and the Europol visiting officers rotating through the
+missions for the leads added to the status quo's, ``(leads_per_week -
+enforcement.csdp_leads_per_week) / csdp_leads_per_officer_week`` at
+``seconded_officer_eur_per_year``. A budget sets ``leads_per_week``.
 """
 
 from __future__ import annotations
@@ -25,58 +28,12 @@ from typing import TYPE_CHECKING
 from pydantic import Field, field_validator
 
 from smugglesim.model.costs import CostItem, item
-from smugglesim.model.intelligence import ObservedMembersSource
 from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.routes import NODES, ROUTES, known
-from smugglesim.model.smugglers import Role
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from smugglesim.model.intelligence import Emsc
     from smugglesim.model.model import SmugglingModel
-    from smugglesim.model.ocg_lifecycle import OcgLifeCycle
-    from smugglesim.model.routes import RouteNetwork
     from smugglesim.model.scenario import Scenario
-    from smugglesim.model.smugglers import Smuggler
-
-# Its place in the intelligence phase of the week: after the third-country partners (30).
-LEAD_SOURCE_ORDER = 40
-
-
-class CsdpMissions(ObservedMembersSource):
-    """CSDP missions and operations: intelligence on members in their areas of operation.
-
-    Their information (crime information cells, exchange via SIENA) names members living at
-    the ``nodes`` where missions work, or piloting boats on the sea legs of ``sea_routes``.
-    """
-
-    def __init__(
-        self,
-        params: CsdpLinksParams,
-        lifecycle: OcgLifeCycle,
-        routes: RouteNetwork,
-        emsc: Emsc,
-        rng: np.random.Generator,
-    ) -> None:
-        super().__init__("csdp", params.leads_per_week, params.reliability, emsc, rng)
-        self.nodes = frozenset(params.nodes)
-        self.sea_routes = frozenset(params.sea_routes)
-        self.lifecycle = lifecycle
-        self.routes = routes
-
-    def observed(self) -> list[Smuggler]:
-        legs = self.routes.legs
-        return [
-            m
-            for m in self.lifecycle.active_members()
-            if m.node in self.nodes
-            or (
-                m.role == Role.TRANSPORTER
-                and legs[m.leg].mode == "sea"
-                and legs[m.leg].route in self.sea_routes
-            )
-        ]
 
 
 class CsdpLinksParams(MeasureParams):
@@ -84,7 +41,7 @@ class CsdpLinksParams(MeasureParams):
         3.0,
         ge=0,
         le=1000,
-        description="Leads on persons the CSDP missions pass to EU analysis per week (status quo 0).",
+        description="Leads on persons the CSDP missions pass to EU analysis per week (ASSUMPTION; status quo enforcement.csdp_leads_per_week, the Sophia pilot).",
     )
     reliability: float = Field(
         0.55,
@@ -131,24 +88,22 @@ class CsdpLinks(Measure):
     @classmethod
     def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
         assert isinstance(params, cls.Params)
-        c = scenario.costs
+        e, c = scenario.enforcement, scenario.costs
+        added = params.leads_per_week - e.csdp_leads_per_week
         return [
             item("crime information cell and SIENA", 1, "csdp_connections_eur_per_year", c),
             item(
                 "Europol visiting officers",
-                params.leads_per_week / c.csdp_leads_per_officer_week,
+                added / c.csdp_leads_per_officer_week,
                 "seconded_officer_eur_per_year",
                 c,
             ),
         ]
 
     def activate(self, model: SmugglingModel) -> None:
+        csdp = model.csdp
         p = self.params
-        self.missions = CsdpMissions(
-            p,
-            model.ocg_lifecycle,
-            model.routes,
-            model.emsc,
-            model.streams["csdp"],
-        )
-        self.add_lead_source(model, self.missions, LEAD_SOURCE_ORDER)
+        self.raise_to(csdp, "leads_per_week", p.leads_per_week)
+        self.raise_to(csdp, "reliability", p.reliability)
+        self.set(csdp, "nodes", csdp.nodes | frozenset(p.nodes))
+        self.set(csdp, "sea_routes", csdp.sea_routes | frozenset(p.sea_routes))

@@ -4,17 +4,20 @@ Source: Council document 15250/18, measure 6 (Annex, section II.6): establish, c
 case, facilities like the Joint Operational Office (JOO) in Vienna in other locations, as a
 functional interface for cooperation with third countries on regional challenges.
 
-Mechanism: on each route with a platform, the Member States' police unit runs its
-cross-border investigations as joint operations: they end in arrests more often
-(``cross_border_factor``) and investigations take less time (``mean_weeks``), which frees
-capacity for the next lead. By default the platforms are set up on the three
-Mediterranean routes: the JOO Vienna already serves the Western Balkans.
+Mechanism: the status quo has one platform, the JOO Vienna on the Western Balkans
+(``enforcement.platform_routes``); the document adds "such or similar facilities" in other
+locations, so this measure sets up platforms like it on ``routes`` (by default the three
+Mediterranean routes), each with the JOO's effect: on a route with a platform the Member
+States' police unit runs its cross-border investigations as joint operations, which end in
+arrests more often (``enforcement.platform_cross_border_factor``) and take less time
+(``enforcement.platform_investigation_mean_weeks``), freeing capacity for the next lead.
 
 Cost: per platform, its operating cost (``platform_eur_per_year``: premises, meetings) and
-its seconded officers, ``(cross_border_factor - status quo) x
-platform_officers_per_cross_border_factor`` at ``seconded_officer_eur_per_year``: two per
-platform, EUR 1.5 million a year for the default three. A budget sets
-``cross_border_factor`` (the shorter investigations come with it).
+its seconded officers (``platform_officers`` at ``seconded_officer_eur_per_year``): EUR
+500,000 a platform, EUR 1.5 million a year for the default three. A budget sets how many
+platforms there are: the first of ``routes``, in the order given, as many as it pays for
+(whole platforms); a platform's effect is the status quo JOO's, so there is no other
+intensity to buy.
 """
 
 from __future__ import annotations
@@ -38,18 +41,6 @@ class JointOperationalPlatformsParams(MeasureParams):
         min_length=1,
         description=f"Routes with a new regional platform ({', '.join(ROUTES)}).",
     )
-    cross_border_factor: float = Field(
-        0.8,
-        ge=0,
-        le=1,
-        description="Multiplier on investigation success for cross-border cases on those routes (status quo 0.6).",
-    )
-    investigation_mean_weeks: float = Field(
-        24.0,
-        ge=1,
-        le=520,
-        description="Mean duration of an investigation on those routes (status quo 30).",
-    )
 
     @field_validator("routes")
     @classmethod
@@ -68,27 +59,61 @@ class JointOperationalPlatforms(Measure):
     )
     first_moved = "+investigations_opened"
     Params = JointOperationalPlatformsParams
-    scaled = "cross_border_factor"
+    scaled = "routes"
 
     @classmethod
     def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
         assert isinstance(params, cls.Params)
-        e, c = scenario.enforcement, scenario.costs
+        c = scenario.costs
         n = len(params.routes)
-        added = params.cross_border_factor - e.cross_border_success_factor
         return [
             item("platforms' operating cost", n, "platform_eur_per_year", c),
-            item(
-                "seconded officers",
-                n * added * c.platform_officers_per_cross_border_factor,
-                "seconded_officer_eur_per_year",
-                c,
-            ),
+            item("seconded officers", n * c.platform_officers, "seconded_officer_eur_per_year", c),
         ]
 
+    # A budget buys whole platforms, on the first of ``routes``: not a number to bisect.
+    @classmethod
+    def _per_platform(cls, scenario: Scenario) -> float:
+        c = scenario.costs
+        return c.platform_eur_per_year + c.platform_officers * c.seconded_officer_eur_per_year
+
+    @classmethod
+    def budget_range(cls, params: MeasureParams, scenario: Scenario) -> tuple[float, float]:
+        assert isinstance(params, cls.Params)
+        return cls._per_platform(scenario), len(params.routes) * cls._per_platform(scenario)
+
+    @classmethod
+    def resolve(cls, params: MeasureParams, scenario: Scenario) -> MeasureParams:
+        assert isinstance(params, cls.Params)
+        budget = params.budget_eur_per_year
+        if budget is None:
+            return params
+        fixed, most = cls.budget_range(params, scenario)
+        if not fixed * (1 - 1e-9) <= budget <= most * (1 + 1e-9):
+            raise ValueError(cls._out_of_range(budget, fixed, most))
+        n = min(len(params.routes), int(budget * (1 + 1e-12) // cls._per_platform(scenario)))
+        return params.model_copy(update={"routes": params.routes[:n]})
+
+    @classmethod
+    def budget_problems(cls, params: MeasureParams, scenario: Scenario) -> list[tuple[str, str]]:
+        budget = params.budget_eur_per_year
+        fixed, most = cls.budget_range(params, scenario)
+        if budget is None or fixed * (1 - 1e-9) <= budget <= most * (1 + 1e-9):
+            return []
+        return [("budget_eur_per_year", cls._out_of_range(budget, fixed, most))]
+
+    @classmethod
+    def _out_of_range(cls, budget: float, fixed: float, most: float) -> str:
+        if budget < fixed:
+            return f"EUR {budget:,.0f} does not pay for one platform, EUR {fixed:,.0f} a year"
+        return (
+            f"EUR {budget:,.0f} is more than the platforms on routes can spend, "
+            f"EUR {most:,.0f} (add routes for more)"
+        )
+
     def activate(self, model: SmugglingModel) -> None:
-        p = self.params
-        for route in p.routes:
+        like_the_joo = model.config.enforcement
+        for route in self.params.routes:
             unit = model.police_units[route]
-            self.raise_to(unit, "cross_border_factor", p.cross_border_factor)
-            self.lower_to(unit, "mean_weeks", p.investigation_mean_weeks)
+            self.raise_to(unit, "cross_border_factor", like_the_joo.platform_cross_border_factor)
+            self.lower_to(unit, "mean_weeks", like_the_joo.platform_investigation_mean_weeks)

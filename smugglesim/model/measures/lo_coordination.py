@@ -5,15 +5,18 @@ and coordinate the activities of EU liaison officers (LOs) in the Middle East an
 Africa, the Sahel and the Western Balkans, including through joint trainings, to avoid
 duplication and recruit from as wide a pool as possible.
 
-Mechanism: pooled LOs duplicate each other's work less, so each officer yields more
-distinct leads on the OCG members operating in origin and transit countries; the wider
-pool adds officers. Those leads go to EU analysis and open investigations whose mapping
+Mechanism: the status quo's liaison officers (``enforcement.liaison_officers``) are pooled
+and coordinated: they duplicate each other's work less, so each officer yields more
+distinct leads on the OCG members operating in origin and transit countries. The document
+asks to consolidate and coordinate the officers there are, recruited "from as wide a pool
+as possible", not for more of them, so by default the measure adds none
+(``extra_officers``, for a planner who wants to add some). Those leads go to EU analysis and open investigations whose mapping
 reaches the members inside the EU.
 
-Cost: the added officers at ``liaison_officer_eur_per_year`` and the coordination
-(``lo_coordination_eur_per_year``: meetings, joint training, shared tools), which brings the
-lower duplication: EUR 2.4 million a year at the default intensity. A budget sets
-``extra_officers`` (whole officers).
+Cost: the coordination (``lo_coordination_eur_per_year``: meetings, joint training, shared
+tools), which brings the lower duplication, and any added officers at
+``liaison_officer_eur_per_year``: EUR 0.9 million a year at the default intensity (no added
+officer). A budget sets ``extra_officers`` (whole officers).
 """
 
 from __future__ import annotations
@@ -37,7 +40,12 @@ class LoCoordinationParams(MeasureParams):
         le=1,
         description="Share of liaison officers' leads that duplicate another's, once coordinated.",
     )
-    extra_officers: int = Field(6, ge=0, le=1000, description="Officers added from the wider pool.")
+    extra_officers: int = Field(
+        0,
+        ge=0,
+        le=1000,
+        description="Officers added to the status quo's (none by default: the document asks for coordination, not more officers).",
+    )
 
 
 class LoCoordination(Measure):
@@ -46,7 +54,7 @@ class LoCoordination(Measure):
     heading = "IV. External action"
     title = "Coordinate EU liaison officers in third countries"
     source_paragraph = "15250/18, measure 12 (Annex IV.12)"
-    summary = "Pooled liaison officers duplicate less and are more; more leads from origin and transit countries."
+    summary = "Pooled liaison officers duplicate less: more distinct leads from origin and transit countries."
     first_moved = "+leads_produced"
     Params = LoCoordinationParams
     scaled = "extra_officers"

@@ -9,7 +9,9 @@ poly-criminal OCGs.
 
 Mechanism: the police of cooperating third countries arrest the members that EU
 investigations identify on their territory more often (``arrest_prob_cooperating``);
-when they do, they seize for the case, with probability ``seizure_prob``, the assets held in
+when they do, they seize for the case, with probability ``seizure_prob`` (status quo
+``enforcement.partner_seizure_prob``: joint investigation teams such as the JIT in Niger
+existed in 2018), the assets held in
 their country that the EU financial investigation traced (where mutual legal assistance,
 ``finance.cross_border_recovery``, has not already recovered them): nothing untraced is
 seized, and nothing without a financial strand; the seized assets are confiscated after
@@ -89,7 +91,7 @@ class OperationalPartnershipsParams(MeasureParams):
         0.3,
         ge=0,
         le=1,
-        description="Probability that a cooperating country's police, arresting members there, seize the OCG's assets that the financial investigation traced in that country (ASSUMPTION; status quo 0).",
+        description="Probability that a cooperating country's police, arresting members there, seize the OCG's assets that the financial investigation traced in that country (ASSUMPTION; status quo enforcement.partner_seizure_prob, 0.1).",
     )
     vessel_leads_per_week: float = Field(
         1.0,
