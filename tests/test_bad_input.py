@@ -97,6 +97,7 @@ WRONG_TYPES = {
     bool: [('"yes"', "valid boolean"), ("1", "valid boolean"), ('"true"', "valid boolean")],
     str: [("5", "valid string"), ("false", "valid string")],
     int | None: [('"3"', "valid integer"), ("3.0", "valid integer")],
+    float | None: [('"1"', "valid number"), ("true", "valid number")],
     list[str]: [('"central_med"', "valid list"), ("[1]", "valid string")],
 }
 
