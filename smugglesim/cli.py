@@ -16,7 +16,7 @@ import difflib
 import sys
 
 # Imported for their subcommands, in the order of the help.
-from smugglesim import run_cli, batch_cli, measures_cli, app_cli  # noqa: F401  # isort: skip
+from smugglesim import run_cli, batch_cli, dose_cli, measures_cli, app_cli  # noqa: F401  # isort: skip
 from smugglesim.commands import COMMANDS
 from smugglesim.options import UsageError
 

@@ -235,10 +235,11 @@ def render() -> str:
     out.append("## `[measures.*]`: the measures of Council document 15250/18\n")
     out.append(
         "One table per measure, in the document's numbering. A measure is off unless "
-        "`enabled = true`; it starts in `start_week`, stops in `end_week` (if given) and costs "
-        "`cost_eur_per_year` for every year it is active (charged weekly). Its mechanism and "
-        "the source of its cost are in the module named after it in "
-        "`smugglesim/model/measures/`.\n"
+        "`enabled = true`; it starts in `start_week` and stops in `end_week` (if given). Its "
+        "yearly cost (charged weekly while it is active) follows from its intensity and the "
+        "unit costs of `[costs]`; with `budget_eur_per_year` its scaled parameter is the most "
+        "that budget buys (docs/measures.md). Its mechanism and cost model are in the module "
+        "named after it in `smugglesim/model/measures/`.\n"
     )
     out.append("| # | table | measure | source | first output moved |")
     out.append("|---|---|---|---|---|")
@@ -326,7 +327,7 @@ def render_metrics() -> str:
 
 
 MEASURES_PATH = DOC_PATH.parent / "measures.md"
-COMMON_PARAMETERS = {"enabled", "start_week", "end_week", "cost_eur_per_year"}
+COMMON_PARAMETERS = {"enabled", "start_week", "end_week", "budget_eur_per_year"}
 
 
 def _source_cell(source_paragraph: str) -> str:
@@ -368,16 +369,29 @@ def measures_table() -> str:
             _source_cell(cls.source_paragraph),
             _plain_rst(m["mechanism"][:1].upper() + m["mechanism"][1:]),
             parameters,
-            f"EUR {cls.Params().cost_eur_per_year:,.0f}. {_plain_rst(cost)}",
+            f"EUR {cls.yearly_cost_eur(cls.Params(), Scenario()):,.0f}. {_plain_rst(cost)}",
             f"`{cls.first_moved[1:]}` {direction}",
         ]
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(rows)
 
 
+def unit_costs_table() -> str:
+    """The unit costs of ``[costs]`` with their defaults and sources, for docs/measures.md."""
+    from smugglesim.model.costs import CostParams
+
+    rows = ["| key | default | meaning and source |", "|---|---|---|"]
+    for name, field in CostParams.model_fields.items():
+        rows.append(
+            f"| `{name}` | {_cell(value_text(field.default))} | {_cell(field.description or '')} |"
+        )
+    return "\n".join(rows)
+
+
 def render_measures() -> str:
-    """docs/measures.md with its table of the measures generated anew."""
-    return replace_block(MEASURES_PATH.read_text(), "measures-table", measures_table())
+    """docs/measures.md with its tables of the measures and of the unit costs generated anew."""
+    text = replace_block(MEASURES_PATH.read_text(), "measures-table", measures_table())
+    return replace_block(text, "unit-costs", unit_costs_table())
 
 
 DOCS = {

@@ -36,6 +36,11 @@ def format_measures(described: list[dict]) -> str:
             f"    {m['title']}: {m['summary']}",
             f"    source: {m['source_paragraph']}; moves first: {m['first_moved']}",
         ]
+        if "cost_eur_per_year" in m:
+            lines.append(
+                f"    cost: EUR {m['cost_eur_per_year']:,.0f} a year at these defaults; "
+                f"a budget sets {m['scaled']}"
+            )
         width = max(len(name) for name in m["parameters"])
         for name, p in m["parameters"].items():
             lines.append(f"      {name:<{width}} = {_value(p['default']):<12} {p['description']}")
@@ -46,7 +51,12 @@ def format_measures(described: list[dict]) -> str:
 @command("measures", "list the measures of Council document 15250/18 and their parameters", _args)
 def _measures(args: argparse.Namespace) -> int:
     from smugglesim.model.measures import MEASURES
+    from smugglesim.model.scenario import Scenario
 
-    described = [cls.describe() for cls in MEASURES.values()]
+    status_quo = Scenario()
+    described = [
+        cls.describe() | {"cost_eur_per_year": cls.yearly_cost_eur(cls.Params(), status_quo)}
+        for cls in MEASURES.values()
+    ]
     print(json.dumps(described, indent=2) if args.json else format_measures(described))
     return 0

@@ -140,7 +140,7 @@ def test_multisim_table_and_summary_are_labelled(multi):
     assert list(table.columns) == ["baseline", "iru_takedowns"]
     assert "proceeds (EUR)" in table.index and "confiscation ratio" in table.index
     assert table.index.name == "median [central 90%]: 13 weeks, 3 paired replications (same seeds)"
-    assert table.loc["cost of measures (EUR)", "iru_takedowns"] == "625,000"
+    assert table.loc["cost of measures (EUR)", "iru_takedowns"] == "591,667"  # EUR 2.37 m a year
 
 
 def test_multisim_compares_paired_runs_against_the_baseline(multi):
@@ -149,7 +149,7 @@ def test_multisim_compares_paired_runs_against_the_baseline(multi):
         "baseline"
     }
     cost = effects.set_index("metric").loc["measures_cost_eur"]
-    assert cost.diff_mean == pytest.approx(625_000) and cost.rel_note == "baseline is 0"
+    assert cost.diff_mean == pytest.approx(591_666.67) and cost.rel_note == "baseline is 0"
     forest = multi.plot_compare()
     assert len([ax for ax in forest.axes if ax.get_visible()]) == len(outputs.HEADLINE) - 1
     text = multi.report()

@@ -99,6 +99,7 @@ WRONG_TYPES = {
     bool: [('"yes"', "valid boolean"), ("1", "valid boolean"), ('"true"', "valid boolean")],
     str: [("5", "valid string"), ("false", "valid string")],
     int | None: [('"3"', "valid integer"), ("3.0", "valid integer")],
+    float | None: [('"1"', "valid number"), ("true", "valid number")],
     list[str]: [('"central_med"', "valid list"), ("[1]", "valid string")],
     Strategy: [("5", "Input should be 'random'"), ('"brokers"', "Input should be 'random'")],
     list[Operation]: [("5", "valid list"), ("[1]", "must be a table")],

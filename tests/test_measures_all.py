@@ -29,6 +29,7 @@ from smugglesim.model.intelligence import Lead
 from smugglesim.model.measures import MEASURES
 from smugglesim.model.metrics import WEEKLY
 from smugglesim.model.police import Investigation
+from smugglesim.model.scenario import Scenario
 from smugglesim.model.smugglers import Role
 from tests.conftest import SCENARIOS, short
 
@@ -95,7 +96,7 @@ def test_the_registry_holds_the_documents_13_measures_in_its_order():
         assert "Mechanism" in doc and "Cost" in doc, f"{key}: no mechanism or cost paragraph"
         assert re.fullmatch(r"[+-][a-z_]+", cls.first_moved), cls.first_moved
         assert cls.first_moved[1:] in WEEKLY, f"{key}: {cls.first_moved} is not a weekly figure"
-        assert cls.Params().cost_eur_per_year > 0
+        assert cls.yearly_cost_eur(cls.Params(), Scenario()) > 0
         for name, field in cls.Params.model_fields.items():
             assert field.description, f"{key}.{name} has no one-line meaning"
 
@@ -122,7 +123,7 @@ def test_a_package_is_a_file_switching_its_headings_measures_on(package, numbers
 
 
 # -- switched off, a measure changes nothing ---------------------------------------------
-COMMON = {"enabled", "start_week", "end_week", "cost_eur_per_year"}
+COMMON = {"enabled", "start_week", "end_week", "budget_eur_per_year"}
 
 
 def non_default(key: str) -> dict:
@@ -429,7 +430,9 @@ def test_all_measures_are_the_documents_13_and_cost_the_sum_of_their_yearly_cost
     document = [key for key, cls in MEASURES.items() if "15250/18" in cls.source_paragraph]
     assert len(document) == 13
     assert model.summary()["measures"] == document
-    yearly = sum(MEASURES[key].Params().cost_eur_per_year for key in document)
+    yearly = sum(
+        MEASURES[key].yearly_cost_eur(MEASURES[key].Params(), Scenario()) for key in document
+    )
     assert model.summary()["measures_cost_eur"] == pytest.approx(yearly * 26 / 52)
 
 
@@ -498,7 +501,7 @@ def test_docs_measures_has_one_row_per_measure_consistent_with_its_module():
         if "15250/18" in cls.source_paragraph:
             assert f"measure {cls.number}, Annex" in rows[0]
         for name in cls.Params.model_fields:
-            if name not in {"enabled", "start_week", "end_week", "cost_eur_per_year"}:
+            if name not in {"enabled", "start_week", "end_week", "budget_eur_per_year"}:
                 assert f"`{name}`" in rows[0], f"{key}.{name} missing from docs/measures.md"
 
 

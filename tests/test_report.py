@@ -172,7 +172,7 @@ def test_side_by_side_text_gives_seeds_and_run_length(capsys):
     out = capsys.readouterr().out
     assert out.startswith("means over the same 1 seeds (1): 13 weeks")
     assert "confiscation ratio" in out and "proceeds (EUR)" in out
-    assert "cost of measures (EUR)" in out and "625,000" in out  # EUR 2.5 million a year
+    assert "cost of measures (EUR)" in out and "591,667" in out  # EUR 2.37 million a year
 
 
 # -- plots -------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def test_a_measure_with_start_week_0_starts_at_the_first_reported_week():
     base = SmugglingModel(warm(), rng=5)
     assert model.money_balance() == base.money_balance()  # a shared status-quo warm-up
     model.run()
-    weekly = measure.params.cost_eur_per_year / 52
+    weekly = measure.cost_eur_per_year / 52
     assert model.summary()["measures_cost_eur"] == pytest.approx(13 * weekly)
 
 

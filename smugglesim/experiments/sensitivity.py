@@ -39,12 +39,14 @@ def parse_param(text: str) -> tuple[str, tuple[float, float]]:
 
 
 # The sections whose parameters describe the status quo's mechanisms (not the run, not the
-# measures, whose intensities are what comparisons vary).
-MECHANISM_SECTIONS = ("demand", "smugglers", "enforcement", "finance", "justice")
+# measures, whose intensities are what comparisons vary), and the measures' unit costs
+# (which move the cost of every measure, and the intensity of one given a budget).
+MECHANISM_SECTIONS = ("demand", "smugglers", "enforcement", "finance", "justice", "costs")
 
 
 def assumption_params(spread: float = 0.5) -> dict[str, tuple[float, float]]:
-    """Every number of the status quo's mechanisms whose description says ``ASSUMPTION``, by
+    """Every number of the status quo's mechanisms and of the measures' unit costs whose
+    description says ``ASSUMPTION``, by
     dotted name, over its default ± ``spread`` of it, within its declared range (a default of
     0 spans the range up to 1, or to the range's end): the parameters a modeller chose
     rather than took from a source, for a screening of them all (``--assumptions``)."""

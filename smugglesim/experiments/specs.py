@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
+from smugglesim.model.measures import MEASURES
 from smugglesim.model.provenance import config_sha256
 from smugglesim.model.scenario import Scenario, ScenarioError, read_scenario, scenario_from_dict
 
@@ -220,7 +221,8 @@ class ScenarioEntry:
                 "measure": key,
                 "start_week": p.start_week,
                 "end_week": p.end_week,
-                "cost_eur_per_year": p.cost_eur_per_year,
+                "budget_eur_per_year": p.budget_eur_per_year,
+                "cost_eur_per_year": MEASURES[key].yearly_cost_eur(p, self.scenario),
             }
             for key, p in self.scenario.active_measures()
         ]

@@ -60,12 +60,12 @@ _WARM_STATES: OrderedDict[tuple[str, int], SmugglingModel] = OrderedDict()
 
 
 def _warm_key(scenario: Scenario, seed: int, routes: RouteNetwork | None) -> tuple[str, int] | None:
-    """What a warm-up depends on: every parameter but the measures, the horizon and the
-    name, and the seed; None (nothing kept) without a warm-up or with a route network of
+    """What a warm-up depends on: every parameter but the measures (and their unit costs,
+    ``[costs]``), the horizon and the name, and the seed; None (nothing kept) without a warm-up or with a route network of
     the caller's own."""
     if scenario.warmup_weeks == 0 or routes is not None:
         return None
-    data = scenario.model_dump(mode="json", exclude={"measures", "name", "operations"})
+    data = scenario.model_dump(mode="json", exclude={"measures", "name", "operations", "costs"})
     data["run"].pop("years", None)
     return json.dumps(data, sort_keys=True), seed
 

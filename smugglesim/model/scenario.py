@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from smugglesim.model.costs import CostParams
 from smugglesim.model.measures import MEASURES
 from smugglesim.model.parameters import (
     DemandParams,
@@ -50,6 +51,7 @@ from smugglesim.model.parameters import (
 from smugglesim.model.scenario_files import ScenarioFileError, display, extends_anywhere, read_chain
 
 __all__ = [
+    "CostParams",
     "DemandParams",
     "EnforcementParams",
     "FinanceParams",
@@ -104,6 +106,7 @@ class Scenario(Section):
     enforcement: EnforcementParams = Field(default_factory=EnforcementParams)
     finance: FinanceParams = Field(default_factory=FinanceParams)
     justice: JusticeParams = Field(default_factory=JusticeParams)
+    costs: CostParams = Field(default_factory=CostParams)
     measures: Measures = Field(default_factory=Measures)  # type: ignore[valid-type]
     operations: list[Operation] = Field(
         default_factory=list,
@@ -158,6 +161,10 @@ class Scenario(Section):
         for i, op in enumerate(self.operations):
             if op.week >= self.weeks:
                 problems.append((f"operations.{i}.week", f"{op.week} is not within {horizon}"))
+        for key, cls in MEASURES.items():
+            params = getattr(self.measures, key)
+            for name, message in cls.budget_problems(params, self):
+                problems.append((f"measures.{key}.{name}", message))
         cross_field_errors(self, problems)
         return self
 
@@ -243,6 +250,11 @@ def _unknown_key(loc: tuple) -> str:
         return "unknown key; a [sweep] table is read only by smugglesim batch and compare"
     if not table and key == "extends":
         return "unknown key; extends is read only from scenario files"
+    if table[:1] == ["measures"] and key == "cost_eur_per_year":
+        return (
+            "unknown key; a measure's cost follows from its intensity and the unit costs of "
+            "[costs] (docs/measures.md): to fix what it spends, set budget_eur_per_year"
+        )
     valid = list(model.model_fields) + ([] if table else ["extends"])
     close = difflib.get_close_matches(key, valid, n=1) or difflib.get_close_matches(
         key.lower(), valid, n=1

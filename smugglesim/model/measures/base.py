@@ -12,7 +12,14 @@ and stops it in ``deactivate``. A measure never writes an output metric; the out
 only because the actors behave differently.
 
 The model schedules ``start`` at ``start_week`` and ``stop`` at ``end_week`` as Mesa events,
-and charges ``cost_eur_per_year / 52`` for every week the measure is active.
+and charges ``cost_eur_per_year / 52`` for every week the measure is active. That cost is
+not a parameter: it follows from the measure's intensity through its cost items
+(:meth:`Measure.cost_items`: staff, days, platforms, ... times the unit costs of the
+scenario's ``[costs]`` table, :mod:`smugglesim.model.costs`). A measure may instead be given
+a yearly budget (``budget_eur_per_year``): its one scaled parameter (:attr:`Measure.scaled`)
+is then the most that budget buys (:meth:`Measure.resolve`), its other parameters stay as
+given, and any diminishing return is the model's, not the cost model's (the cost is linear
+in the staff it buys).
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ from pydantic import BaseModel, Field, model_validator
 from smugglesim.model.parameters import STRICT, cross_field_errors
 
 if TYPE_CHECKING:
+    from smugglesim.model.costs import CostItem
     from smugglesim.model.intelligence import LeadSource
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 def _plain(value: Any) -> Any:
@@ -47,7 +56,12 @@ class MeasureParams(BaseModel):
     end_week: int | None = Field(
         None, ge=1, le=5200, description="Week in which it stops; none: it runs to the end."
     )
-    cost_eur_per_year: float = Field(0.0, ge=0, le=1e10, description="Yearly cost while active.")
+    budget_eur_per_year: float | None = Field(
+        None,
+        ge=0,
+        le=1e10,
+        description="Yearly budget; when given, the measure's scaled parameter is the most this buys at the unit costs of [costs] (docs/measures.md); none: the cost follows from the parameters.",
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> MeasureParams:
@@ -69,9 +83,13 @@ class Measure(ABC):
     first_moved: ClassVar[str]
     """The output figure the mechanism moves first, with its direction, e.g. ``"+assets_frozen_eur"``."""
     Params: ClassVar[type[MeasureParams]] = MeasureParams
+    scaled: ClassVar[str]
+    """The parameter that a budget sets (``budget_eur_per_year``); the cost rises with it."""
 
     def __init__(self, params: MeasureParams, model: SmugglingModel) -> None:
-        self.params = params
+        scenario = model.config
+        self.params = type(self).resolve(params, scenario)
+        self.cost_eur_per_year = type(self).yearly_cost_eur(self.params, scenario)
         self.model = model
         self.active = False
         self._saved: list[tuple[Any, str, Any]] = []
@@ -151,7 +169,106 @@ class Measure(ABC):
         return getattr(obj, attr)
 
     def weekly_cost_eur(self) -> float:
-        return self.params.cost_eur_per_year / 52.0 if self.active else 0.0
+        return self.cost_eur_per_year / 52.0 if self.active else 0.0
+
+    # -- the cost model -------------------------------------------------------------------
+    @classmethod
+    @abstractmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        """What the measure buys a year at intensity ``params`` over the status quo of
+        ``scenario``, priced at its ``[costs]``; non-decreasing in :attr:`scaled`."""
+
+    @classmethod
+    def yearly_cost_eur(cls, params: MeasureParams, scenario: Scenario) -> float:
+        """The yearly cost of the measure at ``params`` (the sum of its cost items)."""
+        return sum(i.eur for i in cls.cost_items(params, scenario))
+
+    @classmethod
+    def resolve(cls, params: MeasureParams, scenario: Scenario) -> MeasureParams:
+        """``params`` with the scaled parameter bought by ``budget_eur_per_year`` (the same
+        ``params`` when there is no budget).
+
+        Raises:
+            ValueError: the budget is below the measure's fixed cost or above what it can
+                spend (:meth:`budget_problems` says so first in a scenario).
+        """
+        budget = params.budget_eur_per_year
+        if budget is None:
+            return params
+        return params.model_copy(
+            update={cls.scaled: cls.intensity_for_budget(budget, params, scenario)}
+        )
+
+    @classmethod
+    def _cost_at(cls, value: float, params: MeasureParams, scenario: Scenario) -> float:
+        return cls.yearly_cost_eur(params.model_copy(update={cls.scaled: value}), scenario)
+
+    @classmethod
+    def budget_range(cls, params: MeasureParams, scenario: Scenario) -> tuple[float, float]:
+        """The least (fixed cost, at the scaled parameter's lowest value) and the most (at
+        its highest) the measure can spend a year, its other parameters as in ``params``."""
+        low, high = _bounds(cls.Params, cls.scaled)
+        return cls._cost_at(low, params, scenario), cls._cost_at(high, params, scenario)
+
+    @classmethod
+    def intensity_for_budget(
+        cls, budget: float, params: MeasureParams, scenario: Scenario
+    ) -> float:
+        """The largest value of the scaled parameter whose yearly cost is at most ``budget``
+        (cost is non-decreasing in it; an integer parameter is rounded down)."""
+        fixed, most = cls.budget_range(params, scenario)
+        tolerance = 1e-9 * max(1.0, budget)
+        if budget < fixed - tolerance or budget > most + tolerance:
+            raise ValueError(cls._out_of_range(budget, fixed, most))
+        low, high = _bounds(cls.Params, cls.scaled)
+        integer = cls.Params.model_fields[cls.scaled].annotation is int
+        if cls._cost_at(high, params, scenario) <= budget + 1e-12 * budget:
+            return int(high) if integer else high
+        for _ in range(200):  # invariant: cost(low) <= budget < cost(high)
+            mid = (low + high) // 2 if integer else (low + high) / 2
+            if mid in (low, high):
+                break
+            if cls._cost_at(mid, params, scenario) <= budget + 1e-12 * budget:
+                low = mid
+            else:
+                high = mid
+        return int(low) if integer else low
+
+    @classmethod
+    def _out_of_range(cls, budget: float, fixed: float, most: float) -> str:
+        high = _bounds(cls.Params, cls.scaled)[1]
+        if budget < fixed:
+            return (
+                f"EUR {budget:,.0f} is below the measure's fixed cost of EUR {fixed:,.0f} "
+                f"(what it costs before its budget buys any {cls.scaled}; docs/measures.md)"
+            )
+        return (
+            f"EUR {budget:,.0f} is more than the measure can spend, EUR {most:,.0f} "
+            f"(at {cls.scaled} = {high:g}, its highest value)"
+        )
+
+    @classmethod
+    def budget_problems(cls, params: MeasureParams, scenario: Scenario) -> list[tuple[str, str]]:
+        """(key, message) of what is wrong with the measure's budget in ``scenario``: both a
+        budget and the scaled parameter given, or a budget out of the measure's range."""
+        budget = params.budget_eur_per_year
+        if budget is None:
+            return []
+        field = cls.Params.model_fields[cls.scaled]
+        value = getattr(params, cls.scaled)
+        if cls.scaled in params.model_fields_set and value != field.default:
+            return [
+                (
+                    cls.scaled,
+                    f"give either budget_eur_per_year or {cls.scaled}, not both: the budget "
+                    f"sets {cls.scaled} (got {value:g})",
+                )
+            ]
+        fixed, most = cls.budget_range(params, scenario)
+        tolerance = 1e-9 * max(1.0, budget)
+        if budget < fixed - tolerance or budget > most + tolerance:
+            return [("budget_eur_per_year", cls._out_of_range(budget, fixed, most))]
+        return []
 
     @classmethod
     def paragraph(cls, label: str) -> str:
@@ -175,6 +292,7 @@ class Measure(ABC):
             "summary": cls.summary,
             "mechanism": cls.paragraph("Mechanism").removeprefix("Mechanism:").strip(),
             "cost": cls.paragraph("Cost"),
+            "scaled": cls.scaled,
             "first_moved": cls.first_moved,
             "parameters": {
                 name: {
@@ -184,3 +302,16 @@ class Measure(ABC):
                 for name, field in cls.Params.model_fields.items()
             },
         }
+
+
+def _bounds(params: type[MeasureParams], name: str) -> tuple[float, float]:
+    """The declared range (``ge``, ``le``) of the numeric parameter ``name``."""
+    from annotated_types import Ge, Le
+
+    low, high = 0.0, float("inf")
+    for m in params.model_fields[name].metadata:
+        if isinstance(m, Ge):
+            low = float(m.ge)
+        if isinstance(m, Le):
+            high = float(m.le)
+    return low, high

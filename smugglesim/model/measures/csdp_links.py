@@ -14,8 +14,11 @@ the source also names members living at the Libyan and Sahel nodes (``nodes``), 
 rate rises to ``leads_per_week``. Those members mostly cannot be arrested where they are, but the
 investigations their leads open map the OCG to its members inside the EU.
 
-Cost (ASSUMPTION): EUR 1 million a year: Europol visiting officers rotating through three
-missions, a crime information cell and SIENA connections.
+Cost: the crime information cell and SIENA connections with the civilian missions
+(``csdp_connections_eur_per_year``) and the Europol visiting officers rotating through the
+missions for the leads added to the status quo's, ``(leads_per_week -
+enforcement.csdp_leads_per_week) / csdp_leads_per_officer_week`` at
+``seconded_officer_eur_per_year``. A budget sets ``leads_per_week``.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.routes import NODES, ROUTES, known
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class CsdpLinksParams(MeasureParams):
@@ -55,9 +60,6 @@ class CsdpLinksParams(MeasureParams):
         ["central_med"],
         description="Routes on whose sea legs the naval operations name boat pilots (EUNAVFOR MED Sophia).",
     )
-    cost_eur_per_year: float = Field(
-        1_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
     @field_validator("nodes")
     @classmethod
@@ -81,6 +83,22 @@ class CsdpLinks(Measure):
     )
     first_moved = "+leads_produced"
     Params = CsdpLinksParams
+    scaled = "leads_per_week"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        added = params.leads_per_week - e.csdp_leads_per_week
+        return [
+            item("crime information cell and SIENA", 1, "csdp_connections_eur_per_year", c),
+            item(
+                "Europol visiting officers",
+                added / c.csdp_leads_per_officer_week,
+                "seconded_officer_eur_per_year",
+                c,
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         csdp = model.csdp

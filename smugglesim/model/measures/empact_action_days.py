@@ -15,10 +15,13 @@ an open investigation or from a crossing under way, and every day takes routine
 investigative work from the police units, as in the status quo
 (:class:`smugglesim.model.action_days.JointActionDays`).
 
-Cost: EUR 400,000 a year, the document's own figure: the enhanced EMPACT funding made
-available for the 2019 Operational Action Plan on facilitation of illegal immigration
-(out of EUR 3 million of EMPACT high-value grants). The document says this does not
-finance all planned operations, so it is a lower bound for the default intensity.
+Cost: ``action_days_per_year x action_day_eur``, the document-fraud experts' deployments
+included. At the default intensity that is EUR 400,000 a year, the document's own figure:
+the enhanced EMPACT funding made available for the 2019 Operational Action Plan on
+facilitation of illegal immigration (out of EUR 3 million of EMPACT high-value grants); the
+unit cost is that figure over six days (ASSUMPTION). The document says this does not
+finance all planned operations, so it is a lower bound for the default intensity. A budget
+sets ``action_days_per_year``.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class EmpactActionDaysParams(MeasureParams):
@@ -46,9 +51,6 @@ class EmpactActionDaysParams(MeasureParams):
         le=1,
         description="Probability per operating OCG with a forger that document-fraud experts identify one on an action day (ASSUMPTION; status quo 0).",
     )
-    cost_eur_per_year: float = Field(
-        400_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class EmpactActionDays(Measure):
@@ -60,6 +62,13 @@ class EmpactActionDays(Measure):
     summary = "More joint action days, with document-fraud experts who identify forgers."
     first_moved = "+members_arrested"
     Params = EmpactActionDaysParams
+    scaled = "action_days_per_year"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        c = scenario.costs
+        return [item("added joint action days", params.action_days_per_year, "action_day_eur", c)]
 
     def activate(self, model: SmugglingModel) -> None:
         days = model.action_days

@@ -10,8 +10,9 @@ fewer leads go stale in the queue and more actionable leads reach the police uni
 queue is the analysis bottleneck of the status quo (more leads are produced than
 analysed), so extra analysts translate into more leads analysed, not into more leads.
 
-Cost (ASSUMPTION): EUR 3 million a year, 25 additional EMSC analysts and specialists at
-EUR 120,000 each (the staff cost assumed for measure 7).
+Cost: the analysts that the added analysis capacity takes, ``(leads_per_week - status quo)
+/ emsc_leads_per_analyst_week`` at ``analyst_eur_per_year``: 25 analysts, EUR 3.0 million a
+year at the default intensity. A budget sets ``leads_per_week``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class EmscCapacityParams(MeasureParams):
@@ -32,9 +35,6 @@ class EmscCapacityParams(MeasureParams):
         ge=0,
         le=10000,
         description="Leads the reinforced EMSC and national analysts analyse per week (status quo 15).",
-    )
-    cost_eur_per_year: float = Field(
-        3_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
     )
 
 
@@ -47,6 +47,21 @@ class EmscCapacity(Measure):
     summary = "More EMSC analysts: more leads analysed per week, fewer lost to a stale queue."
     first_moved = "+leads_analysed"
     Params = EmscCapacityParams
+    scaled = "leads_per_week"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        added = params.leads_per_week - e.emsc_leads_per_week
+        return [
+            item(
+                "additional analysts",
+                added / c.emsc_leads_per_analyst_week,
+                "analyst_eur_per_year",
+                c,
+            )
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         emsc = model.emsc

@@ -11,9 +11,12 @@ investigators trace an OCG's laundered assets faster; cross-border asset recover
 more of what is traced in cooperating third countries. Traced assets are frozen when the
 investigation ends in arrests, and confiscated only after a conviction (``justice``).
 
-Cost (ASSUMPTION): EUR 15 million a year, about 100 additional financial investigators and
-asset-recovery staff across the Member States at EUR 120,000 each, plus Europol and
-Eurojust support.
+Cost: the financial investigators that the added parallel strands take across the Member
+States, ``(parallel_share - status quo) x financial_investigators_per_parallel_share`` at
+``financial_investigator_eur_per_year`` (120 at the default intensity), and Europol,
+Eurojust and Asset Recovery Office support (``asset_recovery_support_eur_per_year``), which
+brings the faster tracing and the cross-border recovery: EUR 15 million a year at the
+default intensity. A budget sets ``parallel_share``.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class FinancialInvestigationsParams(MeasureParams):
@@ -47,9 +52,6 @@ class FinancialInvestigationsParams(MeasureParams):
         le=1,
         description="Probability that assets traced in a cooperating third country are frozen there.",
     )
-    cost_eur_per_year: float = Field(
-        15_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class FinancialInvestigations(Measure):
@@ -61,6 +63,22 @@ class FinancialInvestigations(Measure):
     summary = "More investigations run a financial strand; assets are traced faster and frozen abroad more often."
     first_moved = "+assets_frozen_eur"
     Params = FinancialInvestigationsParams
+    scaled = "parallel_share"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        f, c = scenario.finance, scenario.costs
+        added = params.parallel_share - f.parallel_financial_share
+        return [
+            item(
+                "financial investigators",
+                added * c.financial_investigators_per_parallel_share,
+                "financial_investigator_eur_per_year",
+                c,
+            ),
+            item("Europol, Eurojust and ARO support", 1, "asset_recovery_support_eur_per_year", c),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         fi = model.financial_investigators

@@ -15,9 +15,13 @@ leads queue like any other); and cross-checked information is more reliable, so 
 analysts' reliability threshold. Without the on-the-spot checks, extra debriefing leads
 only lengthen the analysts' queue, in which leads go stale.
 
-Cost (ASSUMPTION): EUR 4 million a year: ten EMAST/EMIST deployments at EUR 150,000 each,
-EUR 1.5 million for front-line access to Europol systems, EUR 1 million for expanded
-debriefing.
+Cost: mobile analyst team deployments, ``realtime_checks_per_week /
+checks_per_mobile_team_week`` at ``mobile_team_eur_per_year`` (ten at the default
+intensity); front-line access to Europol systems (``frontline_access_eur_per_year``); the
+added debriefings, ``(debrief_share - status quo) x detections_per_year`` at
+``debriefing_eur``: EUR 4.05 million a year at the default intensity. More reliable and
+more productive debriefings come with the teams, at no cost of their own. A budget sets
+``realtime_checks_per_week``.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class FrontlineInformationParams(MeasureParams):
@@ -63,9 +69,6 @@ class FrontlineInformationParams(MeasureParams):
         le=1,
         description="Mean reliability of a debriefing lead cross-checked in real time (status quo 0.5).",
     )
-    cost_eur_per_year: float = Field(
-        4_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class FrontlineInformation(Measure):
@@ -79,6 +82,23 @@ class FrontlineInformation(Measure):
     )
     first_moved = "+leads_analysed"
     Params = FrontlineInformationParams
+    scaled = "realtime_checks_per_week"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        debriefings = (params.debrief_share - e.debrief_share) * c.detections_per_year
+        return [
+            item(
+                "mobile analyst team deployments",
+                params.realtime_checks_per_week / c.checks_per_mobile_team_week,
+                "mobile_team_eur_per_year",
+                c,
+            ),
+            item("front-line access to Europol data", 1, "frontline_access_eur_per_year", c),
+            item("added debriefings", debriefings, "debriefing_eur", c),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         bg = model.border_guards

@@ -10,8 +10,11 @@ countries reaches EU analysis through the ICH, so third-country partners produce
 leads on members living in cooperating third countries. (The CSDP missions' own
 information on persons is measure 11.)
 
-Cost (ASSUMPTION): EUR 1 million a year: five ICH staff at EUR 120,000 each and EUR 400,000
-of working arrangements and secure connections.
+Cost: working arrangements and secure connections with the new partners
+(``ich_connections_eur_per_year``) and the ICH analysts that the added share takes,
+``(observed_share - status quo) / ich_share_per_analyst`` at ``analyst_eur_per_year``:
+EUR 1.0 million a year at the default intensity (five analysts). A budget sets
+``observed_share``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class InformationClearingHouseParams(MeasureParams):
@@ -32,9 +37,6 @@ class InformationClearingHouseParams(MeasureParams):
         ge=0,
         le=1,
         description="Share of third-country intelligence that reaches EU analysis (status quo 0.3).",
-    )
-    cost_eur_per_year: float = Field(
-        1_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
     )
 
 
@@ -47,6 +49,17 @@ class InformationClearingHouse(Measure):
     summary = "More partners in the ICH: more third-country intelligence reaches analysis as leads."
     first_moved = "+leads_produced"
     Params = InformationClearingHouseParams
+    scaled = "observed_share"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        added = params.observed_share - e.third_country_observed_share
+        return [
+            item("ICH working arrangements and connections", 1, "ich_connections_eur_per_year", c),
+            item("ICH analysts", added / c.ich_share_per_analyst, "analyst_eur_per_year", c),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         partners = model.partners

@@ -11,7 +11,11 @@ searching migrants find that OCG, searches last longer and some migrants give up
 path. Mapping the infrastructure behind a takedown yields leads on recruiters. Referral
 action days (Mesa recurring events) add bursts of referrals.
 
-Cost (ASSUMPTION): EUR 2.5 million a year, about 20 additional IRU staff and tooling.
+Cost: the IRU analysts that the added referrals take, ``(referrals_per_week - status quo) /
+iru_referrals_per_analyst_week`` at ``analyst_eur_per_year`` (17.5 at the default
+intensity), and the referral action days at ``action_day_eur``: EUR 2.37 million a year at
+the default intensity. Better takedowns and mapping come with the analysts. A budget sets
+``referrals_per_week``.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from typing import TYPE_CHECKING
 from mesa.time import Schedule
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class IruTakedownsParams(MeasureParams):
@@ -49,9 +55,6 @@ class IruTakedownsParams(MeasureParams):
     referrals_per_action_day: float = Field(
         150.0, ge=0, le=100000, description="Extra referrals made on each action day."
     )
-    cost_eur_per_year: float = Field(
-        2_500_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class IruTakedowns(Measure):
@@ -63,6 +66,19 @@ class IruTakedowns(Measure):
     summary = "More referrals and takedowns of smuggling adverts cut recruiters' reach; mapping yields leads."
     first_moved = "-adverts_live"
     Params = IruTakedownsParams
+    scaled = "referrals_per_week"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        added = params.referrals_per_week - e.iru_referrals_per_week
+        return [
+            item(
+                "IRU analysts", added / c.iru_referrals_per_analyst_week, "analyst_eur_per_year", c
+            ),
+            item("referral action days", params.action_days_per_year, "action_day_eur", c),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         iru = self._iru = model.iru

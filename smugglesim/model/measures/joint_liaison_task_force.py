@@ -14,8 +14,11 @@ the command), then the money handlers, before the oldest lead on anyone else
 order (``PoliceUnit.targeting``); cross-border investigations, coordinated multilaterally
 through the task force, end in arrests more often (``cross_border_factor``).
 
-Cost (ASSUMPTION): EUR 2 million a year: twelve seconded liaison officers at EUR 150,000
-each and EUR 200,000 of operational costs at Europol.
+Cost: the task force's operating cost at Europol (``task_force_eur_per_year``) and its
+seconded officers, ``(cross_border_factor - status quo) x officers_per_cross_border_factor``
+at ``seconded_officer_eur_per_year``: twelve officers, EUR 2.0 million a year at the
+default intensity. A budget sets ``cross_border_factor``; the prioritisation comes with the
+task force.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class JointLiaisonTaskForceParams(MeasureParams):
@@ -40,9 +45,6 @@ class JointLiaisonTaskForceParams(MeasureParams):
         ge=0,
         le=1,
         description="Multiplier on investigation success when suspects live in several jurisdictions (status quo 0.6).",
-    )
-    cost_eur_per_year: float = Field(
-        2_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
     )
 
 
@@ -57,6 +59,22 @@ class JointLiaisonTaskForce(Measure):
     )
     first_moved = "+hvts_arrested"
     Params = JointLiaisonTaskForceParams
+    scaled = "cross_border_factor"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        added = params.cross_border_factor - e.cross_border_success_factor
+        return [
+            item("task force operating cost", 1, "task_force_eur_per_year", c),
+            item(
+                "seconded officers",
+                added * c.officers_per_cross_border_factor,
+                "seconded_officer_eur_per_year",
+                c,
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         p = self.params

@@ -12,8 +12,12 @@ States' police unit runs its cross-border investigations as joint operations, wh
 arrests more often (``enforcement.platform_cross_border_factor``) and take less time
 (``enforcement.platform_investigation_mean_weeks``), freeing capacity for the next lead.
 
-Cost (ASSUMPTION): EUR 500,000 a year per platform (premises, seconded staff, meetings);
-EUR 1.5 million for the default three.
+Cost: per platform, its operating cost (``platform_eur_per_year``: premises, meetings) and
+its seconded officers (``platform_officers`` at ``seconded_officer_eur_per_year``): EUR
+500,000 a platform, EUR 1.5 million a year for the default three. A budget sets how many
+platforms there are: the first of ``routes``, in the order given, as many as it pays for
+(whole platforms); a platform's effect is the status quo JOO's, so there is no other
+intensity to buy.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.routes import ROUTES, known
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class JointOperationalPlatformsParams(MeasureParams):
@@ -34,12 +40,6 @@ class JointOperationalPlatformsParams(MeasureParams):
         ["central_med", "eastern_med", "western_med"],
         min_length=1,
         description=f"Routes with a new regional platform ({', '.join(ROUTES)}).",
-    )
-    cost_eur_per_year: float = Field(
-        1_500_000.0,
-        ge=0,
-        le=1e10,
-        description="Yearly cost while active: EUR 500,000 per platform (ASSUMPTION), three by default.",
     )
 
     @field_validator("routes")
@@ -59,6 +59,57 @@ class JointOperationalPlatforms(Measure):
     )
     first_moved = "+investigations_opened"
     Params = JointOperationalPlatformsParams
+    scaled = "routes"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        c = scenario.costs
+        n = len(params.routes)
+        return [
+            item("platforms' operating cost", n, "platform_eur_per_year", c),
+            item("seconded officers", n * c.platform_officers, "seconded_officer_eur_per_year", c),
+        ]
+
+    # A budget buys whole platforms, on the first of ``routes``: not a number to bisect.
+    @classmethod
+    def _per_platform(cls, scenario: Scenario) -> float:
+        c = scenario.costs
+        return c.platform_eur_per_year + c.platform_officers * c.seconded_officer_eur_per_year
+
+    @classmethod
+    def budget_range(cls, params: MeasureParams, scenario: Scenario) -> tuple[float, float]:
+        assert isinstance(params, cls.Params)
+        return cls._per_platform(scenario), len(params.routes) * cls._per_platform(scenario)
+
+    @classmethod
+    def resolve(cls, params: MeasureParams, scenario: Scenario) -> MeasureParams:
+        assert isinstance(params, cls.Params)
+        budget = params.budget_eur_per_year
+        if budget is None:
+            return params
+        fixed, most = cls.budget_range(params, scenario)
+        if not fixed * (1 - 1e-9) <= budget <= most * (1 + 1e-9):
+            raise ValueError(cls._out_of_range(budget, fixed, most))
+        n = min(len(params.routes), int(budget * (1 + 1e-12) // cls._per_platform(scenario)))
+        return params.model_copy(update={"routes": params.routes[:n]})
+
+    @classmethod
+    def budget_problems(cls, params: MeasureParams, scenario: Scenario) -> list[tuple[str, str]]:
+        budget = params.budget_eur_per_year
+        fixed, most = cls.budget_range(params, scenario)
+        if budget is None or fixed * (1 - 1e-9) <= budget <= most * (1 + 1e-9):
+            return []
+        return [("budget_eur_per_year", cls._out_of_range(budget, fixed, most))]
+
+    @classmethod
+    def _out_of_range(cls, budget: float, fixed: float, most: float) -> str:
+        if budget < fixed:
+            return f"EUR {budget:,.0f} does not pay for one platform, EUR {fixed:,.0f} a year"
+        return (
+            f"EUR {budget:,.0f} is more than the platforms on routes can spend, "
+            f"EUR {most:,.0f} (add routes for more)"
+        )
 
     def activate(self, model: SmugglingModel) -> None:
         like_the_joo = model.config.enforcement

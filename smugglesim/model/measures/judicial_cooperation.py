@@ -12,8 +12,11 @@ members are convicted (``conviction_prob``), and cross-border cases, where coord
 prosecution and JITs matter most, gain a further conviction bonus. Confiscation follows
 conviction, so it rises with them.
 
-Cost (ASSUMPTION): EUR 2 million a year: Eurojust support and coordination meetings,
-JIT funding, a prosecutors' network.
+Cost: Eurojust coordination meetings and JIT funding (``judicial_coordination_eur_per_year``)
+and the prosecutors and Eurojust staff that the added convictions take, ``(conviction_prob -
+status quo) x prosecutors_per_conviction_prob`` at ``prosecutor_eur_per_year``: ten, EUR 2.0
+million a year at the default intensity. A budget sets ``conviction_prob`` (the faster
+judgments and the cross-border bonus come with it).
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class JudicialCooperationParams(MeasureParams):
@@ -44,9 +49,6 @@ class JudicialCooperationParams(MeasureParams):
         le=1,
         description="Added to the conviction probability in cross-border cases (JITs, Eurojust).",
     )
-    cost_eur_per_year: float = Field(
-        2_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class JudicialCooperation(Measure):
@@ -58,6 +60,24 @@ class JudicialCooperation(Measure):
     summary = "Faster prosecutions, more convictions, fewer cross-border cases lost."
     first_moved = "+convictions"
     Params = JudicialCooperationParams
+    scaled = "conviction_prob"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        j, c = scenario.justice, scenario.costs
+        added = params.conviction_prob - j.conviction_prob
+        return [
+            item(
+                "coordination meetings and JIT funding", 1, "judicial_coordination_eur_per_year", c
+            ),
+            item(
+                "prosecutors and Eurojust staff",
+                added * c.prosecutors_per_conviction_prob,
+                "prosecutor_eur_per_year",
+                c,
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         pros = model.prosecution

@@ -13,8 +13,10 @@ as possible", not for more of them, so by default the measure adds none
 (``extra_officers``, for a planner who wants to add some). Those leads go to EU analysis and open investigations whose mapping
 reaches the members inside the EU.
 
-Cost (ASSUMPTION): EUR 900,000 a year of coordination and joint training, plus EUR 250,000
-a year per extra officer, if any.
+Cost: the coordination (``lo_coordination_eur_per_year``: meetings, joint training, shared
+tools), which brings the lower duplication, and any added officers at
+``liaison_officer_eur_per_year``: EUR 0.9 million a year at the default intensity (no added
+officer). A budget sets ``extra_officers`` (whole officers).
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class LoCoordinationParams(MeasureParams):
@@ -42,12 +46,6 @@ class LoCoordinationParams(MeasureParams):
         le=1000,
         description="Officers added to the status quo's (none by default: the document asks for coordination, not more officers).",
     )
-    cost_eur_per_year: float = Field(
-        900_000.0,
-        ge=0,
-        le=1e10,
-        description="Yearly cost while active (add EUR 250,000 per extra officer, ASSUMPTION).",
-    )
 
 
 class LoCoordination(Measure):
@@ -59,6 +57,18 @@ class LoCoordination(Measure):
     summary = "Pooled liaison officers duplicate less: more distinct leads from origin and transit countries."
     first_moved = "+leads_produced"
     Params = LoCoordinationParams
+    scaled = "extra_officers"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        c = scenario.costs
+        return [
+            item("coordination and joint training", 1, "lo_coordination_eur_per_year", c),
+            item(
+                "added liaison officers", params.extra_officers, "liaison_officer_eur_per_year", c
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         lo = model.liaison_officers

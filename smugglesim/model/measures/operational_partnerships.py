@@ -19,8 +19,12 @@ conviction like any frozen asset; vessel
 information names boat pilots of poly-criminal OCGs on sea legs (``vessel_leads_per_week``;
 :class:`VesselIntelligence`, a source of leads this measure adds beside the partners').
 
-Cost (ASSUMPTION): EUR 5 million a year: joint investigation teams and mentoring in
-partner countries, two Police Cooperation Centres, information exchange with MAOC-N.
+Cost: two Police Cooperation Centres and the exchange with MAOC-N
+(``partnership_centres_eur_per_year``) and the EU officers in joint investigation teams and
+mentoring in partner countries, ``(arrest_prob_cooperating - status quo) x
+partner_officers_per_arrest_prob`` at ``seconded_officer_eur_per_year``: twenty, EUR 5.0
+million a year at the default intensity. A budget sets ``arrest_prob_cooperating`` (the
+seizures and the vessel leads come with the partnership).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.intelligence import ObservedMembersSource
 from smugglesim.model.measures.base import Measure, MeasureParams
 from smugglesim.model.smugglers import Role
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
     from smugglesim.model.ocg_lifecycle import OcgLifeCycle
     from smugglesim.model.routes import RouteNetwork
+    from smugglesim.model.scenario import Scenario
     from smugglesim.model.smugglers import Smuggler
 
 # Its place in the intelligence phase of the week: with the third-country partners' (30),
@@ -93,9 +99,6 @@ class OperationalPartnershipsParams(MeasureParams):
         le=1000,
         description="Leads per week on boat pilots of poly-criminal OCGs from vessel information (MAOC-N).",
     )
-    cost_eur_per_year: float = Field(
-        5_000_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class OperationalPartnerships(Measure):
@@ -107,6 +110,22 @@ class OperationalPartnerships(Measure):
     summary = "Arrests and asset seizures in cooperating third countries; vessel intelligence on sea legs."
     first_moved = "+members_arrested"
     Params = OperationalPartnershipsParams
+    scaled = "arrest_prob_cooperating"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        e, c = scenario.enforcement, scenario.costs
+        added = params.arrest_prob_cooperating - e.arrest_prob_cooperating
+        return [
+            item("Police Cooperation Centres and MAOC-N", 1, "partnership_centres_eur_per_year", c),
+            item(
+                "EU officers in partner countries",
+                added * c.partner_officers_per_arrest_prob,
+                "seconded_officer_eur_per_year",
+                c,
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         partners = model.partners

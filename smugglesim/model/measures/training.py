@@ -10,8 +10,10 @@ Mechanism: after a delay, while the first trained officers come back to work
 (``detection_factor`` multiplies every leg's detection probability) and investigations
 end in arrests more often. Consular offices are not a separate entity in the model.
 
-Cost (ASSUMPTION): EUR 1.5 million a year for the CEPOL and Frontex programmes and the
-joint training platform.
+Cost: the training platform (``training_platform_eur_per_year``) and the officers trained a
+year, ``detection_gain x trained_officers_per_detection_gain`` at ``trained_officer_eur``:
+1,000 officers, EUR 1.5 million a year at the default intensity. A budget sets
+``detection_gain`` (the investigators' gain comes with the programme).
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from typing import TYPE_CHECKING
 from mesa.time import Event
 from pydantic import Field
 
+from smugglesim.model.costs import CostItem, item
 from smugglesim.model.measures.base import Measure, MeasureParams
 
 if TYPE_CHECKING:
     from smugglesim.model.model import SmugglingModel
+    from smugglesim.model.scenario import Scenario
 
 
 class TrainingParams(MeasureParams):
@@ -43,9 +47,6 @@ class TrainingParams(MeasureParams):
         le=1,
         description="Added to the probability that an investigation ends in arrests (status quo 0.7).",
     )
-    cost_eur_per_year: float = Field(
-        1_500_000.0, ge=0, le=1e10, description="Yearly cost while active."
-    )
 
 
 class Training(Measure):
@@ -59,6 +60,21 @@ class Training(Measure):
     )
     first_moved = "+detections"
     Params = TrainingParams
+    scaled = "detection_gain"
+
+    @classmethod
+    def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
+        assert isinstance(params, cls.Params)
+        c = scenario.costs
+        return [
+            item("training platform", 1, "training_platform_eur_per_year", c),
+            item(
+                "officers trained",
+                params.detection_gain * c.trained_officers_per_detection_gain,
+                "trained_officer_eur",
+                c,
+            ),
+        ]
 
     def activate(self, model: SmugglingModel) -> None:
         self._pending: Event | None = None
