@@ -437,29 +437,84 @@ class OrganisedCrimeGroup(Agent):
 def ocg_efficiency(social: nx.Graph, ocg: OrganisedCrimeGroup) -> float:
     """Global efficiency of the OCG's own active network (Latora and Marchiori 2001):
     the mean of 1/distance over all pairs of members; 1 when everyone is one tie apart,
-    0 when nobody can reach anybody. Same value as ``networkx.global_efficiency``."""
+    0 when nobody can reach anybody. Same value as ``networkx.global_efficiency``.
+
+    The ordered pairs at each distance k are counted by a breadth-first search, and added
+    up as count / k in increasing k; small groups search in Python on bit sets, large ones
+    (more than ``_BITSET_MAX`` members) with boolean matrices: the same counts, the same
+    sum."""
     members = ocg.members
     n = len(members)
     if n < 2:
         return 0.0
     pos = {m: i for i, m in enumerate(members)}
-    adj = np.zeros((n, n), dtype=bool)
     ties = social._adj  # networkx's own adjacency dict: read-only use, for speed
+    at = _pairs_by_distance_bits(pos, ties) if n <= _BITSET_MAX else _pairs_by_distance(pos, ties)
+    total = float(at[1])  # pairs at distance 1
+    for k in range(2, n):
+        if not at[k]:
+            break
+        total += at[k] / k
+    return total / (n * (n - 1))
+
+
+_BITSET_MAX = 40  # above this, the matrix search is the faster (measured)
+
+
+def _pairs_by_distance_bits(pos: dict, ties: dict) -> list[int]:
+    """Ordered pairs of members at distance k, by k (index 0 unused): a breadth-first
+    search from each member, on each member's contacts as a bit set (bit j: member j)."""
+    n = len(pos)
+    near = [0] * n
+    self_ties = 0  # a member tied to themself: a pair at distance 1, as in the matrix
+    for m, i in pos.items():
+        for other in ties[m]:
+            j = pos.get(other)
+            if j is None:
+                continue
+            if j == i:
+                self_ties |= 1 << i
+            near[i] |= 1 << j
+            near[j] |= 1 << i
+    at = [0] * (n + 1)
+    for i in range(n):
+        known = frontier = 1 << i
+        k = 0
+        while frontier:
+            k += 1
+            reach = 0
+            rest = frontier
+            while rest:
+                low = rest & -rest
+                reach |= near[low.bit_length() - 1]
+                rest ^= low
+            frontier = reach & ~known
+            known |= frontier
+            at[k] += frontier.bit_count()
+    at[1] += self_ties.bit_count()
+    return at
+
+
+def _pairs_by_distance(pos: dict, ties: dict) -> list[int]:
+    """As :func:`_pairs_by_distance_bits`, with boolean matrices: the search from every
+    member at once, step k reaching the pairs at distance k."""
+    n = len(pos)
+    adj = np.zeros((n, n), dtype=bool)
     for m, i in pos.items():
         for other in ties[m]:
             j = pos.get(other)
             if j is not None:
                 adj[i, j] = True
     adj |= adj.T
-    # Breadth-first search from every member at once: step k reaches distance k.
+    at = [0] * (n + 1)
+    at[1] = int(adj.sum())
     step = adj.astype(np.uint8)
     known = adj | np.eye(n, dtype=bool)
     frontier = adj.copy()
-    total = float(adj.sum())  # pairs at distance 1
     for k in range(2, n):
         frontier = ((frontier.astype(np.uint8) @ step) > 0) & ~known
         if not frontier.any():
             break
         known |= frontier
-        total += frontier.sum() / k
-    return total / (n * (n - 1))
+        at[k] = int(frontier.sum())
+    return at
