@@ -192,6 +192,7 @@ def test_the_dose_response_command_writes_a_table_and_a_plot(tmp_path, capsys):
     assert (out / "dose_response.png").stat().st_size > 0
 
 
+@pytest.mark.slow  # 38 runs: about 17 s
 def test_the_equal_budget_table_has_one_row_per_measure_and_package():
     table = equal_budget(5e6, seeds=2, years=1 / 52)
     assert list(dict.fromkeys(table.scenario)) == [*MEASURES, *PACKAGES]
