@@ -164,7 +164,7 @@ def _downstream(model: SmugglingModel) -> dict[str, float]:
         "migrants_smuggled": s["migrants_smuggled"],
         "entries": s["entries"],
         "departures_forgone": s["departures_forgone"],
-        "deaths": float(ts["deaths"].sum()),
+        "deaths": s["deaths"],
         "mean_fee_eur": s["mean_fee_eur"],
         "proceeds_eur": s["proceeds_eur"],
         "net_proceeds_eur": s["proceeds_eur"] - s["assets_confiscated_eur"],

@@ -112,12 +112,7 @@ class JointActionDays:
         p_coop = self.arrest_prob * arrests.partners.arrest_prob_cooperating
         for inv in list(unit.open):
             suspects = [m for m in inv.identified if not m.gone]
-            arrested = [
-                m
-                for m in suspects
-                if rng.random()
-                < {"eu": self.arrest_prob, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
-            ]
+            arrested = arrests.draw(suspects, self.arrest_prob, p_coop, rng)
             if arrested:
                 arrests.operation(inv, suspects, arrested)
         for driver in self.caught_in_the_act(ocgs):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from smugglesim.model.intelligence import Emsc
     from smugglesim.model.ocg_lifecycle import OcgLifeCycle
     from smugglesim.model.parameters import EnforcementParams
-    from smugglesim.model.police import Arrests, FinancialInvestigators
+    from smugglesim.model.police import Arrests
     from smugglesim.model.routes import RouteNetwork
     from smugglesim.model.smugglers import OrganisedCrimeGroup, Smuggler
 
@@ -214,7 +214,6 @@ class ThirdCountryPartners:
         params: The enforcement parameters.
         lifecycle: The OCGs' members, by where they live.
         emsc: Where their leads go.
-        finance: The EU financial investigators, who hold what partners seize.
         rng: Their random stream.
     """
 
@@ -223,12 +222,10 @@ class ThirdCountryPartners:
         params: EnforcementParams,
         lifecycle: OcgLifeCycle,
         emsc: Emsc,
-        finance: FinancialInvestigators,
         rng: np.random.Generator,
     ) -> None:
         self.lifecycle = lifecycle
         self.emsc = emsc
-        self.finance = finance
         self.rng = rng
         self.leads_per_week = params.partner_leads_per_week
         self.observed_share = params.third_country_observed_share

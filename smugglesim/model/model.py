@@ -183,9 +183,7 @@ class SmugglingModel(mesa.Model):
         self.financial_investigators = FinancialInvestigators(scenario.finance, streams["finance"])
         self.police_units: dict[str, PoliceUnit] = {}
         self.emsc = Emsc(enforcement, self.clock, self.police_units)
-        self.partners = ThirdCountryPartners(
-            enforcement, lifecycle, self.emsc, self.financial_investigators, streams["partners"]
-        )
+        self.partners = ThirdCountryPartners(enforcement, lifecycle, self.emsc, streams["partners"])
         self.arrests = Arrests(
             lifecycle, self.financial_investigators, self.partners, self.prosecution
         )

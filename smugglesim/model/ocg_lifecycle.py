@@ -417,7 +417,7 @@ class OcgLifeCycle:
                 if m.role == Role.TRANSPORTER:
                     m.node = the_new.source
                     m.jurisdiction = self.routes.jurisdiction(m.node)
-        ocg._eu_transporters = None  # where its transporters live has changed
+        ocg.members_moved()
 
     # -- founding ---------------------------------------------------------------------------
     def _add_ocg(self, legs: list[int], rng: np.random.Generator) -> OrganisedCrimeGroup:

@@ -244,11 +244,7 @@ class PoliceUnit:
         if not suspects or rng.random() >= p:
             return
         p_coop = self.arrests.partners.arrest_prob_cooperating
-        arrested = []
-        for m in suspects:
-            prob = {"eu": self.arrest_prob_eu, "cooperating": p_coop}.get(m.jurisdiction, 0.0)
-            if rng.random() < prob:
-                arrested.append(m)
+        arrested = Arrests.draw(suspects, self.arrest_prob_eu, p_coop, rng)
         if not arrested:
             return
         self.successful += 1
@@ -276,6 +272,15 @@ class Arrests:
         self.finance = finance
         self.partners = partners
         self.prosecution = prosecution
+
+    @staticmethod
+    def draw(
+        suspects: list[Smuggler], p_eu: float, p_cooperating: float, rng: np.random.Generator
+    ) -> list[Smuggler]:
+        """Those of ``suspects`` arrested, one draw each in turn: with ``p_eu`` in the EU,
+        ``p_cooperating`` in a cooperating third country, never elsewhere."""
+        prob = {"eu": p_eu, "cooperating": p_cooperating}
+        return [m for m in suspects if rng.random() < prob.get(m.jurisdiction, 0.0)]
 
     def operation(
         self, inv: Investigation | None, suspects: list[Smuggler], arrested: list[Smuggler]

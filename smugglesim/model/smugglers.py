@@ -395,6 +395,10 @@ class OrganisedCrimeGroup(Agent):
             self._member_roles = np.array([int(m.role) for m in self.members], dtype=np.int64)
         return self._member_roles
 
+    def members_moved(self) -> None:
+        """Some members now live elsewhere (the OCG moved a leg): forget what depends on it."""
+        self._eu_transporters = None
+
     def eu_transporters(self) -> list[Smuggler]:
         """The transporters living in the EU, in the order of ``members``."""
         if self._eu_transporters is None:
