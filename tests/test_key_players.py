@@ -9,7 +9,7 @@ import pytest
 from smugglesim.model.key_players import brokerage, is_hvt, priority, structure
 from smugglesim.model.model import SmugglingModel
 from smugglesim.model.scenario import ScenarioError, scenario_from_dict
-from smugglesim.model.smugglers import Role
+from smugglesim.model.smugglers import Role, Vacancy
 from tests.conftest import short
 
 
@@ -89,7 +89,7 @@ def _weeks_to_replace(model, ocg, lost, trials=40):
     ocg.cash = 1e9
     weeks = []
     for _ in range(trials):
-        ocg.pending_replacements = [(0, lost.role, lost.leg, lost.node, contacts)]
+        ocg.pending_replacements = [Vacancy(0, lost.role, lost.leg, lost.node, contacts)]
         week = 0
         while ocg.pending_replacements:
             life._replace_due(ocg, week, rng)

@@ -351,7 +351,7 @@ def test_partners_seize_only_what_a_financial_investigation_traced():
     finance = model.financial_investigators
     lead = Lead(ocg.members[0], "investigation", 0, 1.0)
     unit = model.police_units[ocg.route]
-    inv = Investigation(unit, ocg, lead, 0, 10, financial=False)
+    inv = Investigation(unit, ocg, lead, 0, 10)  # no financial strand
     case = finance.freeze(ocg, inv, 0.1, local_seizure_prob=1.0)
     assert case.frozen_cooperating_eur == 0.0
     assert ocg.assets_cooperating == 1_000_000.0

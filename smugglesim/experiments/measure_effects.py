@@ -151,10 +151,12 @@ DOWNSTREAM = (
     ("capacity_place_weeks", "capacity (place-weeks)", "count"),
     ("ocgs_active", "OCGs operating (mean)", "count"),
     ("ocgs_dismantled", "OCGs dismantled", "count"),
+    ("recovery_weeks", "recovery time (weeks)", "count"),
 )
 """The outcomes every measure and package is judged on, whatever knob it turns: flows and
 harm, prices, money, arrests, and what the OCGs can still offer (``capacity_place_weeks``:
-a change is place-weeks of capacity gained or lost)."""
+a change is place-weeks of capacity gained or lost), and how fast the groups refill the places
+arrests leave (``recovery_weeks``)."""
 
 
 def _downstream(model: SmugglingModel) -> dict[str, float]:
@@ -174,6 +176,7 @@ def _downstream(model: SmugglingModel) -> dict[str, float]:
         "capacity_place_weeks": s["capacity_place_weeks"],
         "ocgs_active": float(ts["ocgs_active"].mean()),
         "ocgs_dismantled": s["ocgs_dismantled"],
+        "recovery_weeks": s["recovery_weeks"],
     }
 
 

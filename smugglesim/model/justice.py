@@ -1,9 +1,13 @@
 """Prosecution: arrests become judgments after a delay; confiscation only after conviction.
 
 A :class:`Case` holds the defendants of one arrest operation and the assets frozen with it.
-At judgment each defendant is convicted with the conviction probability; when at least one
-is, the confiscation share of the frozen assets is confiscated and the rest released to the
-OCG; when none is, everything frozen is released.
+A case is due for judgment after a Gamma-distributed delay, and judged when the
+prosecutors have room for it: they bring ``prosecutors`` x ``judgments_per_prosecutor_year``
+cases a year to judgment, the cases due longest first, so that more arrests than the courts
+can take lengthen every case's delay. At judgment each defendant is convicted with the
+conviction probability; when at least one is, the confiscation share of the frozen assets
+is confiscated and the rest released to the OCG; when none is, everything frozen is
+released.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ class Prosecution:
         self.mean_weeks = params.prosecution_mean_weeks
         self.delay_shape = params.prosecution_delay_shape
         self.conviction_prob = params.conviction_prob
+        self.prosecutors = params.prosecutors
+        self.judgments_per_prosecutor_year = params.judgments_per_prosecutor_year
+        self._room = 0.0  # this week's part of a judgment not yet used (below one)
         self.confiscation_given_conviction = params.confiscation_given_conviction
         # Added to conviction_prob in cross-border cases (Eurojust, JITs: measure 8); 0 in
         # the status quo, where cross-border cases are judged like the others.
@@ -61,6 +68,7 @@ class Prosecution:
         self.released_eur = 0.0
         self.convictions = 0
         self.judgments = 0
+        self.waiting_judgment = 0  # cases due but not judged at the end of the week
 
     def open_case(self, case: Case) -> None:
         shape = self.delay_shape
@@ -71,10 +79,15 @@ class Prosecution:
         heapq.heappush(self._pending, (case.judgment_week, self._order, case))
 
     def step(self) -> None:
+        """Judge the cases due, as many as the prosecutors have room for this week."""
         week = self.clock.week
         rng = self.rng
-        while self._pending and self._pending[0][0] <= week:
+        room = self._room + self.prosecutors * self.judgments_per_prosecutor_year / 52.0
+        judged = 0
+        while self._pending and self._pending[0][0] <= week and judged + 1 <= room:
+            judged += 1
             _, _, case = heapq.heappop(self._pending)
+            case.judgment_week = week
             self.judgments += 1
             n = len(case.defendants)
             p = self.conviction_prob
@@ -94,6 +107,10 @@ class Prosecution:
             ocg.released += released_eu + released_coop
             ocg.assets_eu += released_eu
             ocg.assets_cooperating += released_coop
+        # A part of a judgment carries over to next week; a whole one unused does not.
+        self._room = (room - judged) % 1.0
+        waiting = self._pending and self._pending[0][0] <= week
+        self.waiting_judgment = sum(due <= week for due, _, _ in self._pending) if waiting else 0
 
     @property
     def open_cases(self) -> int:

@@ -145,7 +145,14 @@ class SmugglingModel(mesa.Model):
                     f"{scenario.name}: operations.{i}.route: unknown route {spec.route!r}; "
                     f"the routes are: {', '.join(sorted(routes))}"
                 )
-            op = OneOffOperation(spec, self.ocg_lifecycle, self.arrests, self.streams["operations"])
+            op = OneOffOperation(
+                spec,
+                self.ocg_lifecycle,
+                self.arrests,
+                self.police_units,
+                scenario.enforcement.operation_routine_work_share,
+                self.streams["operations"],
+            )
             self.operations.append(op)
             if spec.week == 0:
                 op.run()
@@ -282,6 +289,7 @@ class SmugglingModel(mesa.Model):
         self.emsc.step()  # 7. analysis of leads, hand-over to the police
         for unit in self.police_units.values():  # 8. investigations, arrests, freezing
             unit.step()
+        self.financial_investigators.step()  # freed places go to waiting financial strands
         self.action_days.step()  # joint action days that fall this week
         self.prosecution.step()  # 9. judgments: convictions and confiscation
         self.ocg_lifecycle.adapt(week, self.market)  # 10. OCGs adapt: replace, reprice, exit

@@ -21,13 +21,14 @@ and the legs they run, their members' social network, and every change to them.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
 from smugglesim.model.key_players import structure
-from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler
+from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler, Vacancy
 
 if TYPE_CHECKING:
     import mesa
@@ -83,6 +84,10 @@ class OcgLifeCycle:
         self.transporters_added = 0  # by OCGs expanding on sold-out legs
         self.transporters_let_go = 0  # by OCGs under-used on a leg
         self.members_left_unpaid = 0
+        # Recovery from arrests made from week 0: places refilled (and the weeks it took),
+        # places whose group was dismantled first (not counted).
+        self.refilled = 0
+        self.refill_weeks = 0
         self.assets_sold_eur = 0.0
         # The groups of the status quo at the start: None while they are being founded.
         self.initial_ocgs: int | None = None
@@ -231,8 +236,11 @@ class OcgLifeCycle:
         dismantled, a recruiter's adverts go down with them."""
         ocg = member.ocg
         contacts = tuple(c for c in self.social._adj[member] if c.ocg is ocg and not c.gone)
+        arrested_week = self.clock.week if member.arrested else None
         ocg.pending_replacements.append(
-            (self.clock.week + 1, member.role, member.leg, member.node, contacts)
+            Vacancy(
+                self.clock.week + 1, member.role, member.leg, member.node, contacts, arrested_week
+            )
         )
         self._remove(member)
 
@@ -265,6 +273,22 @@ class OcgLifeCycle:
             if ocg in self.leg_ocgs[leg]:
                 self.leg_ocgs[leg].remove(ocg)
 
+    def recovery_weeks(self) -> float:
+        """Mean weeks from an arrest (from week 0) to the refill of the member's place: the
+        places refilled, and those still open counted up to now (so a lower bound while
+        places are open); places of groups dismantled meanwhile are left out (they count
+        in ``ocgs_dismantled``). NaN when no such place was lost."""
+        week = self.clock.week
+        still_open = [
+            week - v.arrested_week
+            for ocg in self.ocgs
+            if not ocg.dismantled
+            for v in ocg.pending_replacements
+            if v.arrested_week is not None and v.arrested_week >= 0
+        ]
+        n = self.refilled + len(still_open)
+        return (self.refill_weeks + sum(still_open)) / n if n else math.nan
+
     # -- replacement and leg moves ----------------------------------------------------------
     def _replace_due(self, ocg: OrganisedCrimeGroup, week: int, rng: np.random.Generator) -> None:
         """The search for each lost member's replacement: the lost member's contacts still
@@ -278,10 +302,10 @@ class OcgLifeCycle:
         cost = params.replacement_cost_eur
         miss = 1.0 - 1.0 / params.replacement_weeks
         cold = 1.0 / params.replacement_cold_weeks
-        still: list[tuple[int, Role, int, str, tuple[Smuggler, ...]]] = []
+        still: list[Vacancy] = []
         reach: set[Smuggler] | None = None  # worked out once, again after a recruit joins
         for pending in ocg.pending_replacements:
-            due, role, leg, node, contacts = pending
+            due, role, leg, node, contacts, arrested_week = pending
             if due > week:
                 still.append(pending)
                 continue
@@ -293,12 +317,15 @@ class OcgLifeCycle:
             if rng.random() >= (1.0 - miss**sponsors if sponsors else cold):
                 still.append(pending)
             elif ocg.cash < cost:
-                still.append((week + params.replacement_retry_weeks, *pending[1:]))
+                still.append(pending._replace(due=week + params.replacement_retry_weeks))
             else:
                 ocg.cash -= cost
                 ocg.spent += cost
                 self._recruit(ocg, role, leg, node, rng, contacts)
                 reach = None
+                if arrested_week is not None and arrested_week >= 0:
+                    self.refilled += 1
+                    self.refill_weeks += week - arrested_week
         ocg.pending_replacements = still
 
     def _expand(self, live: np.ndarray, sold_out: np.ndarray, rng: np.random.Generator) -> None:

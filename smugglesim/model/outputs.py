@@ -451,6 +451,13 @@ OUTPUTS: tuple[Output, ...] = (
            "Operating OCGs whose cash could not pay all their transporters in the week, so "
            "that they offered less (the summary: OCG-weeks over the run).",
            counter=lambda s: s.model.market.short_of_cash_weeks, summary=int),
+    Output("recovery_weeks", "ratio", "weeks", "recovery time", "{:,.1f}",
+           "Mean weeks from an arrest (from week 0) to the refill of the member's place by "
+           "a replacement found through the group's ties and paid for: places refilled, and "
+           "places still open at the end counted up to the end (a lower bound); places of "
+           "groups dismantled meanwhile are left out. NaN when no place was lost.",
+           state=lambda s: s.model.ocg_lifecycle.recovery_weeks(), weekly=False,
+           summary=float, headline=True),
     Output("members_left_unpaid", "flow", "members", "members left unpaid", COUNT,
            "Members who left their OCG because it could not pay them (not arrested).",
            counter=lambda s: s.model.ocg_lifecycle.members_left_unpaid, summary=int),
@@ -489,6 +496,17 @@ OUTPUTS: tuple[Output, ...] = (
     Output("investigations_closed", "flow", "investigations", "investigations closed", COUNT,
            "Police investigations closed, with arrests or without.",
            counter=lambda s: sum(u.closed for u in _police(s))),
+    Output("financial_strands", "stock", "strands", "financial strands running", COUNT,
+           "Financial investigations running beside criminal investigations, all routes: "
+           "at most what the financial investigators can run at once.",
+           state=lambda s: s.model.financial_investigators.running),
+    Output("financial_strands_waiting", "stock", "strands", "financial strands waiting", COUNT,
+           "Financial strands the police asked for that wait for a financial investigator "
+           "(requests of closed investigations lapse).",
+           state=lambda s: len(s.model.financial_investigators.waiting)),
+    Output("cases_awaiting_judgment", "stock", "cases", "cases awaiting judgment", COUNT,
+           "Cases due for judgment that the prosecutors had no room for this week.",
+           state=lambda s: s.model.prosecution.waiting_judgment),
     # -- prices ----------------------------------------------------------------------------
     Output("mean_fee_eur", "ratio", "EUR per migrant", "mean fee", EUR,
            "Fees paid over the smuggled journeys on all routes that arrived or were "

@@ -681,6 +681,12 @@ class EnforcementParams(Section):
         le=1,
         description="Probability that an action day's controls catch in the act a transporter at work on the EU side of the route that week (ASSUMPTION; about 4 a day, with the arrests above about 10 a day, EMSC 2018).",
     )
+    operation_routine_work_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Share of a police unit's investigative work of the week that a one-off operation ([[operations]]) takes for each OCG it targets on the unit's route (ASSUMPTION: half a working day per group).",
+    )
     action_day_routine_work_share: float = Field(
         0.2,
         ge=0,
@@ -948,7 +954,19 @@ class FinanceParams(Section):
         0.3,
         ge=0,
         le=1,
-        description="Share of criminal investigations with a parallel financial investigation.",
+        description="Share of criminal investigations for which the police ask for a parallel financial investigation (it starts when the financial investigators have room for it).",
+    )
+    financial_investigators: float = Field(
+        120.0,
+        ge=0,
+        le=100_000,
+        description="Member State financial investigators and asset-recovery officers working on migrant-smuggling cases in the status quo (ASSUMPTION: the cost model's 400 per unit share of investigations with a financial strand, at the 2018 share 0.3).",
+    )
+    strands_per_investigator: float = Field(
+        0.1,
+        ge=0,
+        le=10,
+        description="Financial strands one financial investigator runs at once (ASSUMPTION: they give most of their time to other crime; the 120 of the status quo run 12 strands, a little above the 10 the status quo's investigations ask for on average, so that requests wait in busy weeks).",
     )
     tracing_rate_week: float = Field(
         0.03,
@@ -988,6 +1006,18 @@ class JusticeParams(Section):
     )
     conviction_prob: float = Field(
         0.7, ge=0, le=1, description="Probability that a prosecuted member is convicted."
+    )
+    prosecutors: float = Field(
+        40.0,
+        ge=0,
+        le=100_000,
+        description="Prosecutors working on migrant-smuggling cases in the Member States in the status quo (ASSUMPTION; with judgments_per_prosecutor_year, the courts judge 1,000 cases a year, about 1.3 times the status quo's 790 cases opened a year, measured).",
+    )
+    judgments_per_prosecutor_year: float = Field(
+        25.0,
+        ge=0,
+        le=1000,
+        description="Cases one prosecutor brings to judgment a year (ASSUMPTION). Cases due for judgment beyond the week's capacity wait, oldest first.",
     )
     confiscation_given_conviction: float = Field(
         0.55,

@@ -3,9 +3,9 @@
 - :class:`PoliceUnit` (one per route, the Member States policing it): runs a limited number
   of :class:`Investigation` at once; an investigation maps the OCG through its members'
   ties, and ends in arrests of identified members where the unit (or a partner) can act.
-- :class:`FinancialInvestigators` (FIUs, Asset Recovery Offices): decide which
-  investigations get a financial strand and how fast it traces assets; traced assets are
-  frozen at the arrests.
+- :class:`FinancialInvestigators` (FIUs, Asset Recovery Offices): run the financial strands
+  the police ask for, as many at once as their staff allows (the others wait, the largest
+  case known first), and trace assets; traced assets are frozen at the arrests.
 
 - :class:`Arrests`: the arrest operation, written once for every actor that arrests:
   searches that seize cash and freeze traced assets, the arrests, seizures by partner
@@ -45,7 +45,6 @@ class Investigation:
         lead: Lead,
         week: int,
         weeks: int,
-        financial: bool,
     ):
         self.unit = unit
         self.ocg = ocg
@@ -53,7 +52,10 @@ class Investigation:
         self.end_week = week + weeks
         self.identified: dict[Smuggler, None] = {lead.target: None}
         self.spilled: set[int] = set()
-        self.financial = financial
+        # A financial strand running beside it (FinancialInvestigators), and whether it
+        # is closed (a strand still waiting for a place then lapses).
+        self.financial = False
+        self.closed = False
         self.traced_share = 0.0
         # The ties investigators can still follow: the contacts of the identified members,
         # member after member, less those identified or arrested. Rebuilt when the OCG's
@@ -226,16 +228,18 @@ class PoliceUnit:
         if is_hvt(lead.target):  # a case against a High Value Target takes longer
             mean *= self.hvt_factor
         weeks = max(self.min_weeks, round(rng.gamma(shape, mean / shape)))
-        financial = bool(rng.random() < self.finance.parallel_share)
-        inv = Investigation(self, lead.target.ocg, lead, week, weeks, financial)
+        inv = Investigation(self, lead.target.ocg, lead, week, weeks)
         lead.target.ocg.investigation = inv
         self.open.append(inv)
         self.opened += 1
+        if rng.random() < self.finance.parallel_share:
+            self.finance.ask(inv)
 
     def _close(self, inv: Investigation, rng: np.random.Generator) -> None:
         ocg = inv.ocg
         ocg.investigation = None
         self.closed += 1
+        self.finance.end(inv)
         if ocg.dismantled:
             return
         suspects = [m for m in inv.identified if not m.gone]
@@ -314,6 +318,12 @@ class Arrests:
 class FinancialInvestigators:
     """Financial investigation and asset recovery: what is traced, and frozen at arrest.
 
+    A financial strand runs beside a criminal investigation from the week a financial
+    investigator takes it up to the investigation's end. They run ``capacity`` strands at
+    once (``staff`` x ``strands_per_investigator``); a strand asked for beyond that waits,
+    and a freed place goes to the waiting investigation that has identified the most
+    members (the largest case they know of), the oldest request first among equals.
+
     Args:
         params: The finance parameters.
         rng: Their random stream (cross-border recovery).
@@ -322,11 +332,51 @@ class FinancialInvestigators:
     def __init__(self, params: FinanceParams, rng: np.random.Generator) -> None:
         self.rng = rng
         self.parallel_share = params.parallel_financial_share
+        self.staff = params.financial_investigators
+        self.strands_per_investigator = params.strands_per_investigator
+        self.running = 0  # strands under way
+        self.waiting: list[Investigation] = []  # strands asked for, oldest first
         self.tracing_rate_week = params.tracing_rate_week
         self.cross_border_recovery = params.cross_border_recovery
         self.cash_seizure_share = params.cash_seizure_share
         self.cash_seizure_arrest_multiplier = params.cash_seizure_arrest_multiplier
         self.frozen_eur = 0.0
+
+    @property
+    def capacity(self) -> int:
+        """Strands the financial investigators can run at once."""
+        return int(self.staff * self.strands_per_investigator + 1e-9)
+
+    def ask(self, inv: Investigation) -> None:
+        """The police ask for a financial strand beside ``inv``: it starts now if there is
+        room, else it waits."""
+        if self.running < self.capacity and not self.waiting:
+            self._start(inv)
+        else:
+            self.waiting.append(inv)
+
+    def end(self, inv: Investigation) -> None:
+        """``inv`` is closed: its strand ends (or its request lapses)."""
+        inv.closed = True
+        if inv.financial:
+            self.running -= 1
+
+    def step(self) -> None:
+        """Places freed this week go to waiting investigations still open, the largest
+        case known first."""
+        waiting = [inv for inv in self.waiting if not inv.closed]
+        free = self.capacity - self.running
+        if free > 0 and waiting:
+            order = sorted(range(len(waiting)), key=lambda i: (-len(waiting[i].identified), i))
+            chosen = set(order[:free])
+            for i in sorted(chosen):
+                self._start(waiting[i])
+            waiting = [inv for i, inv in enumerate(waiting) if i not in chosen]
+        self.waiting = waiting
+
+    def _start(self, inv: Investigation) -> None:
+        inv.financial = True
+        self.running += 1
 
     def freeze(
         self,

@@ -15,7 +15,7 @@ are founded, lose and replace members, adapt, move and exit is in
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -295,6 +295,17 @@ class Smuggler(Agent):
         return is_hvt(self)
 
 
+class Vacancy(NamedTuple):
+    """A lost member's place that the group searches to fill (``OcgLifeCycle``)."""
+
+    due: int  # the week the search goes on
+    role: Role
+    leg: int
+    node: str
+    contacts: tuple[Smuggler, ...]  # the lost member's ties in the group
+    arrested_week: int | None = None  # the week of the arrest; None: left unpaid
+
+
 class OrganisedCrimeGroup(Agent):
     """A smuggling organisation: its members, legs, prices and money.
 
@@ -347,7 +358,7 @@ class OrganisedCrimeGroup(Agent):
         self.n_arrested = 0
         # Replacements sought: (week the search can succeed from, role, leg, place, the
         # lost member's contacts in the group when they were lost).
-        self.pending_replacements: list[tuple[int, Role, int, str, tuple[Smuggler, ...]]] = []
+        self.pending_replacements: list[Vacancy] = []
         self.investigation: Investigation | None = None
         self.operating = True
         self.dismantled_week: int | None = None

@@ -6,10 +6,14 @@ cases; Europol and Eurojust to support financial investigations and asset recove
 document notes that "less than 2% of crime proceeds concerning migrant smuggling are
 confiscated".
 
-Mechanism: more criminal investigations get a parallel financial investigation; financial
+Mechanism: the police ask for a parallel financial investigation in more criminal
+investigations, and the Member States add the financial investigators who run them (the
+cost model's staff below: ``finance.strands_per_investigator`` strands each); financial
 investigators trace an OCG's laundered assets faster; cross-border asset recovery freezes
-more of what is traced in cooperating third countries. Traced assets are frozen when the
-investigation ends in arrests, and confiscated only after a conviction (``justice``).
+more of what is traced in cooperating third countries. Strands asked for beyond the
+investigators' capacity wait, the largest case known first, so the strands the added
+staff take up are the smaller cases. Traced assets are frozen when the investigation ends
+in arrests, and confiscated only after a conviction (``justice``).
 
 Cost: the financial investigators that the added parallel strands take across the Member
 States, ``(parallel_share - status quo) x financial_investigators_per_parallel_share`` at
@@ -68,22 +72,29 @@ class FinancialInvestigations(Measure):
     @classmethod
     def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
         assert isinstance(params, cls.Params)
-        f, c = scenario.finance, scenario.costs
-        added = params.parallel_share - f.parallel_financial_share
+        c = scenario.costs
         return [
             item(
                 "financial investigators",
-                added * c.financial_investigators_per_parallel_share,
+                cls.added_investigators(params, scenario),
                 "financial_investigator_eur_per_year",
                 c,
             ),
             item("Europol, Eurojust and ARO support", 1, "asset_recovery_support_eur_per_year", c),
         ]
 
+    @classmethod
+    def added_investigators(cls, params: MeasureParams, scenario: Scenario) -> float:
+        """The financial investigators the added strands take (none below the status quo)."""
+        assert isinstance(params, cls.Params)
+        added = params.parallel_share - scenario.finance.parallel_financial_share
+        return max(0.0, added * scenario.costs.financial_investigators_per_parallel_share)
+
     def activate(self, model: SmugglingModel) -> None:
         fi = model.financial_investigators
         p = self.params
         # A measure strengthens; it never lowers what the baseline already does.
         self.raise_to(fi, "parallel_share", p.parallel_share)
+        self.raise_by(fi, "staff", self.added_investigators(p, model.config))
         self.raise_to(fi, "tracing_rate_week", p.tracing_rate_week)
         self.raise_to(fi, "cross_border_recovery", p.cross_border_recovery)

@@ -9,8 +9,10 @@ at the scene of a rescue made admissible; networking of prosecutors.
 
 Mechanism: prosecutions end in a judgment sooner (``mean_weeks``), more prosecuted
 members are convicted (``conviction_prob``), and cross-border cases, where coordinated
-prosecution and JITs matter most, gain a further conviction bonus. Confiscation follows
-conviction, so it rises with them.
+prosecution and JITs matter most, gain a further conviction bonus. The added prosecutors
+(the cost model's staff below) also bring cases to judgment, at
+``justice.judgments_per_prosecutor_year`` each: the courts' capacity rises with them, and
+faster judgments need it. Confiscation follows conviction, so it rises with them.
 
 Cost: Eurojust coordination meetings and JIT funding (``judicial_coordination_eur_per_year``)
 and the prosecutors and Eurojust staff that the added convictions take, ``(conviction_prob -
@@ -65,23 +67,30 @@ class JudicialCooperation(Measure):
     @classmethod
     def cost_items(cls, params: MeasureParams, scenario: Scenario) -> list[CostItem]:
         assert isinstance(params, cls.Params)
-        j, c = scenario.justice, scenario.costs
-        added = params.conviction_prob - j.conviction_prob
+        c = scenario.costs
         return [
             item(
                 "coordination meetings and JIT funding", 1, "judicial_coordination_eur_per_year", c
             ),
             item(
                 "prosecutors and Eurojust staff",
-                added * c.prosecutors_per_conviction_prob,
+                cls.added_prosecutors(params, scenario),
                 "prosecutor_eur_per_year",
                 c,
             ),
         ]
 
+    @classmethod
+    def added_prosecutors(cls, params: MeasureParams, scenario: Scenario) -> float:
+        """The prosecutors and Eurojust staff the added convictions take."""
+        assert isinstance(params, cls.Params)
+        added = params.conviction_prob - scenario.justice.conviction_prob
+        return max(0.0, added * scenario.costs.prosecutors_per_conviction_prob)
+
     def activate(self, model: SmugglingModel) -> None:
         pros = model.prosecution
         p = self.params
+        self.raise_by(pros, "prosecutors", self.added_prosecutors(p, model.config))
         self.raise_to(pros, "conviction_prob", p.conviction_prob)
         self.lower_to(pros, "mean_weeks", p.prosecution_mean_weeks)
         self.raise_to(pros, "cross_border_conviction_bonus", p.cross_border_conviction_bonus)
