@@ -1,8 +1,10 @@
 """The ``batch``, ``compare`` and ``sensitivity`` subcommands of ``smugglesim``.
 
 Imported by :mod:`smugglesim.cli`; each command registers itself with
-:func:`smugglesim.commands.command`. Bad scenario input exits 2 (handled by ``smugglesim.cli.main``);
-a batch with failed runs exits 1 after all the others have run.
+:func:`smugglesim.commands.command`. Bad scenario input exits 2 (handled by
+``smugglesim.cli.main``); a batch with failed runs exits 1 after all the others have run.
+``compare --dose-response`` and ``compare --equal-budget`` are ``smugglesim
+dose-response``, with its options and handler (:mod:`smugglesim.dose_cli`).
 """
 
 from __future__ import annotations
@@ -10,17 +12,15 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
-import functools
 import os
 import shlex
 import sys
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from smugglesim import options
-from smugglesim.commands import command, report_options, scenario_path
+from smugglesim.commands import command, report_options, scenario_path, user_errors
 
 if TYPE_CHECKING:
     from smugglesim.experiments.specs import Sweep
@@ -56,7 +56,10 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return overrides
 
 
-def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
+def _common(p: argparse.ArgumentParser, replications: int | str | None) -> None:
+    """The options of the commands that run replications. ``replications``: None, a
+    required option; a number, its default; a text, the help's words for a default the
+    handler chooses (the option is None when not given)."""
     if replications is None:
         p.add_argument(
             "--replications",
@@ -70,7 +73,7 @@ def _common(p: argparse.ArgumentParser, replications: int | None) -> None:
             "--replications",
             "-n",
             type=options.replications,
-            default=replications,
+            default=replications if isinstance(replications, int) else None,
             help=f"replications per scenario (default {replications})",
         )
     p.add_argument(
@@ -168,33 +171,8 @@ def _sweep(args: argparse.Namespace) -> Sweep | None:
         raise options.UsageError(f"--sweep-param: {exc}") from None
 
 
-def _user_errors(
-    handler: Callable[[argparse.Namespace], int],
-) -> Callable[[argparse.Namespace], int]:
-    """Bad arguments (ValueError, RuntimeError) end in one line and exit status 2;
-    scenario errors go on to ``smugglesim.cli.main``, which words them the same way."""
-
-    @functools.wraps(handler)
-    def wrapped(args: argparse.Namespace) -> int:
-        from smugglesim.experiments.batch import BatchCancelled, BatchInterruptedError
-        from smugglesim.model.scenario import ScenarioError
-
-        try:
-            return handler(args)
-        except (BatchInterruptedError, BatchCancelled) as exc:  # the manifest says so too
-            print(f"error: {exc}", file=sys.stderr)
-            return exc.exit_status
-        except ScenarioError:
-            raise
-        except (ValueError, RuntimeError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-
-    return wrapped
-
-
 @command("batch", "run scenarios (and sweeps) on paired seeds; results as Parquet", _batch_args)
-@_user_errors
+@user_errors
 def _batch(args: argparse.Namespace) -> int:
     from smugglesim import batch_checks
     from smugglesim.experiments.batch import run_batch
@@ -236,35 +214,88 @@ def _report_failures(runs, out: Path) -> int:
 
 
 # -- compare -----------------------------------------------------------------------------
+REPLICATIONS = 20
+"""Replications per scenario of ``compare`` when none are asked for."""
+MODES = {
+    "a batch folder or scenarios": "targets",
+    "--dose-response TARGET": "dose_response",
+    "--equal-budget EUR": "equal_budget",
+}
+"""What ``compare`` compares, one of these (by the option that gives it)."""
+NOT_WITH_BUDGETS = {"--baseline": None, "--set": None, "--engine": "process", "--scheduler": None}
+"""Options of ``compare`` that the budget modes do not use, with their defaults."""
+
+
 def _compare_args(p: argparse.ArgumentParser) -> None:
+    # Imported here and in the handler, not above, so that dose-response keeps its place
+    # in the help (smugglesim.cli imports the command modules in the help's order).
+    from smugglesim import dose_cli
+
     p.add_argument(
         "targets",
-        nargs="+",
+        nargs="*",
         help="a batch output folder, or BASELINE.toml OTHER.toml... to run first",
     )
+    p.add_argument(
+        "--dose-response",
+        metavar="TARGET",
+        help="instead: the effects of a measure (its key) or a package (a scenario with "
+        f"measures on) at yearly budgets (--levels), paired seeds (default -n {dose_cli.SEEDS}, "
+        f"--years {dose_cli.YEARS:g}, as with --equal-budget); short form: smugglesim "
+        "dose-response TARGET",
+    )
+    dose_cli.budget_options(p)
     p.add_argument(
         "--baseline",
         default=None,
         help="scenario to compare against (default: 'baseline', else the first)",
     )
-    _common(p, 20)
+    _common(p, f"{REPLICATIONS}; {dose_cli.SEEDS} with --dose-response or --equal-budget")
     p.add_argument(
         "--out",
         type=options.output_folder,
         default=None,
-        help="where to write (default: the folder; for files: ./smugglesim-compare)",
+        help="where to write (default: the folder; for files: ./smugglesim-compare; "
+        "--dose-response and --equal-budget: only when given)",
     )
     report_options(p)
 
 
+def _budget_mode(args: argparse.Namespace) -> bool:
+    """Whether ``compare`` runs a dose-response or every measure at one budget (the work of
+    ``smugglesim dose-response``), its arguments then set for :func:`dose_cli.run`; a
+    mixture of modes, or an option the mode does not use, ends in one line."""
+    from smugglesim import dose_cli
+
+    mode = dose_cli.one_mode("compare", {k: getattr(args, v) for k, v in MODES.items()})
+    if mode == next(iter(MODES)):
+        if args.levels:
+            raise options.UsageError("--levels: only with --dose-response TARGET")
+        return False
+    for flag, default in NOT_WITH_BUDGETS.items():
+        if getattr(args, flag.removeprefix("--")) != default:
+            raise options.UsageError(f"{flag}: not used with {mode}")
+    args.target = args.dose_response
+    args.seeds = args.replications or dose_cli.SEEDS
+    args.years = args.years or dose_cli.YEARS
+    if args.seeds < 2:
+        raise options.UsageError(f"--replications/-n: {mode} needs at least 2, got {args.seeds}")
+    return True
+
+
 @command(
     "compare",
-    "paired differences against a baseline, with confidence intervals and plots",
+    "paired differences against a baseline, with confidence intervals and plots; or a "
+    "measure's effects against its budget (--dose-response), or all at one (--equal-budget)",
     _compare_args,
 )
-@_user_errors
+@user_errors
 def _compare(args: argparse.Namespace) -> int:
-    from smugglesim import batch_checks
+    from smugglesim import batch_checks, dose_cli
+
+    if _budget_mode(args):
+        return dose_cli.run(args)
+    args.replications = args.replications or REPLICATIONS
     from smugglesim.experiments.batch import run_batch
     from smugglesim.experiments.compare import write_report
     from smugglesim.experiments.compare_table import format_comparison
@@ -357,7 +388,7 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
 
 
 @command("sensitivity", "Morris or Sobol' sensitivity indices with SALib", _sa_args)
-@_user_errors
+@user_errors
 def _sensitivity(args: argparse.Namespace) -> int:
     from smugglesim import batch_checks
     from smugglesim.experiments.sensitivity import assumption_params, parse_param, sensitivity

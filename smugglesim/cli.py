@@ -63,8 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_, add_arguments, handler) in COMMANDS.items():
-        escaped = help_.replace("%", "%%")  # argparse formats help strings with %
-        p = sub.add_parser(name, help=escaped, description=escaped)
+        # argparse %-formats a help string (a description only where it has %(prog))
+        escaped = help_.replace("%", "%%")
+        p = sub.add_parser(name, help=escaped, description=help_)
         add_arguments(p)
         p.set_defaults(handler=handler)
     return parser

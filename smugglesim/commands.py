@@ -9,6 +9,8 @@ every such module, in the order the help lists them, and builds the parser from
 from __future__ import annotations
 
 import argparse
+import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,3 +49,26 @@ def scenario_path(text: str) -> Path:
     from smugglesim.model.shipped import resolve
 
     return resolve(text)
+
+
+def user_errors(handler: Handler) -> Handler:
+    """Bad arguments (ValueError, RuntimeError) end in one line and exit status 2;
+    scenario errors go on to ``smugglesim.cli.main``, which words them the same way."""
+
+    @functools.wraps(handler)
+    def wrapped(args: argparse.Namespace) -> int:
+        from smugglesim.experiments.batch import BatchCancelled, BatchInterruptedError
+        from smugglesim.model.scenario import ScenarioError
+
+        try:
+            return handler(args)
+        except (BatchInterruptedError, BatchCancelled) as exc:  # the manifest says so too
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_status
+        except ScenarioError:
+            raise
+        except (ValueError, RuntimeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+
+    return wrapped

@@ -245,7 +245,12 @@ class MultiSim:
 
         if len(self.labels) < 2:
             raise ValueError("a comparison needs at least two scenarios (a baseline and another)")
-        return compare(self._ok(), baseline or self._baseline(), confidence=confidence)
+        return compare(
+            self._ok(),
+            baseline or self._baseline(),
+            confidence=confidence,
+            timeseries=self.timeseries,
+        )
 
     def _baseline(self) -> str:
         return "baseline" if "baseline" in self.labels else self.labels[0]

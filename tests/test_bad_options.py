@@ -117,6 +117,36 @@ OPTION_CASES = [
     (["compare", BASELINE, FI, "-n", "0"], "--replications/-n", "at least 1"),
     (["compare", BASELINE, FI, "-j", "0"], "--workers/-j", "at least 1"),
     (["compare", BASELINE, FI, "--baseline", "nosuch"], "--baseline", "not among the scenarios"),
+    # compare compares one thing: scenarios or a batch folder, a dose-response, or all at one budget
+    (["compare"], "smugglesim compare", "give a batch folder or scenarios, --dose-response"),
+    (
+        ["compare", BASELINE, "--dose-response", "emsc_capacity"],
+        "smugglesim compare",
+        "a batch folder or scenarios and --dose-response TARGET together: give only one of",
+    ),
+    (
+        ["compare", "--dose-response", "emsc_capacity", "--equal-budget", "5e6"],
+        "smugglesim compare",
+        "--dose-response TARGET and --equal-budget EUR together",
+    ),
+    (["compare", BASELINE, FI, "--levels", "1e6,2e6"], "--levels", "only with --dose-response"),
+    (["compare", "--equal-budget", "5e6", "--levels", "1e6,2e6"], "--levels", "not --equal-budget"),
+    (["compare", "--equal-budget", "5e6", "--baseline", "x"], "--baseline", "not used with"),
+    (["compare", "--equal-budget", "5e6", "--set", "run.years=1"], "--set", "not used with"),
+    (["compare", "--dose-response", "emsc_capacity", "-n", "1"], "--replications/-n", "at least 2"),
+    (
+        ["compare", "--dose-response", "emsc_capacity", "--levels", "1e6"],
+        "--levels",
+        "at least two",
+    ),
+    (["compare", "--equal-budget", "-5"], "--equal-budget", "positive amount"),
+    (["compare", "--dose-response", "baseline"], "baseline", "no measure is switched on"),
+    (["dose-response"], "smugglesim dose-response", "give a measure or package or --equal-budget"),
+    (
+        ["dose-response", "emsc_capacity", "--equal-budget", "5e6"],
+        "smugglesim dose-response",
+        "together: give only one of",
+    ),
     (
         [
             "sensitivity",

@@ -180,7 +180,16 @@ def test_a_package_s_budget_is_shared_by_default_cost_within_each_measure_s_rang
 
 def test_the_dose_response_command_writes_a_table_and_a_plot(tmp_path, capsys):
     out = tmp_path / "dr"
-    args = ["dose-response", "empact_action_days", "--levels", "2e5,4e5", "--seeds", "2"]
+    args = [
+        "dose-response",
+        "empact_action_days",
+        "--levels",
+        "2e5,4e5",
+        "--seeds",
+        "2",
+        "--format",
+        "md",
+    ]
     assert main([*args, "--years", "0.1", "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
     assert "| 0.20 m |" in printed and "| 0.40 m |" in printed

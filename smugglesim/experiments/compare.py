@@ -21,6 +21,7 @@ import pandas as pd
 
 from smugglesim.experiments import intervals
 from smugglesim.experiments.intervals import mean_interval, ratio_interval, t_interval
+from smugglesim.experiments.measure_effects import DOWNSTREAM, over_run
 from smugglesim.experiments.store import ID_COLUMNS
 from smugglesim.model import outputs
 
@@ -29,6 +30,12 @@ CONFISCATION_LINE = 0.02
 
 HEADLINE = [o.name for o in outputs.HEADLINE]
 """The figures the comparison table shows first (``headline`` in smugglesim/model/outputs.py)."""
+JUDGED = [key for key, _, _ in DOWNSTREAM]
+"""The outcomes every measure and package is judged on
+(:data:`smugglesim.experiments.measure_effects.DOWNSTREAM`); the table shows them too."""
+WEEKLY_JUDGED = [key for key in JUDGED if not outputs.lookup(key).summary]
+"""Those the run summary lacks: each run's figure is taken over its weekly series
+(:func:`with_weekly_figures`)."""
 PER_EUR_MILLION = {
     "assets_confiscated_eur": "confiscated_eur_per_eur_million",
     "members_arrested": "members_arrested_per_eur_million",
@@ -57,6 +64,31 @@ def metric_columns(runs: pd.DataFrame) -> list[str]:
     ]
 
 
+def with_weekly_figures(runs: pd.DataFrame, timeseries: pd.DataFrame | None) -> pd.DataFrame:
+    """``runs`` with a column per outcome of :data:`WEEKLY_JUDGED` it lacks: each run's
+    figure over its weeks in ``timeseries`` (the total of a flow, the mean of a stock or
+    ratio, as :func:`smugglesim.experiments.measure_effects.figure`)."""
+    if timeseries is None:
+        return runs
+    names = [n for n in WEEKLY_JUDGED if n in timeseries and n not in runs]
+    if not names:
+        return runs
+    keys = ["scenario", "replication"]
+    figures = timeseries.groupby(keys, sort=False).agg({n: over_run(n) for n in names})
+    return runs.merge(figures.reset_index(), on=keys, how="left")
+
+
+def read_timeseries(folder: Path, columns: list[str]) -> pd.DataFrame | None:
+    """The ``columns`` of a batch folder's ``timeseries.parquet`` that it has, with each
+    row's ``scenario``, ``replication`` and ``week`` (None without the file)."""
+    path = folder / "timeseries.parquet"
+    if not path.exists():
+        return None
+    available = set(_parquet_columns(path))
+    wanted = dict.fromkeys(["scenario", "replication", "week", *columns])
+    return pd.read_parquet(path, columns=[c for c in wanted if c in available])
+
+
 def _pick_baseline(labels: list[str], baseline: str | None) -> str:
     if baseline is None:
         return "baseline" if "baseline" in labels else labels[0]
@@ -75,6 +107,7 @@ def compare(
     baseline: str | None = None,
     metrics: list[str] | None = None,
     confidence: float = 0.95,
+    timeseries: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Paired effects of every scenario against ``baseline``.
 
@@ -85,6 +118,9 @@ def compare(
             the first scenario.
         metrics: Metric columns to compare (default: every numeric outcome).
         confidence: Level of the intervals.
+        timeseries: The runs' weekly series (``scenario``, ``replication``), for the
+            outcomes of :data:`WEEKLY_JUDGED`; default: a batch folder's own
+            ``timeseries.parquet``.
 
     Returns:
         One row per (scenario, metric): ``label`` and ``unit`` (smugglesim/model/outputs.py),
@@ -99,6 +135,9 @@ def compare(
         baseline, with its interval; ``scenario_mean`` is the scenario's own ratio.
     """
     runs, _ = load_runs(source)
+    if timeseries is None and not isinstance(source, pd.DataFrame):
+        timeseries = read_timeseries(Path(source), WEEKLY_JUDGED)
+    runs = with_weekly_figures(runs, timeseries)
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     labels = list(dict.fromkeys(ok["scenario"]))
     if not labels:
@@ -228,10 +267,13 @@ def confiscation_vs_line(
 
 def metric_label(metric: str) -> str:
     """A metric's label, from smugglesim/model/outputs.py (a cost-effectiveness row's from the figure
-    it divides)."""
+    it divides; a figure over the weekly series says how it was taken)."""
     for figure, per_million in PER_EUR_MILLION.items():
         if metric == per_million:
             return f"{outputs.label(figure)} per EUR million of measures"
+    if metric in WEEKLY_JUDGED:
+        how = "total" if over_run(metric) == "sum" else "mean"
+        return f"{outputs.label(metric)} ({how} over the weeks)"
     return outputs.label(metric)
 
 
@@ -250,7 +292,10 @@ def write_report(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     runs, manifest = load_runs(source)
-    effects = compare(runs, baseline)
+    if timeseries is None and not isinstance(source, pd.DataFrame):
+        wanted = [*plots.TIMESERIES_METRICS, *WEEKLY_JUDGED]
+        timeseries = read_timeseries(Path(source), wanted)
+    effects = compare(runs, baseline, timeseries=timeseries)
     confiscation = confiscation_vs_line(runs)
     effects.to_csv(out / "compare.csv", index=False)
     confiscation.to_csv(out / "confiscation.csv", index=False)
@@ -258,12 +303,6 @@ def write_report(
         plots.plot_forest(effects, out / "forest.png"),
         plots.plot_confiscation(confiscation, out / "confiscation_ratio.png"),
     ]
-    if timeseries is None and not isinstance(source, pd.DataFrame):
-        ts_path = Path(source) / "timeseries.parquet"
-        if ts_path.exists():
-            wanted = ["scenario", "replication", "week", *plots.TIMESERIES_METRICS]
-            available = set(_parquet_columns(ts_path))
-            timeseries = pd.read_parquet(ts_path, columns=[c for c in wanted if c in available])
     if timeseries is not None and not timeseries.empty:
         starts = {k: v["measures"] for k, v in (manifest or {}).get("scenarios", {}).items()}
         written.append(plots.plot_timeseries(timeseries, out / "timeseries.png", starts))

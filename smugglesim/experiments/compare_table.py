@@ -1,6 +1,6 @@
-"""The comparison as a table to read: the headline figures of every scenario against its
-baseline, cost-effectiveness per EUR million, and the confiscation ratio against the 2%
-line; labelled and formatted from ``smugglesim/model/outputs.py``, titled with the run length and the
+"""The comparison as a table to read: the headline figures and the outcomes every measure
+is judged on, of every scenario against its baseline, cost-effectiveness per EUR million,
+and the confiscation ratio against the 2% line; labelled and formatted from ``smugglesim/model/outputs.py``, titled with the run length and the
 replications, rendered as text, markdown or CSV (:mod:`smugglesim.experiments.tables`).
 """
 
@@ -12,9 +12,14 @@ from typing import Any
 import pandas as pd
 
 from smugglesim.experiments import tables
-from smugglesim.experiments.compare import HEADLINE, PER_EUR_MILLION, metric_label
+from smugglesim.experiments.compare import HEADLINE, JUDGED, PER_EUR_MILLION, metric_label
 from smugglesim.experiments.tables import Report, Table
 from smugglesim.model import outputs
+
+_ORDER = [o.name for o in outputs.OUTPUTS]
+SHOWN = sorted({*HEADLINE, *JUDGED}, key=_ORDER.index)
+"""The figures of the table, in the order of smugglesim/model/outputs.py: the headline
+figures and the outcomes every measure is judged on (``compare.JUDGED``)."""
 
 
 def _output(metric: str) -> outputs.Output:
@@ -35,11 +40,12 @@ PER_EUR_DEFINITION = (
 def comparison_report(
     effects: pd.DataFrame, confiscation: pd.DataFrame | None = None, confidence: float = 0.95
 ) -> Report:
-    """The headline figures and cost-effectiveness of every scenario against its baseline,
-    and each scenario's confiscation ratio against the 2% line, labelled and formatted
-    from smugglesim/model/outputs.py; titles give the run length and the replications."""
+    """The figures of :data:`SHOWN` and cost-effectiveness of every scenario against its
+    baseline, and each scenario's confiscation ratio against the 2% line, labelled and
+    formatted from smugglesim/model/outputs.py; titles give the run length and the
+    replications."""
     level = f"{confidence:.0%}"
-    shown = [*HEADLINE, *PER_EUR_MILLION.values()]
+    shown = [*SHOWN, *PER_EUR_MILLION.values()]
     found: list[Table] = []
     data: list[dict[str, Any]] = []
     for label, group in effects.groupby("scenario", sort=False):

@@ -1,5 +1,6 @@
 """Dose-response of a measure or package to its budget, and every measure at one budget.
 
+    smugglesim compare --dose-response emsc_capacity -n 4 --years 2    # or: smugglesim dose-response emsc_capacity
     python -m smugglesim.experiments.dose_response emsc_capacity --seeds 4 --years 2
     python -m smugglesim.experiments.dose_response package_operational_tools --levels 5e6,1e7,2e7,4e7,8e7
     python -m smugglesim.experiments.dose_response --equal-budget 5e6 --seeds 4 --years 2
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from smugglesim.experiments import tables
 from smugglesim.experiments.intervals import ratio_interval, t_interval
 from smugglesim.experiments.measure_effects import DOWNSTREAM, PACKAGES, _downstream
 from smugglesim.experiments.specs import replication_seeds
@@ -204,6 +207,7 @@ def dose_response(
     default, :func:`default_levels`) on paired seeds: :func:`effects` with a ``level_eur``
     column."""
     scenario = target_scenario(target)
+    _active(scenario)
     levels = list(levels) if levels else default_levels(scenario)
     runs: dict[str, Scenario] = {BASELINE: without_measures(scenario)}
     for level in levels:
@@ -252,15 +256,13 @@ def _cell(row: pd.Series, markdown: bool = True) -> str:
     return f"{fmt(row.change)}{unit} [{fmt(row.low)}, {fmt(row.high)}]"
 
 
-def wide_table(effects_: pd.DataFrame, first: str = "level_eur") -> str:
-    """Markdown: one row per level (or scenario), one column per outcome."""
+def _wide(effects_: pd.DataFrame, first: str) -> tuple[list[str], list[list[str]]]:
+    """The headings and rows of the wide table: one row per level (or scenario), one column
+    per outcome."""
     keys = list(dict.fromkeys(effects_.outcome))
     headings = dict(zip(effects_.outcome, effects_.heading, strict=False))
     head = "budget (EUR/yr)" if first == "level_eur" else "measure or package"
-    lines = [
-        f"| {head} | spent (EUR/yr) | " + " | ".join(headings[k] for k in keys) + " |",
-        "|---|---|" + "---|" * len(keys),
-    ]
+    rows = []
     for label, group in effects_.groupby("scenario", sort=False):
         by = group.set_index("outcome")
         if first == "level_eur":
@@ -268,8 +270,23 @@ def wide_table(effects_: pd.DataFrame, first: str = "level_eur") -> str:
         else:
             name = f"{MEASURES[label].number}. `{label}`" if label in MEASURES else f"`{label}`"
         spent = f"{group.spent_eur_per_year.iloc[0] / 1e6:,.2f} m"
-        lines.append(f"| {name} | {spent} | " + " | ".join(_cell(by.loc[k]) for k in keys) + " |")
-    return "\n".join(lines)
+        rows.append([name, spent, *(_cell(by.loc[k]) for k in keys)])
+    return [head, "spent (EUR/yr)", *(headings[k] for k in keys)], rows
+
+
+def wide_table(effects_: pd.DataFrame, first: str = "level_eur") -> str:
+    """Markdown: one row per level (or scenario), one column per outcome."""
+    headings, rows = _wide(effects_, first)
+    lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def report(effects_: pd.DataFrame, title: str, first: str = "level_eur") -> tables.Report:
+    """The wide table titled, with the baseline's means under it, as a
+    :class:`~smugglesim.experiments.tables.Report` (text, markdown, or the effects as CSV)."""
+    headings, rows = _wide(effects_, first)
+    table = tables.Table(title, headings, rows, [baseline_line(effects_)])
+    return tables.Report([table], effects_, list(dict.fromkeys(effects_.outcome)))
 
 
 def baseline_line(effects_: pd.DataFrame) -> str:
@@ -312,8 +329,9 @@ def dose_response_figure(effects_: pd.DataFrame, title: str = "") -> Figure:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m smugglesim.experiments.dose_response``; the same as ``smugglesim
-    dose-response``, whose options are checked one by one (:mod:`smugglesim.dose_cli`)."""
+    """``python -m smugglesim.experiments.dose_response``; the same as ``smugglesim compare
+    --dose-response`` and ``--equal-budget``, whose options are checked one by one
+    (:mod:`smugglesim.dose_cli`)."""
     p = argparse.ArgumentParser(
         prog="python -m smugglesim.experiments.dose_response",
         description=__doc__,
@@ -340,33 +358,48 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-j", "--workers", type=int, default=1, help="processes (default 1)")
     p.add_argument("--out", type=Path, help="write the table (CSV) and the plot (PNG) here")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    return run_command(p.parse_args(argv))
+    p.set_defaults(seed=0, format="md", explain=False)
+    args = p.parse_args(argv)
+    if (args.target is None) == (args.equal_budget is None):
+        p.error("give a measure or package, or --equal-budget EUR")
+    return run_command(args)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    common = {"seeds": args.seeds, "years": args.years, "workers": args.workers}
+    """Run and print a dose-response (``args.target``) or every measure and package at one
+    budget (``args.equal_budget``); ``args`` also holds ``levels``, ``seeds``, ``years``,
+    ``seed``, ``workers``, ``out`` (None: write nothing), ``format``, ``explain`` and
+    ``quiet``. With CSV on stdout the other lines go to stderr, so that it parses."""
+    common = {
+        "seeds": args.seeds,
+        "years": args.years,
+        "seed": args.seed,
+        "workers": args.workers,
+        "quiet": args.quiet,
+    }
+    length = (
+        f"{tables.years_length(args.years)}, {tables.replications_text(args.seeds, paired=True)}"
+    )
     if args.equal_budget is not None:
-        table = equal_budget(args.equal_budget, **common, quiet=args.quiet)
-        print(f"Every measure and package at EUR {args.equal_budget:,.0f} a year:\n")
-        print(wide_table(table, first="scenario"))
-        print("\n" + baseline_line(table))
-        name = "equal_budget"
-    elif args.target:
-        table = dose_response(args.target, args.levels, **common, quiet=args.quiet)
-        print(
-            f"Dose-response of {args.target} ({args.seeds} paired seeds, {args.years:g} years):\n"
-        )
-        print(wide_table(table))
-        print("\n" + baseline_line(table))
-        name = "dose_response"
+        table = equal_budget(args.equal_budget, **common)
+        title = f"Every measure and package at EUR {args.equal_budget:,.0f} a year vs baseline"
+        name, first = "equal_budget", "scenario"
     else:
-        raise SystemExit("give a measure or package, or --equal-budget EUR")
+        table = dose_response(args.target, args.levels, **common)
+        levels = table.scenario.nunique()
+        title = f"{args.target} at {levels} yearly budgets vs the same with no measure"
+        name, first = "dose_response", "level_eur"
+    print(report(table, f"{title}: {length}", first).render(args.format, args.explain))
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out / f"{name}.csv", index=False)
+        written = [args.out / f"{name}.csv"]
+        table.to_csv(written[0], index=False)
         if name == "dose_response":
+            written.append(args.out / f"{name}.png")
             fig = dose_response_figure(table, f"{args.target}: change against budget")
-            fig.savefig(args.out / f"{name}.png", dpi=120)
+            fig.savefig(written[-1], dpi=120)
+        notes = sys.stderr if args.format == "csv" else sys.stdout
+        print("\nwritten: " + ", ".join(map(str, written)), file=notes)
     return 0
 
 

@@ -41,10 +41,15 @@ PACKAGES = {
 }
 
 
+def over_run(column: str) -> str:
+    """How a weekly column gives one figure for a run: ``"sum"`` (the total) of a flow,
+    ``"mean"`` of a stock or ratio."""
+    return "sum" if lookup(column).kind == "flow" else "mean"
+
+
 def figure(model: SmugglingModel, column: str) -> float:
     """A weekly figure over a whole run: the total of a flow, the mean of a stock or ratio."""
-    series = model.timeseries()[column]
-    return float(series.sum() if lookup(column).kind == "flow" else series.mean())
+    return float(model.timeseries()[column].agg(over_run(column)))
 
 
 def figure_all(model: SmugglingModel) -> dict[str, float]:
@@ -160,24 +165,10 @@ arrests leave (``recovery_weeks``)."""
 
 
 def _downstream(model: SmugglingModel) -> dict[str, float]:
+    """The :data:`DOWNSTREAM` outcomes of a run: from its summary, or over its weekly series
+    (:func:`figure`) for those the summary lacks (``ocgs_active``)."""
     s = model.summary()
-    ts = model.timeseries()
-    return {
-        "migrants_smuggled": s["migrants_smuggled"],
-        "entries": s["entries"],
-        "departures_forgone": s["departures_forgone"],
-        "deaths": s["deaths"],
-        "mean_fee_eur": s["mean_fee_eur"],
-        "proceeds_eur": s["proceeds_eur"],
-        "net_proceeds_eur": s["proceeds_eur"] - s["assets_confiscated_eur"],
-        "confiscation_ratio": s["confiscation_ratio"],
-        "members_arrested": s["members_arrested"],
-        "hvts_arrested": s["hvts_arrested"],
-        "capacity_place_weeks": s["capacity_place_weeks"],
-        "ocgs_active": float(ts["ocgs_active"].mean()),
-        "ocgs_dismantled": s["ocgs_dismantled"],
-        "recovery_weeks": s["recovery_weeks"],
-    }
+    return {key: s[key] if key in s else figure(model, key) for key, _, _ in DOWNSTREAM}
 
 
 def downstream_table(years: float, seeds: int) -> str:

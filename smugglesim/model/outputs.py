@@ -379,6 +379,11 @@ OUTPUTS: tuple[Output, ...] = (
     Output("assets_confiscated_eur", "flow", "EUR", "assets confiscated", EUR,
            "Frozen assets confiscated at a judgment with at least one conviction.",
            counter=lambda s: s.model.prosecution.confiscated_eur, summary=float, headline=True),
+    Output("net_proceeds_eur", "flow", "EUR", "proceeds less confiscated", EUR,
+           "Smuggling proceeds less assets confiscated, both over the reported weeks: the "
+           "proceeds confiscation did not take back (the OCGs' costs not deducted).",
+           state=lambda s: s.in_period("proceeds_eur") - s.in_period("assets_confiscated_eur"),
+           weekly=False, summary=float, headline=True),
     Output("confiscation_ratio", "ratio", "share", "confiscation ratio", SHARE,
            "A flow: assets confiscated from week 0 over smuggling proceeds from week 0, in "
            "the same weeks (the warm-up excluded; weekly: up to that week; 0 before any "
