@@ -148,6 +148,9 @@ def test_a_kept_warm_state_gives_the_same_run_as_a_cold_warm_up():
         pd.testing.assert_frame_equal(model.journeys(), cold.journeys())
     assert first.summary()["measures"] == ["financial_investigations"]
     assert kept.summary()["measures"] == []
+    # a package's own name and description do not change its status quo
+    SmugglingModel(short("package_operational_tools", 0.25, **{"run.warmup_years": 0.25}), rng=5)
+    assert len(_WARM_STATES) == 1
     # another seed, or another status quo, warms up on its own
     SmugglingModel(base, rng=6)
     other = short("baseline", years=0.5, **{"run.warmup_years": 0.25, "demand.scale": 0.5})

@@ -61,11 +61,13 @@ _WARM_STATES: OrderedDict[tuple[str, int], SmugglingModel] = OrderedDict()
 
 def _warm_key(scenario: Scenario, seed: int, routes: RouteNetwork | None) -> tuple[str, int] | None:
     """What a warm-up depends on: every parameter but the measures (and their unit costs,
-    ``[costs]``), the horizon and the name, and the seed; None (nothing kept) without a warm-up or with a route network of
-    the caller's own."""
+    ``[costs]``), the one-off operations, the horizon, the name, the description and the
+    file it extends, and the seed; None (nothing kept) without a warm-up or with a route
+    network of the caller's own. Scenarios that differ only in their measures share one."""
     if scenario.warmup_weeks == 0 or routes is not None:
         return None
-    data = scenario.model_dump(mode="json", exclude={"measures", "name", "operations", "costs"})
+    skip = {"measures", "name", "description", "extends", "operations", "costs"}
+    data = scenario.model_dump(mode="json", exclude=skip)
     data["run"].pop("years", None)
     return json.dumps(data, sort_keys=True), seed
 
