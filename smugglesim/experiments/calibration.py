@@ -3,7 +3,9 @@
     python -m smugglesim.experiments.calibration --seeds 20
 
 runs the baseline for 20 seeds and prints a Markdown table of model against target, with
-the source of each target; docs/calibration.md shows that table. Every figure is over the
+the kind of each target (:data:`KINDS`: fitted, input, structural, or checked only) and its
+source; docs/calibration.md shows that table. It exits non-zero when a target that is not
+only checked is missed. Every figure is over the
 reported weeks, after the scenario's warm-up (``run.warmup_years``): the money ratios are
 flows over those weeks, as Europol's yearly figures are.
 """
@@ -22,8 +24,21 @@ from smugglesim.model.scenario import load_scenario
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.toml"
 
 
-def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, str, str]]:
-    """Rows (figure, model mean [min-max over seeds], target, within, source)."""
+KINDS = {
+    "fitted": "a parameter was set so that the model meets it",
+    "fitted in part": "some of the parameters behind it were set from it",
+    "input": "the figure, or the parameter it follows from, is given to the model",
+    "structural": "the model's structure makes it so",
+    "checked": "compared, never used to set anything: it may miss, and says so",
+}
+"""What each target is to the model (docs/calibration.md). Only the ``checked`` ones say how
+far it can be trusted; the others are met by construction or by fitting."""
+
+Row = tuple[str, str, str, str, str, str]
+
+
+def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
+    """Rows (figure, kind, model mean [min-max over seeds], target, within, source)."""
     sc = load_scenario(scenario)
     routes = default_routes()
     runs = []
@@ -43,8 +58,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
         s["_cm_death"] = died.sum() / max(1, attempts)
         runs.append(s)
     years = sc.weeks / 52
-    # (figure, value per run, format, target as written, lowest and highest accepted, source)
-    targets: list[tuple[str, Callable[[dict], float], str, str, float, float, str]] = []
+    # (figure, value per run, format, target as written, lowest and highest accepted, source,
+    # kind: KINDS)
+    targets: list[tuple[str, Callable[[dict], float], str, str, float, float, str, str]] = []
     for route, info in routes.routes.items():
         goal = info["detections_2018"]
         targets.append(
@@ -56,6 +72,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
                 0.7 * goal,
                 1.3 * goal,
                 "Frontex, Risk Analysis for 2019",
+                "fitted",
             )
         )
     for route, info in routes.routes.items():
@@ -69,6 +86,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
                 lo,
                 hi,
                 info.get("fee_source", "UNODC 2018; Europol–Interpol 2016"),
+                "fitted",
             )
         )
     targets += [
@@ -80,6 +98,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             0.9,
             1.0,
             "Europol–Interpol 2016",
+            "structural",
         ),
         (
             "confiscation ratio (confiscated / proceeds, flow over the reported years)",
@@ -89,6 +108,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             0.005,
             0.02,
             "Council doc 15250/18 (< 2%); Europol 2016 (1.1%)",
+            "fitted",
         ),
         (
             "frozen share of proceeds (flow over the reported years)",
@@ -98,6 +118,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             0.01,
             0.04,
             "Europol 2016 (2.2% frozen)",
+            "fitted",
         ),
         (
             "poly-criminal share of OCGs",
@@ -107,6 +128,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             0.38,
             0.54,
             "Council doc 15250/18",
+            "input",
         ),
         (
             "deaths per attempted sea crossing, Central Med",
@@ -116,6 +138,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             0.01,
             0.03,
             "IOM Missing Migrants 2016–2018",
+            "fitted",
         ),
         (
             "interceptions per year, Central Mediterranean (Libya, Tunisia)",
@@ -125,6 +148,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             10_000,
             25_000,
             "UNHCR 2018 (Libyan coast guard); leg interception_prob is set from it",
+            "input",
         ),
         (
             "members arrested per year",
@@ -134,28 +158,37 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[tuple[str, str, str, 
             100,
             5000,
             "EMSC 2018: 53 action days, 600+ arrests; Frontex 2017: ~10,000 facilitators detected",
+            "fitted in part",
+        ),
+        (
+            "investigations opened per year (cases against an OCG)",
+            lambda r: r["investigations_opened"] / years,
+            ",.0f",
+            "3,657 new EMSC cases (2018)",
+            0.5 * 3657,
+            2 * 3657,
+            "eucrim, EMSC Activity Report 2018 published (25 March 2019)",
+            "checked",
         ),
     ]
     rows = []
-    for figure, value, fmt, target, lo, hi, source in targets:
+    for figure, value, fmt, target, lo, hi, source, kind in targets:
         v = np.array([value(r) for r in runs], dtype=float)
         mean = float(v.mean())
         shown = f"{mean:{fmt}} [{v.min():,.4g} – {v.max():,.4g}]"
-        rows.append((figure, shown, target, "yes" if lo <= mean <= hi else "NO", source))
+        rows.append((figure, kind, shown, target, "yes" if lo <= mean <= hi else "NO", source))
     return rows
 
 
-def to_markdown(
-    rows: list[tuple[str, str, str, str, str]], seeds: int, scenario: Path = BASELINE
-) -> str:
+def to_markdown(rows: list[Row], seeds: int, scenario: Path = BASELINE) -> str:
     run = load_scenario(scenario).run
     lines = [
         f"Baseline, {run.years:g} years after a warm-up of {run.warmup_years:g} "
         f"year{'' if run.warmup_years == 1 else 's'}, "
         f"seeds 1–{seeds}: mean [min – max over seeds].",
         "",
-        "| figure | model | target | within | source |",
-        "|---|---|---|---|---|",
+        "| figure | kind | model | target | within | source |",
+        "|---|---|---|---|---|---|",
     ]
     lines += [f"| {' | '.join(r)} |" for r in rows]
     return "\n".join(lines)
@@ -170,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = measure(args.seeds, args.scenario)
     print(to_markdown(rows, args.seeds, args.scenario))
-    return 0 if all(r[3] == "yes" for r in rows) else 1
+    # A checked figure may miss: that is a finding, not a failed calibration.
+    return 0 if all(r[4] == "yes" for r in rows if r[1] != "checked") else 1
 
 
 if __name__ == "__main__":
