@@ -62,7 +62,7 @@ class Event(Section):
     date: dt.date | None = Field(
         None,
         strict=False,
-        description="Day from which the change holds, a TOML date (2016-03-20); it takes effect in the first week that begins on or after it; needs run.start, and must not be before it. Or give week.",
+        description="Day from which the change holds, a TOML date (2016-03-20); it takes effect in the first week that begins on or after it (after the run's last week: not at all); needs run.start, and must not be before it. Or give week.",
     )
     week: int | None = Field(
         None, ge=0, le=2600, description="Week (from week 0) from which it holds; or give date."
@@ -121,12 +121,12 @@ class Event(Section):
         if self.change in LEG_CHANGES:
             if not self.legs:
                 problems.append(("legs", f"{self.change} needs the legs it changes"))
-            if self.origin is not None:
+            elif self.origin is not None:
                 problems.append(("origin", f"{self.change} changes legs, not an origin"))
         else:
             if self.origin is None:
                 problems.append(("change", f"{self.change} needs the origin it changes"))
-            if self.legs:
+            elif self.legs:
                 problems.append(("legs", f"{self.change} changes an origin, not legs"))
         if self.value > VALUE_MAX[self.change]:
             problems.append(

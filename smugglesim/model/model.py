@@ -173,6 +173,8 @@ class SmugglingModel(mesa.Model):
                 key, message = problems[0]
                 raise ScenarioError(f"{scenario.name}: events.{i}.{key}: {message}")
             week = spec.week if spec.week is not None else self.calendar.week_of(spec.date)
+            if week >= self.n_weeks:
+                continue  # dated after the run's last week: it does not happen
             event = DatedEvent(
                 spec, week, self.routes, self.market, self.migrants, scenario.demand.scale
             )

@@ -177,8 +177,10 @@ class Scenario(Section):
         return self
 
     def _calendar_problems(self, horizon: str) -> list[tuple[str, str]]:
-        """A demand schedule or an event's date without ``run.start``, before it, or
-        beyond the horizon; a schedule that does not cover the reported weeks."""
+        """A demand schedule or an event's date without ``run.start``, or a date before
+        it; an event's week beyond the horizon; a schedule that does not cover the
+        reported weeks. (An event dated after the last week is no error: it does not
+        happen, so that a dated scenario can run a shorter horizon, e.g. the fitted years.)"""
         problems = []
         calendar = self.run.calendar
         undated = "needs run.start (the month of week 0) to place the run in time"
@@ -198,11 +200,6 @@ class Scenario(Section):
             elif event.date < calendar.date_of(0):
                 problems.append(
                     (f"events.{i}.date", f"{event.date} is before run.start ({self.run.start})")
-                )
-            elif calendar.week_of(event.date) >= self.weeks:
-                last = calendar.date_of(self.weeks - 1)
-                problems.append(
-                    (f"events.{i}.date", f"{event.date} is after the run's last week ({last})")
                 )
         return problems
 
