@@ -21,6 +21,7 @@ import pytest
 from pydantic import BaseModel
 
 from smugglesim.cli import main
+from smugglesim.model.events import Event
 from smugglesim.model.key_players import Strategy
 from smugglesim.model.parameters import Operation
 from smugglesim.model.scenario import Scenario, ScenarioError, extends_anywhere, load_scenario
@@ -100,9 +101,11 @@ WRONG_TYPES = {
     str: [("5", "valid string"), ("false", "valid string")],
     int | None: [('"3"', "valid integer"), ("3.0", "valid integer")],
     float | None: [('"1"', "valid number"), ("true", "valid number")],
+    str | None: [("5", "valid string"), ("false", "valid string")],
     list[str]: [('"central_med"', "valid list"), ("[1]", "valid string")],
     Strategy: [("5", "Input should be 'random'"), ('"brokers"', "Input should be 'random'")],
     list[Operation]: [("5", "valid list"), ("[1]", "must be a table")],
+    list[Event]: [("5", "valid list"), ("[1]", "must be a table")],
 }
 
 

@@ -31,7 +31,8 @@ def test_reference_lists_every_schema_key_with_its_default():
         if isinstance(section, type) and issubclass(section, BaseModel) and name != "measures":
             assert f"## `[{name}]`" in text
             for key, sub in section.model_fields.items():
-                row = f"| `{key}` | {docs_gen.type_name(sub.annotation)} | "
+                kind = docs_gen.type_name(sub.annotation).replace("|", "\\|")  # as in markdown
+                row = f"| `{key}` | {kind} | "
                 row += docs_gen.value_text(sub.get_default(call_default_factory=True))
                 assert row in text, f"{name}.{key} missing or with a wrong default"
     for key, cls in MEASURES.items():

@@ -16,6 +16,7 @@ demand up to the calibrated level.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 import types
@@ -31,9 +32,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from smugglesim.model import SmugglingModel, outputs
+from smugglesim.model.demand_schedule import shipped_schedules
 from smugglesim.model.measures import MEASURES
-from smugglesim.model.parameters import Operation
-from smugglesim.model.routes import NODES, ROUTES
+from smugglesim.model.parameters import DemandParams, Operation, RunParams
+from smugglesim.model.routes import LEGS, NODES, ROUTES
 from smugglesim.model.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
 from tests.conftest import assert_migrants_conserved, assert_money_conserved
 from tests.test_bad_input import errors_of, keys
@@ -76,15 +78,15 @@ def _constraints(field: FieldInfo) -> dict[str, Any]:
 def _accepts(owner: type[BaseModel], name: str, value: Any) -> bool:
     try:
         owner.model_validate({name: value})
-    except ValidationError:
-        return False
+    except ValidationError as exc:  # the key's own errors, not those of required others
+        return not any(e["loc"][:1] == (name,) for e in exc.errors())
     return True
 
 
 def _names(owner: type[BaseModel], name: str, c: dict[str, Any]) -> st.SearchStrategy:
-    """Lists of the names the field's own validator accepts: the routes or the locations
-    of the network (or any text, if it takes both)."""
-    vocabularies = [v for v in (ROUTES, NODES) if _accepts(owner, name, list(v))]
+    """Lists of the names the field's own validator accepts: the routes, the locations or
+    the legs of the network (or any text, if it takes several)."""
+    vocabularies = [v for v in (ROUTES, NODES, LEGS) if _accepts(owner, name, list(v))]
     size = {"min_size": c.get("min_length", 0), "max_size": c.get("max_length")}
     if len(vocabularies) == 1:
         return st.lists(st.sampled_from(vocabularies[0]), unique=True, **size)
@@ -126,6 +128,13 @@ def field_values(
     with ``spread``, numbers at most ``spread`` times a positive default (cheaper runs)."""
     annotation = field.annotation
     c = _constraints(field)
+    # Keys whose text must name something: a month, a shipped demand schedule.
+    if (owner, name) == (RunParams, "start") and annotation is str:
+        return st.builds("{}-{:02}".format, st.integers(2000, 2100), st.integers(1, 12))
+    if (owner, name) == (DemandParams, "schedule") and annotation is str:
+        return st.sampled_from([*shipped_schedules(), "not_shipped"])
+    if annotation is dt.date:
+        return st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
     if _is_table(annotation):
         return tables(annotation, spread)
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
@@ -199,7 +208,21 @@ def scenario_dicts(
     positive default at that many times its default (to keep model runs cheap: a
     third-country partner reporting 10,000 leads a week slows a run a hundredfold)."""
     fixed = {"run": tables(Scenario.model_fields["run"].annotation)}
-    data = draw(tables(Scenario, spread, measures=st.just({}), operations=st.just([]), **fixed))
+    data = draw(
+        tables(
+            Scenario,
+            spread,
+            measures=st.just({}),
+            operations=st.just([]),
+            events=st.just([]),  # tests/test_time_varying.py
+            **fixed,
+        )
+    )
+    # A schedule needs a run dated within it (tests/test_time_varying.py): none here; a
+    # run's start_year, if written with its start, is the start's.
+    data.get("demand", {}).pop("schedule", None)
+    if data["run"].get("start") is not None and "start_year" in data["run"]:
+        data["run"]["start_year"] = int(data["run"]["start"][:4])
     if years is not None:
         data["run"]["years"] = years
         # a warm-up of up to a quarter of the horizon, so that runs stay cheap
@@ -420,7 +443,7 @@ def test_any_valid_one_year_scenario_conserves_migrants_and_money_every_week(pro
         departed = model.migrants.next_id  # those who set out in the warm-up
         while model.running:
             model.step()
-            week = model.timeseries().iloc[-1]
+            week = model.timeseries().iloc[-1].drop("date", errors="ignore")  # a dated run's
             numbers = week.to_numpy(dtype=float)
             bad = ~np.isfinite(numbers) & ~(np.isnan(numbers) & week.index.isin(nan_columns))
             assert not bad.any(), week[bad]

@@ -15,6 +15,12 @@ fees over the chance of getting through, plus death and detection risk valued in
 who does not set out gives up with probability ``min(1, give_up_prob × 2 ** (weeks waited
 / give_up_doubling_weeks))``, else postpones. A journey cheaper than at the start does not
 add departures beyond the flow of would-be migrants (ASSUMPTION).
+
+In a dated run the flow may change over time: a demand schedule
+(:mod:`smugglesim.model.demand_schedule`, ``demand.schedule``) sets each origin's flow by
+year or quarter relative to 2018's, and a dated event (:mod:`smugglesim.model.events`,
+``demand_factor``) multiplies it from a date on; the seasonal swing then follows the
+calendar (the week of the year of a run starting in April is not ``week % 52``).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from smugglesim.model.demand_schedule import ScheduledFlow
     from smugglesim.model.parameters import DemandParams
     from smugglesim.model.routes import RouteNetwork
 
@@ -64,6 +71,11 @@ class OriginDemand:
         self.waiting = np.zeros((n, MAX_WAIT_WEEKS), dtype=np.int64)
         self.reference_cost: np.ndarray | None = None
         self.gave_up_total = 0  # would-be migrants who gave up at their origin, so far
+        # A dated run's calendar: weeks from 1 January to week 0, a demand schedule, and
+        # the factors dated events set on each origin's flow (None: none).
+        self.year_offset_weeks = 0
+        self.schedule: ScheduledFlow | None = None
+        self.factor: np.ndarray | None = None
         waited = np.arange(MAX_WAIT_WEEKS) / demand.give_up_doubling_weeks
         give_up = demand.give_up_prob * np.exp2(waited)
         self._give_up_by_wait = np.minimum(give_up, 1.0)
@@ -93,9 +105,14 @@ class OriginDemand:
         demand = self.demand
         if self.reference_cost is None:
             self.reference_cost = cost.copy()
-        shifted = week % 52 - self.season_offset_weeks
+        shifted = (week + self.year_offset_weeks) % 52 - self.season_offset_weeks
         season = 1.0 + self.season * np.sin(2 * np.pi * shifted / 52)
-        new = rng.poisson(np.where(self.fed, 0.0, self.rate * demand.scale * season))
+        flow = self.rate * demand.scale * season
+        if self.schedule is not None:
+            flow = flow * self.schedule.factor(week)
+        if self.factor is not None:
+            flow = flow * self.factor
+        new = rng.poisson(np.where(self.fed, 0.0, flow))
         leaving = rng.binomial(self.moving_on, 1.0 / demand.secondary_movement_weeks)
         self.moving_on -= leaving
         waiting = self.waiting

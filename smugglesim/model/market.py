@@ -121,6 +121,11 @@ class Market:
         self.smugglers = smugglers
         self.demand = demand
         n_legs = len(routes.legs)
+        # The legs' conditions in this run, which dated events may change (the route
+        # network is shared by runs and never changes): a third country's chance of
+        # stopping a crossing, and a migrant's weekly chance of going on alone.
+        self.interception_prob = routes.interception_prob.copy()
+        self.self_travel_prob = routes.self_travel_prob.copy()
         self.offers: Offers | None = None
         self.risk = np.zeros(0)  # risk level taken by each OCG (by ocg_id), this week
         self.evasion = np.zeros(0)  # fall in detection probability, by ocg_id, this week
@@ -229,7 +234,7 @@ class Market:
             )
             leg_find = np.maximum(
                 np.where(offered, offers.p_find, 0.0),
-                np.maximum(routes.self_travel_prob, demand.find_prob_floor),
+                np.maximum(self.self_travel_prob, demand.find_prob_floor),
             )
             leg_detect = np.minimum(routes.detection_prob * detection_factor, 1.0)
             incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
@@ -239,7 +244,7 @@ class Market:
 
             price = incidence @ leg_price
             death = at_least_once(leg_death)
-            intercepted = at_least_once(routes.interception_prob * interception_factor)
+            intercepted = at_least_once(self.interception_prob * interception_factor)
             detected = at_least_once(leg_detect)
             utility = (
                 routes.path_preference

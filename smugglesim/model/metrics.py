@@ -130,6 +130,10 @@ class Recorder:
         n = self.weeks_recorded
         df = pd.DataFrame({c: self.data[c][:n] for c in self.columns})
         df.insert(0, "week", np.arange(n))
+        calendar = self.model.calendar
+        if calendar.dated:  # a dated run (run.start): each week's first day
+            start = np.datetime64(calendar.date_of(0), "D")
+            df.insert(1, "date", start + 7 * np.arange(n))
         return df
 
     def summary(self) -> dict:

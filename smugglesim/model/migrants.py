@@ -25,6 +25,7 @@ from smugglesim.model.sampling import Groups, grouped_cdf
 
 if TYPE_CHECKING:
     from smugglesim.model.enforcement import BorderGuards
+    from smugglesim.model.events import InterceptionQuota
     from smugglesim.model.market import Market
     from smugglesim.model.parameters import DemandParams, SmugglerParams
     from smugglesim.model.routes import RouteNetwork
@@ -103,6 +104,8 @@ class MigrantPopulation:
         self.market = market
         self.border_guards = border_guards
         self.interception_factor = interception_factor
+        # Third countries' interceptions set as counts a year on some legs (dated events).
+        self.interception_quota: InterceptionQuota | None = None
         self._rng_demand = streams["demand"]
         self._rng_market = streams["market"]
         self._rng_travel = streams["travel"]
@@ -236,7 +239,7 @@ class MigrantPopulation:
         served[finders] = True
         # Those who found nobody may go on alone where that is possible.
         rest = np.flatnonzero(~served)
-        alone = rest[rng.random(rest.size) < routes.self_travel_prob[legs[rest]]]
+        alone = rest[rng.random(rest.size) < self.market.self_travel_prob[legs[rest]]]
         served[alone] = True
         self.market.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
         self.market.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
@@ -324,11 +327,17 @@ class MigrantPopulation:
         # back to the leg's start, to buy the crossing again or go home.
         evasion_of = np.append(evasion, 0.0)
         stopped = np.zeros(done.size, dtype=bool)
-        at_risk = np.flatnonzero(~died & (routes.interception_prob[legs] > 0))
+        interception_prob = self.market.interception_prob
+        quota = self.interception_quota
+        at_risk = np.flatnonzero(
+            ~died
+            & ((interception_prob[legs] > 0) | (quota.on[legs] if quota is not None else False))
+        )
         if at_risk.size:
-            p_stop = np.minimum(
-                routes.interception_prob[legs[at_risk]] * self.interception_factor, 1.0
-            ) * (1.0 - evasion_of[ocgs[at_risk]])
+            p_stop = np.minimum(interception_prob[legs[at_risk]] * self.interception_factor, 1.0)
+            if quota is not None:
+                p_stop = quota.chance(legs[at_risk], p_stop)
+            p_stop = p_stop * (1.0 - evasion_of[ocgs[at_risk]])
             stopped[at_risk] = rng.random(at_risk.size) < p_stop
         # Escrow: refunded to the family on death or interception, released to the OCG
         # otherwise.

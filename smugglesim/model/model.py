@@ -14,7 +14,9 @@ so a model is handed over at week 0 with the system under way. Where each mechan
   ``smugglesim/model/justice.py``: the actors that produce leads, analyse them, investigate, arrest,
   freeze and judge;
 - ``smugglesim/model/measures/``: the measures, switched on and off by Mesa events at their start and
-  end weeks; each changes the actors (and may add a process of its own), never an output.
+  end weeks; each changes the actors (and may add a process of its own), never an output;
+- ``smugglesim/model/events.py``, ``smugglesim/model/demand_schedule.py``: a dated run's inputs
+  (``run.start``): dated events (Mesa events at their weeks) and the demand schedule.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pandas as pd
 
 from smugglesim.model.action_days import JointActionDays
 from smugglesim.model.clock import Clock
+from smugglesim.model.demand_schedule import ScheduleError, load_schedule
 from smugglesim.model.enforcement import (
     BorderGuards,
     CsdpMissions,
@@ -37,6 +40,7 @@ from smugglesim.model.enforcement import (
     LiaisonOfficers,
     ThirdCountryPartners,
 )
+from smugglesim.model.events import DatedEvent
 from smugglesim.model.intelligence import Emsc, LeadSource
 from smugglesim.model.justice import Prosecution
 from smugglesim.model.market import Market
@@ -61,12 +65,13 @@ _WARM_STATES: OrderedDict[tuple[str, int], SmugglingModel] = OrderedDict()
 
 def _warm_key(scenario: Scenario, seed: int, routes: RouteNetwork | None) -> tuple[str, int] | None:
     """What a warm-up depends on: every parameter but the measures (and their unit costs,
-    ``[costs]``), the one-off operations, the horizon, the name, the description and the
-    file it extends, and the seed; None (nothing kept) without a warm-up or with a route
-    network of the caller's own. Scenarios that differ only in their measures share one."""
+    ``[costs]``), the one-off operations and dated events (all from week 0), the horizon,
+    the name, the description and the file it extends, and the seed; None (nothing kept)
+    without a warm-up or with a route network of the caller's own. Scenarios that differ
+    only in their measures share one."""
     if scenario.warmup_weeks == 0 or routes is not None:
         return None
-    skip = {"measures", "name", "description", "extends", "operations", "costs"}
+    skip = {"measures", "name", "description", "extends", "operations", "events", "costs"}
     data = scenario.model_dump(mode="json", exclude=skip)
     data["run"].pop("years", None)
     return json.dumps(data, sort_keys=True), seed
@@ -160,6 +165,24 @@ class SmugglingModel(mesa.Model):
                 op.run()
             else:
                 self.schedule_event(op.run, at=warmup + spec.week)
+        # Dated events (the world around the smugglers changing from a date), at their weeks.
+        self.events: list[DatedEvent] = []
+        for i, spec in enumerate(scenario.events):
+            problems = DatedEvent.problems(spec, self.routes)
+            if problems:
+                key, message = problems[0]
+                raise ScenarioError(f"{scenario.name}: events.{i}.{key}: {message}")
+            week = spec.week if spec.week is not None else self.calendar.week_of(spec.date)
+            if week >= self.n_weeks:
+                continue  # dated after the run's last week: it does not happen
+            event = DatedEvent(
+                spec, week, self.routes, self.market, self.migrants, scenario.demand.scale
+            )
+            self.events.append(event)
+            if week == 0:
+                event.apply()
+            else:
+                self.schedule_event(event.apply, at=warmup + week)
         self.recorder = Recorder(self)
         self.recorder.open_period()
 
@@ -170,6 +193,7 @@ class SmugglingModel(mesa.Model):
         self.n_weeks = scenario.weeks
         self.warmup_weeks = warmup = scenario.warmup_weeks
         self.clock = Clock(week=-warmup)
+        self.calendar = scenario.run.calendar
         self.streams = streams = RandomStreams(seed)
         self.routes = routes or default_routes()
         self.space = self.routes.space(self.random)
@@ -264,6 +288,15 @@ class SmugglingModel(mesa.Model):
             streams,
             enforcement.third_country_interception_factor,
         )
+
+        origins = self.migrants.origins
+        origins.year_offset_weeks = self.calendar.season_offset_weeks
+        if scenario.demand.schedule is not None:
+            try:
+                schedule = load_schedule(scenario.demand.schedule)
+                origins.schedule = schedule.weekly(origins.nodes, self.calendar)
+            except ScheduleError as exc:
+                raise ScenarioError(f"{scenario.name}: demand.schedule: {exc}") from None
 
         self.measures = []  # none in the warm-up
         self.measures_cost_eur = 0.0

@@ -20,6 +20,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from smugglesim.model.clock import Calendar, parse_month
+from smugglesim.model.demand_schedule import ScheduleError, load_schedule
 from smugglesim.model.key_players import Strategy
 from smugglesim.model.routes import ROUTES, known
 
@@ -65,7 +67,16 @@ class RunParams(Section):
         description="Horizon in years (52 weekly steps each; at least one week, 1/52).",
     )
     start_year: int = Field(
-        2018, ge=2000, le=2100, description="Calendar year of week 0 (labels only)."
+        2018,
+        ge=2000,
+        le=2100,
+        description="Calendar year of week 0 (labels only); the year of run.start when that is given.",
+    )
+    start: str | None = Field(
+        None,
+        min_length=7,
+        max_length=7,
+        description="Month in which week 0 begins, YYYY-MM (2000-01 to 2100-12), placing the run in time: week w begins 7 w days after the month's first day, the weekly outputs carry the date, and dated inputs (demand.schedule, [[events]] with a date) apply from their weeks; none: the undated status quo of 2018.",
     )
     warmup_years: float = Field(
         1.0,
@@ -73,6 +84,36 @@ class RunParams(Section):
         le=10,
         description="Status-quo years simulated before week 0 and not reported, rounded to whole weeks (the clock runs from minus these weeks; measures count weeks from week 0): the OCGs' money, investigations and court cases are under way at week 0, as in 2018, rather than starting from an empty system (ASSUMPTION: one year, longer than the mean investigation and prosecution delays, measured in docs/calibration.md).",
     )
+
+    @field_validator("start")
+    @classmethod
+    def _a_month(cls, start: str | None) -> str | None:
+        if start is not None:
+            year = parse_month(start).year
+            if not 2000 <= year <= 2100:
+                raise ValueError(f"year {year} is not within 2000 to 2100")
+        return start
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_year_of_start(cls, data: Any) -> Any:
+        """``start_year`` follows ``start`` unless written (then they must agree)."""
+        start = data.get("start") if isinstance(data, dict) else None
+        if isinstance(start, str) and "start_year" not in data and start[:4].isdigit():
+            data = {**data, "start_year": int(start[:4])}
+        return data
+
+    @model_validator(mode="after")
+    def _same_year(self) -> RunParams:
+        if self.start is not None and int(self.start[:4]) != self.start_year:
+            message = f"{self.start_year} is not the year of start ({self.start})"
+            cross_field_errors(self, [("start_year", message)])
+        return self
+
+    @property
+    def calendar(self) -> Calendar:
+        """The dates of the run's weeks (undated without ``start``)."""
+        return Calendar(parse_month(self.start) if self.start is not None else None)
 
 
 class DemandParams(Section):
@@ -181,6 +222,22 @@ class DemandParams(Section):
         le=260,
         description="Mean weeks a migrant moving on spends in Greece before setting out again (ASSUMPTION).",
     )
+    schedule: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description="Demand schedule shipped as smugglesim/model/data/demand_<name>.csv: each origin's flow by year or quarter, relative to its flow in the file's reference period (2018, the status quo of departures_per_week), from sourced figures named in the file; needs run.start and must cover the reported weeks; none: every origin keeps its status-quo flow.",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _shipped_schedule(cls, name: str | None) -> str | None:
+        if name is not None:
+            try:
+                load_schedule(name)
+            except ScheduleError as exc:
+                raise ValueError(str(exc)) from None
+        return name
 
 
 # A new OCG runs one leg, or, with probability onward_leg_share, two (its own and the next

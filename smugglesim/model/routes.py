@@ -55,6 +55,10 @@ def known(names: list[str], known: tuple[str, ...], what: str) -> list[str]:
 _EMBEDDED = _read(default_routes_path())
 ROUTES: tuple[str, ...] = tuple(_EMBEDDED["routes"])
 NODES: tuple[str, ...] = tuple(node["id"] for node in _EMBEDDED["nodes"])
+# Legs named "source->target", and the origins (those fed by secondary movement apart).
+LEGS: tuple[str, ...] = tuple(f"{leg['source']}->{leg['target']}" for leg in _EMBEDDED["legs"])
+ORIGINS: tuple[str, ...] = tuple(o["node"] for o in _EMBEDDED["origins"])
+FED_ORIGINS: tuple[str, ...] = tuple(o["node"] for o in _EMBEDDED["origins"] if o.get("fed_by"))
 
 
 @dataclass(frozen=True)

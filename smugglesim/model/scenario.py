@@ -35,6 +35,8 @@ from pydantic import (
 )
 
 from smugglesim.model.costs import CostParams
+from smugglesim.model.demand_schedule import load_schedule
+from smugglesim.model.events import Event
 from smugglesim.model.measures import MEASURES
 from smugglesim.model.parameters import (
     DemandParams,
@@ -112,6 +114,11 @@ class Scenario(Section):
         default_factory=list,
         description="One-off arrest operations ([[operations]] tables), each at its week.",
     )
+    events: list[Event] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Dated events ([[events]] tables): a change of a leg or an origin from a date or week on, with its source (smugglesim/model/events.py).",
+    )
 
     @field_validator("name")
     @classmethod
@@ -161,12 +168,40 @@ class Scenario(Section):
         for i, op in enumerate(self.operations):
             if op.week >= self.weeks:
                 problems.append((f"operations.{i}.week", f"{op.week} is not within {horizon}"))
+        problems += self._calendar_problems(horizon)
         for key, cls in MEASURES.items():
             params = getattr(self.measures, key)
             for name, message in cls.budget_problems(params, self):
                 problems.append((f"measures.{key}.{name}", message))
         cross_field_errors(self, problems)
         return self
+
+    def _calendar_problems(self, horizon: str) -> list[tuple[str, str]]:
+        """A demand schedule or an event's date without ``run.start``, or a date before
+        it; an event's week beyond the horizon; a schedule that does not cover the
+        reported weeks. (An event dated after the last week is no error: it does not
+        happen, so that a dated scenario can run a shorter horizon, e.g. the fitted years.)"""
+        problems = []
+        calendar = self.run.calendar
+        undated = "needs run.start (the month of week 0) to place the run in time"
+        if self.demand.schedule is not None:
+            if not calendar.dated:
+                problems.append(("demand.schedule", undated))
+            else:
+                gap = load_schedule(self.demand.schedule).coverage_problem(calendar, self.weeks)
+                if gap:
+                    problems.append(("demand.schedule", gap))
+        for i, event in enumerate(self.events):
+            if event.week is not None:
+                if event.week >= self.weeks:
+                    problems.append((f"events.{i}.week", f"{event.week} is not within {horizon}"))
+            elif not calendar.dated:
+                problems.append((f"events.{i}.date", undated))
+            elif event.date < calendar.date_of(0):
+                problems.append(
+                    (f"events.{i}.date", f"{event.date} is before run.start ({self.run.start})")
+                )
+        return problems
 
 
 # -- merging files and overrides, remembering who set each key ---------------------------
