@@ -370,6 +370,13 @@ def _sa_args(p: argparse.ArgumentParser) -> None:
         "--outcome", required=True, help="metric of runs.parquet, e.g. confiscation_ratio"
     )
     p.add_argument(
+        "--against",
+        type=scenario_path,
+        metavar="SCENARIO",
+        help="a reference scenario (e.g. baseline): the indices are of the paired difference, "
+        "scenario minus reference, at the same parameter values and seeds",
+    )
+    p.add_argument(
         "--samples",
         type=options.count(1, 100_000),
         default=8,
@@ -403,14 +410,18 @@ def _sensitivity(args: argparse.Namespace) -> int:
         raise options.UsageError(
             f"--samples: sobol needs a power of 2 (e.g. 8, 16), got {args.samples}"
         )
-    _scenarios(args, [args.scenario])
+    _scenarios(args, [args.scenario, *([args.against] if args.against else [])])
     base, _ = read_scenario_file(args.scenario, _overrides(args))
     labels = dict.fromkeys(params, "command line (--assumptions)")
     labels |= batch_checks.option_labels(args.param, "--param")
-    batch_checks.swept([base], params, labels)
+    checked = [base]
+    if args.against:
+        checked.append(read_scenario_file(args.against, _overrides(args))[0])
+    batch_checks.swept(checked, params, labels)
     batch_checks.outcome(base, args.outcome)
     points = (len(params) + (1 if args.method == "morris" else 2)) * args.samples
-    args.workers = options.cap_workers(args.workers, points * args.replications)
+    runs = points * args.replications * (2 if args.against else 1)
+    args.workers = options.cap_workers(args.workers, runs)
     table = sensitivity(
         args.scenario,
         params,
@@ -426,6 +437,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         overrides=_overrides(args),
         out=args.out,
         progress=not args.quiet,
+        against=args.against,
     )
     from smugglesim.experiments.sensitivity import title
 

@@ -236,6 +236,37 @@ def test_the_assumptions_screen_every_assumed_mechanism_parameter_within_its_ran
         assert "ASSUMPTION" in type(getattr(base, section)).model_fields[key].description
 
 
+def test_sensitivity_against_a_reference_reads_the_paired_differences(tmp_path, capsys):
+    """Against a reference, each point runs both scenarios with the same values and seeds:
+    a twin of the scenario under another name differs by exactly nothing at every point;
+    a package against the baseline gives the indices of its effect, named as such."""
+    short = {"run.years": 0.1, "run.warmup_years": 0.1}
+    base = apply_point(load_scenario(BASELINE), short, "baseline")
+    twin = base.model_copy(update={"name": "twin"})
+    with pytest.raises(ValueError, match="same at every point"):
+        sensitivity(
+            base,
+            {"demand.scale": (0.5, 1.5)},
+            "migrants_departed",
+            samples=2,
+            replications=1,
+            progress=False,
+            against=twin,
+        )
+    with pytest.raises(ValueError, match="is the scenario itself"):
+        sensitivity(base, {"demand.scale": (0.5, 1.5)}, "migrants_departed", against=base)
+    args = ["sensitivity", str(ROOT / "scenarios" / "all_measures.toml"), "--against"]
+    args += ["baseline", "--param", "demand.scale=0.5:1.5", "--outcome", "members_arrested"]
+    args += ["--samples", "2", "-n", "1", "--years", "0.1", "--out", str(tmp_path), "-q"]
+    args += ["--set", "run.warmup_years=0.1"]
+    assert main(args) == 0
+    assert "the change in members arrested against baseline (paired)" in capsys.readouterr().out
+    table = pd.read_csv(tmp_path / "sensitivity.csv")
+    assert (table["against"] == "baseline").all()
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    assert set(runs["scenario_name"]) == {"all_measures", "baseline"}
+
+
 def test_sensitivity_rejects_unknown_outcome_and_non_power_of_two_sobol():
     with pytest.raises(ValueError, match="unknown outcome"):
         sensitivity(BASELINE, {"demand.scale": (0.5, 1.5)}, "no_metric", samples=2)

@@ -128,8 +128,10 @@ def sensitivity(
     out: str | Path | None = None,
     confidence: float = 0.95,
     progress: bool = True,
+    against: str | Path | Scenario | None = None,
 ) -> pd.DataFrame:
-    """Sensitivity indices of ``outcome`` to ``params`` over their ranges.
+    """Sensitivity indices of ``outcome`` to ``params`` over their ranges, or of its paired
+    difference from a reference scenario (``against``: e.g. a package against the baseline).
 
     Args:
         scenario: Scenario file or object.
@@ -145,6 +147,10 @@ def sensitivity(
         overrides: Dotted values applied to the scenario first (e.g. ``{"run.years": 1}``).
         out: Folder for the batch, sensitivity.csv and sensitivity.png (default: temporary).
         confidence: Level of the bootstrap intervals.
+        against: A reference scenario (file or object). Every point runs both scenarios
+            with the same parameter values and seeds, and the analysis reads the mean of
+            the paired differences, scenario minus reference: how much the parameters move
+            a measure's effect rather than the level.
 
     Returns:
         One row per parameter. Morris: ``mu``, ``mu_star``, ``mu_star_ci_low/high``, ``sigma``.
@@ -166,8 +172,19 @@ def sensitivity(
         base, _ = read_scenario_file(base, overrides)
     elif overrides:
         base = apply_point(base, overrides, base.name)
-    for name in params:
-        apply_point(base, {name: params[name][0]}, base.name)  # an unknown name fails now
+    scenarios = [base]
+    if against is not None:
+        reference = against
+        if not isinstance(reference, Scenario):
+            reference, _ = read_scenario_file(reference, overrides)
+        elif overrides:
+            reference = apply_point(reference, overrides, reference.name)
+        if reference.name == base.name:
+            raise ValueError(f"against: {reference.name!r} is the scenario itself")
+        scenarios.append(reference)
+    for sc in scenarios:
+        for name in params:
+            apply_point(sc, {name: params[name][0]}, sc.name)  # an unknown name fails now
     if outcome not in (known := outcomes(base)):
         raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(known)}")
 
@@ -182,7 +199,7 @@ def sensitivity(
     with tempfile.TemporaryDirectory(prefix="smugglesim-sa-") as tmp:
         folder = Path(out) if out is not None else Path(tmp)
         runs = run_batch(
-            [base],
+            scenarios,
             replications,
             out=folder,
             workers=workers,
@@ -193,7 +210,14 @@ def sensitivity(
             progress=progress,
         )
     ok = runs[runs["status"] == "ok"]
-    y = ok.groupby("point")[outcome].mean().reindex(range(len(x))).to_numpy(dtype=float)
+
+    def means(name: str) -> np.ndarray:
+        mine = ok[ok["scenario_name"] == name]
+        return mine.groupby("point")[outcome].mean().reindex(range(len(x))).to_numpy(float)
+
+    # Every run of a point has the same seeds in both scenarios: the difference of the means
+    # is the mean of the paired differences.
+    y = means(base.name) - (means(scenarios[1].name) if against is not None else 0.0)
     if np.isnan(y).any():
         raise RuntimeError(f"{int(np.isnan(y).sum())} of {len(y)} points have no successful run")
     if np.ptp(y) == 0:
@@ -227,6 +251,7 @@ def sensitivity(
             )
     table.insert(1, "outcome", outcome)
     table.insert(2, "method", method)
+    table.insert(3, "against", scenarios[1].name if against is not None else "")
     table["points"] = len(x)
     table["replications"] = replications
     table["weeks"] = base.weeks
@@ -243,8 +268,11 @@ def title(table: pd.DataFrame) -> str:
 
     row = table.iloc[0]
     weeks = int(row["weeks"]) if "weeks" in table else None
+    what = outputs.label(row["outcome"])
+    if row.get("against"):
+        what = f"the change in {what} against {row['against']} (paired)"
     return (
-        f"{row['method'].capitalize()} sensitivity of {outputs.label(row['outcome'])}: "
+        f"{row['method'].capitalize()} sensitivity of {what}: "
         f"{run_length(weeks)}, {int(row['points'])} points x {int(row['replications'])} "
         "replications each"
     )
