@@ -222,7 +222,13 @@ MODES = {
     "--equal-budget EUR": "equal_budget",
 }
 """What ``compare`` compares, one of these (by the option that gives it)."""
-NOT_WITH_BUDGETS = {"--baseline": None, "--set": None, "--engine": "process", "--scheduler": None}
+NOT_WITH_BUDGETS = {
+    "--baseline": None,
+    "--set": None,
+    "--engine": "process",
+    "--scheduler": None,
+    "--ranking": None,
+}
 """Options of ``compare`` that the budget modes do not use, with their defaults."""
 
 
@@ -245,6 +251,13 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
         "dose-response TARGET",
     )
     dose_cli.budget_options(p)
+    p.add_argument(
+        "--ranking",
+        metavar="OUTCOME",
+        help="instead, for a batch folder whose scenarios share a sweep of parameter draws: "
+        "each scenario's effect on OUTCOME over the draws, and the share of draws in which "
+        "one's effect is larger than another's (docs/experiments.md)",
+    )
     p.add_argument(
         "--baseline",
         default=None,
@@ -304,11 +317,18 @@ def _compare(args: argparse.Namespace) -> int:
     status = 0
     # CSV on stdout must parse: the other lines go to stderr then.
     notes = sys.stderr if args.format == "csv" else sys.stdout
+    if args.ranking is not None and not (len(args.targets) == 1 and Path(args.targets[0]).is_dir()):
+        raise options.UsageError(
+            "--ranking: give one batch folder (run the draws first: smugglesim batch A.toml "
+            "B.toml --sweep-method lhs --sweep-samples N --sweep-param NAME=LOW:HIGH ...)"
+        )
     if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
         folder = Path(args.targets[0])
         if not (folder / "runs.parquet").is_file():
             raise ScenarioError(f"{folder}: runs.parquet: not a batch output folder")
         out = args.out or folder
+        if args.ranking is not None:
+            return _ranking(folder, out, args)
         options.check_output_folder(out)
         batch_checks.baseline(args.baseline, batch_checks.batch_scenarios(folder))
     else:
@@ -345,6 +365,36 @@ def _compare(args: argparse.Namespace) -> int:
         file=notes,
     )
     return status
+
+
+def _ranking(folder: Path, out: Path, args: argparse.Namespace) -> int:
+    """``compare FOLDER --ranking OUTCOME``: effects over the parameter draws, and how often
+    each scenario's beats each other's (:mod:`smugglesim.experiments.ranking`)."""
+    from smugglesim.experiments.compare import load_runs
+    from smugglesim.experiments.ranking import beats, effects_by_draw, summary
+    from smugglesim.model import outputs
+
+    options.check_output_folder(out)
+    runs, _ = load_runs(folder)
+    names = list(dict.fromkeys(runs["scenario_name"]))
+    baseline = args.baseline or ("baseline" if "baseline" in names else names[0])
+    effects = effects_by_draw(runs, args.ranking, baseline)
+    spread, shares = summary(effects), beats(effects)
+    label = outputs.label(args.ranking)
+    draws = len(effects)
+    print(
+        f"Change in {label} against {baseline} over {draws} parameter draw"
+        f"{'s' if draws != 1 else ''} (each the mean of its paired replications):\n"
+    )
+    print(spread.to_string(float_format=lambda v: f"{v:.4g}"))
+    print(f"\nShare of draws in which the row's change in {label} is larger than the column's:\n")
+    print(shares.to_string(float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    if draws == 1:
+        print("\n(one draw: the batch has no sweep, so this ranks seeds, not parameters)")
+    effects.to_csv(out / "ranking_effects.csv")
+    shares.to_csv(out / "ranking.csv")
+    print(f"\nwritten: {out / 'ranking_effects.csv'}, {out / 'ranking.csv'}")
+    return 0
 
 
 # -- sensitivity -------------------------------------------------------------------------

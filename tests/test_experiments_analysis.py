@@ -307,3 +307,46 @@ def test_unguarded_script_with_threads_runs_a_process_batch(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['ok', 'ok']"
+
+
+# -- ranking over parameter draws ---------------------------------------------------------
+def _draw_runs() -> pd.DataFrame:
+    """Three scenarios at three draws, two replications each: A's effect is 2, 2, 2 and B's
+    1, 3, 2 (one tie), paired by draw and replication."""
+    rows = []
+    effect = {"A": [2.0, 2.0, 2.0], "B": [1.0, 3.0, 2.0]}
+    for point in range(3):
+        for rep in range(2):
+            level = 10.0 * point + rep  # what the draw and the seed do to every scenario
+            rows.append(("baseline", point, rep, level))
+            for name in ("A", "B"):
+                rows.append((name, point, rep, level + effect[name][point]))
+    runs = pd.DataFrame(rows, columns=["scenario_name", "point", "replication", "x"])
+    runs["status"] = "ok"
+    return runs
+
+
+def test_ranking_reads_each_draws_paired_effect_and_how_often_one_beats_another():
+    from smugglesim.experiments.ranking import beats, effects_by_draw, summary
+
+    effects = effects_by_draw(_draw_runs(), "x", "baseline")
+    assert effects["A"].tolist() == [2.0, 2.0, 2.0]
+    assert effects["B"].tolist() == [1.0, 3.0, 2.0]
+    shares = beats(effects)
+    assert shares.loc["A", "B"] == pytest.approx(0.5)  # larger once, tied once (half)
+    assert shares.loc["A", "B"] + shares.loc["B", "A"] == pytest.approx(1.0)
+    assert summary(effects).loc["B", "share_above_zero"] == 1.0
+    with pytest.raises(ValueError, match="unknown outcome"):
+        effects_by_draw(_draw_runs(), "y", "baseline")
+    with pytest.raises(ValueError, match="baseline 'C'"):
+        effects_by_draw(_draw_runs(), "x", "C")
+
+
+def test_compare_ranking_prints_the_shares_for_a_batch_folder(tmp_path, capsys):
+    _draw_runs().to_parquet(tmp_path / "runs.parquet")
+    assert main(["compare", str(tmp_path), "--ranking", "x"]) == 0
+    out = capsys.readouterr().out
+    assert "over 3 parameter draws" in out and "Share of draws" in out
+    assert pd.read_csv(tmp_path / "ranking.csv", index_col=0).loc["A", "B"] == 0.5
+    assert main(["compare", str(BASELINE), str(BASELINE), "--ranking", "x"]) == 2
+    assert "--ranking: give one batch folder" in capsys.readouterr().err
