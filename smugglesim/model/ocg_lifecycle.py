@@ -575,14 +575,21 @@ class OcgLifeCycle:
     def active_members(self) -> list[Smuggler]:
         """The members of the OCGs still in existence, not arrested (cached)."""
         if self._active_members is None:
-            self._active_members = [m for o in self.ocgs if not o.dismantled for m in o.members]
+            ocgs = self.ocgs
+            self._active_members = [
+                m for i in self.table.existing().tolist() for m in ocgs[i].members
+            ]
         return self._active_members
 
     def members_in(self, *jurisdictions: str) -> list[Smuggler]:
-        """The active members living in ``jurisdictions`` (cached)."""
+        """The active members living in ``jurisdictions``, OCG by OCG (cached; each OCG
+        keeps its own list, so only the OCGs' lists are joined again after a change)."""
         members = self._members_in.get(jurisdictions)
         if members is None:
-            members = [m for m in self.active_members() if m.jurisdiction in jurisdictions]
+            members = []
+            ocgs = self.ocgs
+            for i in self.table.existing().tolist():
+                members += ocgs[i].members_in(jurisdictions)
             self._members_in[jurisdictions] = members
         return members
 

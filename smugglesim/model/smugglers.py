@@ -354,6 +354,7 @@ class OrganisedCrimeGroup(Agent):
         self.members: list[Smuggler] = []
         self._member_roles: np.ndarray | None = None  # cache of the members' roles
         self._eu_transporters: list[Smuggler] | None = None  # cache, see eu_transporters
+        self._members_in: dict[tuple[str, ...], list[Smuggler]] = {}  # cache, see members_in
         self._member_cdfs: dict[int, np.ndarray] = {}  # cache of member_cdf, by weights
         self.n_arrested = 0
         # Replacements sought: (week the search can succeed from, role, leg, place, the
@@ -387,6 +388,7 @@ class OrganisedCrimeGroup(Agent):
     def _count_member(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
         self._eu_transporters = None
+        self._members_in.clear()
         self._member_cdfs.clear()
         self.table.roles[self.ocg_id, member.role] += change
         if member.role == Role.TRANSPORTER:
@@ -409,6 +411,16 @@ class OrganisedCrimeGroup(Agent):
     def members_moved(self) -> None:
         """Some members now live elsewhere (the OCG moved a leg): forget what depends on it."""
         self._eu_transporters = None
+        self._members_in.clear()
+
+    def members_in(self, jurisdictions: tuple[str, ...]) -> list[Smuggler]:
+        """Its members living in ``jurisdictions``, in the order of ``members`` (cached until
+        members join, leave or move)."""
+        found = self._members_in.get(jurisdictions)
+        if found is None:
+            found = [m for m in self.members if m.jurisdiction in jurisdictions]
+            self._members_in[jurisdictions] = found
+        return found
 
     def eu_transporters(self) -> list[Smuggler]:
         """The transporters living in the EU, in the order of ``members``."""
