@@ -355,7 +355,7 @@ class OrganisedCrimeGroup(Agent):
         self._member_roles: np.ndarray | None = None  # cache of the members' roles
         self._eu_transporters: list[Smuggler] | None = None  # cache, see eu_transporters
         self._members_in: dict[tuple[str, ...], list[Smuggler]] = {}  # cache, see members_in
-        self._member_cdfs: dict[int, np.ndarray] = {}  # cache of member_cdf, by weights
+        self._member_cdfs: dict[int, list[float]] = {}  # cache of member_cdf, by weights
         self.n_arrested = 0
         # Replacements sought: (week the search can succeed from, role, leg, place, the
         # lost member's contacts in the group when they were lost).
@@ -430,16 +430,17 @@ class OrganisedCrimeGroup(Agent):
             ]
         return self._eu_transporters
 
-    def member_cdf(self, weights: np.ndarray) -> np.ndarray:
+    def member_cdf(self, weights: np.ndarray) -> list[float]:
         """Cumulative distribution over ``members`` with probabilities proportional to
         ``weights`` of their roles (an array by role that lives as long as the model, such
-        as ``BorderGuards.visibility``: cached by identity)."""
+        as ``BorderGuards.visibility``: cached by identity), as a list for a binary search
+        in Python (``bisect``), which is faster than numpy's on a few members."""
         cdf = self._member_cdfs.get(id(weights))
         if cdf is None:
             w = weights[self.member_roles()]
-            cdf = np.cumsum(w / w.sum())
-            cdf /= cdf[-1]
-            self._member_cdfs[id(weights)] = cdf
+            values = np.cumsum(w / w.sum())
+            values /= values[-1]
+            cdf = self._member_cdfs[id(weights)] = values.tolist()
         return cdf
 
     def count(self, role: Role) -> int:
@@ -449,8 +450,15 @@ class OrganisedCrimeGroup(Agent):
         return self.table.roles.item(self.ocg_id, role) > 0
 
     def update_operating(self) -> None:
-        """An OCG operates while it has a leader or coordinator and a transporter."""
-        self.table.update_operating(self.ocg_id)
+        """An OCG operates while it has a leader or coordinator and a transporter (as
+        :meth:`OcgTable.update_operating`, for its row alone)."""
+        table, i = self.table, self.ocg_id
+        roles = table.roles
+        table.operating[i] = (
+            not table.dismantled.item(i)
+            and roles.item(i, Role.ORGANISER) + roles.item(i, Role.COORDINATOR) > 0
+            and roles.item(i, Role.TRANSPORTER) > 0
+        )
 
     # -- money ------------------------------------------------------------------------------
     @property
