@@ -142,10 +142,11 @@ class OcgLifeCycle:
         table = self.table
         params = self.params
         rng = self._rng_adaptation
-        for ocg in self.ocgs:
-            if ocg.pending_replacements and not ocg.dismantled:
-                self._replace_due(ocg, week, rng)
-        live = table.existing()
+        live = table.existing()  # a replacement joining dismantles nobody
+        ocgs = self.ocgs
+        for i in live.tolist():
+            if ocgs[i].pending_replacements:
+                self._replace_due(ocgs[i], week, rng)
         table.pressure[live] *= params.pressure_decay_week
         table.risk_level[live] = params.risk_shift * np.minimum(table.pressure[live], 1.0)
         down = live[table.adverts_down[live] > 0]
