@@ -126,13 +126,19 @@ class JointActionDays:
         migrants: each with ``control_catch_prob`` times the share of the OCG's transporters
         on their leg at work this week."""
         table = self.lifecycle.table
-        rng = self.rng
+        transporters, working = table.transporters, table.working
+        p_catch = self.control_catch_prob
         caught = []
         for ocg in ocgs:
-            for m in ocg.eu_transporters():
-                on_leg = table.transporters.item(ocg.ocg_id, m.leg)
-                at_work = table.working.item(ocg.ocg_id, m.leg) / on_leg if on_leg else 0.0
-                if rng.random() < self.control_catch_prob * at_work:
+            eu = ocg.eu_transporters()
+            if not eu:
+                continue
+            i = ocg.ocg_id
+            # One uniform per transporter, in order (as many draws as one by one).
+            for m, u in zip(eu, self.rng.random(len(eu)).tolist(), strict=True):
+                on_leg = transporters.item(i, m.leg)
+                at_work = working.item(i, m.leg) / on_leg if on_leg else 0.0
+                if u < p_catch * at_work:
                     caught.append(m)
         return caught
 

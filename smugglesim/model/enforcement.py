@@ -15,6 +15,7 @@ information) live in the measure's module.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +41,10 @@ def pick_member(
     cumulative distribution), without ``choice``'s checks of ``p``, which cost more here
     than the draw."""
     cdf = ocg.member_cdf(weights)
-    return ocg.members[int(cdf.searchsorted(rng.random(), side="right"))]
+    u = rng.random()
+    if cdf[-1] != cdf[-1]:  # NaN (every weight 0): numpy's search, as it always was
+        return ocg.members[int(np.searchsorted(cdf, u, side="right"))]
+    return ocg.members[bisect_right(cdf, u)]  # as searchsorted(side="right")
 
 
 class BorderGuards:
@@ -84,17 +88,15 @@ class BorderGuards:
         rng = self.rng
         ocgs = self.lifecycle.ocgs
         p_lead = self.debrief_share * self.lead_per_debriefing
-        for ocg_id in np.flatnonzero(detected_by_ocg).tolist():
-            n = int(detected_by_ocg[ocg_id])
+        check_share = self.realtime_check_share
+        ids = np.flatnonzero(detected_by_ocg)
+        for ocg_id, n in zip(ids.tolist(), detected_by_ocg[ids].tolist(), strict=True):
             ocg = ocgs[ocg_id]
             if not ocg.members:
                 continue
             for _ in range(rng.binomial(n, p_lead)):
                 target = pick_member(ocg, self.visibility, rng)
-                checked = (
-                    self.realtime_check_share > 0
-                    and self.frontline_rng.random() < self.realtime_check_share
-                )
+                checked = check_share > 0 and self.frontline_rng.random() < check_share
                 self.emsc.new_lead(target, "debriefing", self.reliability, rng, checked)
             if rng.random() < self.flagrante_arrest_prob:
                 pilots = [m for m in ocg.members if m.role == Role.TRANSPORTER]

@@ -22,9 +22,11 @@ so a model is handed over at week 0 with the system under way. Where each mechan
 from __future__ import annotations
 
 import bisect
-import copy
+import io
 import json
+import pickle
 import secrets
+import types
 from collections import OrderedDict
 
 import mesa
@@ -57,10 +59,10 @@ from smugglesim.model.streams import RandomStreams
 _DEFAULT_ROUTES: RouteNetwork | None = None
 
 # Warm states kept in this process, by status quo and seed, most recently used last; each
-# is a model at week 0 after its warm-up, before any measure (about 8 MB each at the
-# 2018 volume, measured with tracemalloc).
+# is a model at week 0 after its warm-up, before any measure, kept as a pickle (about
+# 4 MB each at the 2018 volume).
 WARM_STATES_KEPT = 16
-_WARM_STATES: OrderedDict[tuple[str, int], SmugglingModel] = OrderedDict()
+_WARM_STATES: OrderedDict[tuple[str, int], _WarmState] = OrderedDict()
 
 
 def _warm_key(scenario: Scenario, seed: int, routes: RouteNetwork | None) -> tuple[str, int] | None:
@@ -77,8 +79,67 @@ def _warm_key(scenario: Scenario, seed: int, routes: RouteNetwork | None) -> tup
     return json.dumps(data, sort_keys=True), seed
 
 
+class _WarmState:
+    """A model's state (its ``__dict__``) kept as a pickle, a copy that a later model takes
+    over (:meth:`SmugglingModel._adopt`). Kept as bytes rather than as a deep copy because
+    pickling and unpickling are several times faster than ``copy.deepcopy``, and because
+    the garbage collector, which walks every object of the process, has one object to skip
+    instead of a model's hundred thousand. What ``deepcopy`` would share rather than copy
+    is shared here too: the route network, which no run changes, and functions (lambdas
+    cannot be pickled); the model itself stands for the model that adopts the state."""
+
+    def __init__(self, model: SmugglingModel) -> None:
+        self.routes = model.routes
+        self.functions: list[types.FunctionType] = []
+        buffer = io.BytesIO()
+        _WarmPickler(buffer, model, self).dump(model.__dict__)
+        self.data = buffer.getvalue()
+
+    def copy_for(self, model: SmugglingModel) -> dict:
+        """A copy of the kept ``__dict__``, in which the kept model is ``model``."""
+        return _WarmUnpickler(io.BytesIO(self.data), model, self).load()
+
+
+class _WarmPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, model: SmugglingModel, state: _WarmState) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.model = model
+        self.state = state
+
+    def persistent_id(self, obj: object) -> object:
+        if obj is self.model:
+            return "model"
+        if obj is self.state.routes:
+            return "routes"
+        if isinstance(obj, types.FunctionType):
+            self.state.functions.append(obj)
+            return len(self.state.functions) - 1
+        if isinstance(obj, types.MethodType):
+            # As deepcopy does: the same function bound to the copy of its object (pickle
+            # would look the method up by name, and Mesa's model keeps a wrapper of its
+            # ``step`` under that name).
+            return "method", obj.__func__, obj.__self__
+        return None
+
+
+class _WarmUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, model: SmugglingModel, state: _WarmState) -> None:
+        super().__init__(file)
+        self.model = model
+        self.state = state
+
+    def persistent_load(self, pid: object) -> object:
+        if pid == "model":
+            return self.model
+        if pid == "routes":
+            return self.state.routes
+        if isinstance(pid, tuple):  # a bound method
+            return types.MethodType(pid[1], pid[2])
+        return self.state.functions[pid]  # type: ignore[index]
+
+
 def _remember(key: tuple[str, int], model: SmugglingModel) -> None:
-    _WARM_STATES[key] = copy.deepcopy(model, {id(model.routes): model.routes})
+    _WARM_STATES[key] = _WarmState(model)
     while len(_WARM_STATES) > WARM_STATES_KEPT:
         _WARM_STATES.popitem(last=False)
 
@@ -301,12 +362,11 @@ class SmugglingModel(mesa.Model):
         self.measures = []  # none in the warm-up
         self.measures_cost_eur = 0.0
 
-    def _adopt(self, warm: SmugglingModel) -> None:
+    def _adopt(self, warm: _WarmState) -> None:
         """Take over a copy of ``warm``'s state (a model at week 0 after the same warm-up):
-        everything in it that referred to ``warm`` refers to this model; the route network,
-        which no run changes, is shared."""
-        memo = {id(warm): self, id(warm.routes): warm.routes}
-        self.__dict__.update(copy.deepcopy(warm.__dict__, memo))
+        everything in it that referred to the warm model refers to this model; the route
+        network, which no run changes, is shared."""
+        self.__dict__.update(warm.copy_for(self))
 
     # -- the week -------------------------------------------------------------------------
     def step(self) -> None:

@@ -142,10 +142,11 @@ class OcgLifeCycle:
         table = self.table
         params = self.params
         rng = self._rng_adaptation
-        for ocg in self.ocgs:
-            if ocg.pending_replacements and not ocg.dismantled:
-                self._replace_due(ocg, week, rng)
-        live = table.existing()
+        live = table.existing()  # a replacement joining dismantles nobody
+        ocgs = self.ocgs
+        for i in live.tolist():
+            if ocgs[i].pending_replacements:
+                self._replace_due(ocgs[i], week, rng)
         table.pressure[live] *= params.pressure_decay_week
         table.risk_level[live] = params.risk_shift * np.minimum(table.pressure[live], 1.0)
         down = live[table.adverts_down[live] > 0]
@@ -575,14 +576,21 @@ class OcgLifeCycle:
     def active_members(self) -> list[Smuggler]:
         """The members of the OCGs still in existence, not arrested (cached)."""
         if self._active_members is None:
-            self._active_members = [m for o in self.ocgs if not o.dismantled for m in o.members]
+            ocgs = self.ocgs
+            self._active_members = [
+                m for i in self.table.existing().tolist() for m in ocgs[i].members
+            ]
         return self._active_members
 
     def members_in(self, *jurisdictions: str) -> list[Smuggler]:
-        """The active members living in ``jurisdictions`` (cached)."""
+        """The active members living in ``jurisdictions``, OCG by OCG (cached; each OCG
+        keeps its own list, so only the OCGs' lists are joined again after a change)."""
         members = self._members_in.get(jurisdictions)
         if members is None:
-            members = [m for m in self.active_members() if m.jurisdiction in jurisdictions]
+            members = []
+            ocgs = self.ocgs
+            for i in self.table.existing().tolist():
+                members += ocgs[i].members_in(jurisdictions)
             self._members_in[jurisdictions] = members
         return members
 

@@ -354,7 +354,8 @@ class OrganisedCrimeGroup(Agent):
         self.members: list[Smuggler] = []
         self._member_roles: np.ndarray | None = None  # cache of the members' roles
         self._eu_transporters: list[Smuggler] | None = None  # cache, see eu_transporters
-        self._member_cdfs: dict[int, np.ndarray] = {}  # cache of member_cdf, by weights
+        self._members_in: dict[tuple[str, ...], list[Smuggler]] = {}  # cache, see members_in
+        self._member_cdfs: dict[int, list[float]] = {}  # cache of member_cdf, by weights
         self.n_arrested = 0
         # Replacements sought: (week the search can succeed from, role, leg, place, the
         # lost member's contacts in the group when they were lost).
@@ -387,6 +388,7 @@ class OrganisedCrimeGroup(Agent):
     def _count_member(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
         self._eu_transporters = None
+        self._members_in.clear()
         self._member_cdfs.clear()
         self.table.roles[self.ocg_id, member.role] += change
         if member.role == Role.TRANSPORTER:
@@ -409,6 +411,16 @@ class OrganisedCrimeGroup(Agent):
     def members_moved(self) -> None:
         """Some members now live elsewhere (the OCG moved a leg): forget what depends on it."""
         self._eu_transporters = None
+        self._members_in.clear()
+
+    def members_in(self, jurisdictions: tuple[str, ...]) -> list[Smuggler]:
+        """Its members living in ``jurisdictions``, in the order of ``members`` (cached until
+        members join, leave or move)."""
+        found = self._members_in.get(jurisdictions)
+        if found is None:
+            found = [m for m in self.members if m.jurisdiction in jurisdictions]
+            self._members_in[jurisdictions] = found
+        return found
 
     def eu_transporters(self) -> list[Smuggler]:
         """The transporters living in the EU, in the order of ``members``."""
@@ -418,16 +430,17 @@ class OrganisedCrimeGroup(Agent):
             ]
         return self._eu_transporters
 
-    def member_cdf(self, weights: np.ndarray) -> np.ndarray:
+    def member_cdf(self, weights: np.ndarray) -> list[float]:
         """Cumulative distribution over ``members`` with probabilities proportional to
         ``weights`` of their roles (an array by role that lives as long as the model, such
-        as ``BorderGuards.visibility``: cached by identity)."""
+        as ``BorderGuards.visibility``: cached by identity), as a list for a binary search
+        in Python (``bisect``), which is faster than numpy's on a few members."""
         cdf = self._member_cdfs.get(id(weights))
         if cdf is None:
             w = weights[self.member_roles()]
-            cdf = np.cumsum(w / w.sum())
-            cdf /= cdf[-1]
-            self._member_cdfs[id(weights)] = cdf
+            values = np.cumsum(w / w.sum())
+            values /= values[-1]
+            cdf = self._member_cdfs[id(weights)] = values.tolist()
         return cdf
 
     def count(self, role: Role) -> int:
@@ -437,8 +450,15 @@ class OrganisedCrimeGroup(Agent):
         return self.table.roles.item(self.ocg_id, role) > 0
 
     def update_operating(self) -> None:
-        """An OCG operates while it has a leader or coordinator and a transporter."""
-        self.table.update_operating(self.ocg_id)
+        """An OCG operates while it has a leader or coordinator and a transporter (as
+        :meth:`OcgTable.update_operating`, for its row alone)."""
+        table, i = self.table, self.ocg_id
+        roles = table.roles
+        table.operating[i] = (
+            not table.dismantled.item(i)
+            and roles.item(i, Role.ORGANISER) + roles.item(i, Role.COORDINATOR) > 0
+            and roles.item(i, Role.TRANSPORTER) > 0
+        )
 
     # -- money ------------------------------------------------------------------------------
     @property
