@@ -48,8 +48,9 @@ from smugglesim.experiments.specs import RunTask
 from smugglesim.model.demand_schedule import period_bounds
 from smugglesim.model.model import SmugglingModel, default_routes
 from smugglesim.model.scenario import Scenario, load_scenario
+from smugglesim.model.shipped import SHIPPED_DIR
 
-HINDCAST = Path(__file__).resolve().parents[2] / "scenarios" / "hindcast_2015_2019.toml"
+HINDCAST = SHIPPED_DIR / "hindcast_2015_2019.toml"  # scenarios/, in a checkout
 FIRST_YEAR = 2015
 FIT_YEARS = (2015, 2016)
 ALL_YEARS = (2015, 2016, 2017, 2018, 2019)
