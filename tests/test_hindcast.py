@@ -27,7 +27,7 @@ def test_observed_rows_name_declared_sources_and_quarters_sum_to_years():
 
 
 def _fake_simulate(asked: list[int]) -> hc.Simulate:
-    """Detections that depend on the knobs, route and year, with no model run; records the
+    """Detections that depend on the params, route and year, with no model run; records the
     number of years it is asked for."""
 
     def simulate(points, seeds, years):
@@ -65,7 +65,7 @@ def test_fit_never_reads_a_predicted_year():
         # The fit runs the model over the fitted years only.
         assert asked == [len(hc.FIT_YEARS)]
     for other in fits[1:]:
-        assert other.knobs == fits[0].knobs
+        assert other.params == fits[0].params
         assert other.loss == fits[0].loss
         pd.testing.assert_frame_equal(other.table, fits[0].table)
 
@@ -77,7 +77,7 @@ def test_hindcast_fit_is_the_same_whatever_the_predicted_years_say():
         hc.hindcast(o, _fake_simulate([]), points, [1], [1, 2])
         for o in (obs, _with_predicted_years(obs, 1e12))
     ]
-    assert results[0][0].knobs == results[1][0].knobs
+    assert results[0][0].params == results[1][0].params
     pd.testing.assert_frame_equal(results[0][1], results[1][1])
 
 

@@ -11,7 +11,7 @@ over seeds) against the observations (smugglesim/experiments/data/observed_2015_
 with the mean absolute relative error of the predicted years against two naive forecasts
 (smugglesim/experiments/hindcast_report.py). docs/validation.md shows the result.
 
-The fitted parameters (:class:`Knobs`), each held over the whole run:
+The fitted parameters (:class:`FitParameters`), each held over the whole run:
 
 - ``subsaharan_demand``: a factor on the flow of West Africa and the Horn of Africa, the
   origins the demand schedule has no figures for (they keep their 2018 flow otherwise);
@@ -59,7 +59,7 @@ ARRESTS = "members_arrested"  # compared with the facilitators detected (not the
 
 
 @dataclass(frozen=True)
-class Knobs:
+class FitParameters:
     """The fitted parameters (module docstring); 1, 1, None, 0.25 is the scenario as it is."""
 
     subsaharan_demand: float = 1.0
@@ -83,22 +83,22 @@ QUICK_GRID = {
 QUICK = {"fit_seeds": 1, "seeds": 3, "scale": 0.25}
 
 
-def grid_points(grid: dict[str, Sequence[float]]) -> list[Knobs]:
+def grid_points(grid: dict[str, Sequence[float]]) -> list[FitParameters]:
     return [
-        Knobs(**dict(zip(grid, values, strict=True)))
+        FitParameters(**dict(zip(grid, values, strict=True)))
         for values in itertools.product(*grid.values())
     ]
 
 
-def overrides(knobs: Knobs, years: int, scale: float) -> dict:
-    """Scenario overrides that set ``knobs`` on the hindcast scenario (events at week 0)."""
+def overrides(params: FitParameters, years: int, scale: float) -> dict:
+    """Scenario overrides that set ``params`` on the hindcast scenario (events at week 0)."""
     base = load_scenario(HINDCAST)
     events = [e.model_dump(mode="json", exclude_none=True) for e in base.events]
     why = "fitted on 2015-2016 (smugglesim.experiments.hindcast)"
     for origin, factor in (
-        ("west_africa", knobs.subsaharan_demand),
-        ("horn_of_africa", knobs.subsaharan_demand),
-        ("maghreb", knobs.maghreb_demand),
+        ("west_africa", params.subsaharan_demand),
+        ("horn_of_africa", params.subsaharan_demand),
+        ("maghreb", params.maghreb_demand),
     ):
         if factor != 1.0:
             events.append(
@@ -110,21 +110,21 @@ def overrides(knobs: Knobs, years: int, scale: float) -> dict:
                     "source": why,
                 }
             )
-    if knobs.spain_interception is not None:
+    if params.spain_interception is not None:
         legs = ["morocco->spain", "maghreb->spain"]
         events.append(
             {
                 "week": 0,
                 "change": "interception_prob",
                 "legs": legs,
-                "value": knobs.spain_interception,
+                "value": params.spain_interception,
                 "source": why,
             }
         )
     return {
         "run.years": years,
         "demand.scale": scale,
-        "demand.secondary_movement_share": knobs.secondary_share,
+        "demand.secondary_movement_share": params.secondary_share,
         "events": events,
     }
 
@@ -204,7 +204,7 @@ def run_task(task: RunTask) -> RunResult:
     return RunResult(task.run_id, "ok", None, {}, frame, time.perf_counter() - start)
 
 
-Simulate = Callable[[list[Knobs], Sequence[int], int], pd.DataFrame]
+Simulate = Callable[[list[FitParameters], Sequence[int], int], pd.DataFrame]
 
 
 def simulator(scale: float = 1.0, workers: int = 1, costs: list[float] | None = None) -> Simulate:
@@ -212,10 +212,10 @@ def simulator(scale: float = 1.0, workers: int = 1, costs: list[float] | None = 
     returning (point, seed, measure, route, period, value) rows; each run's seconds are
     appended to ``costs``."""
 
-    def simulate(points: list[Knobs], seeds: Sequence[int], years: int) -> pd.DataFrame:
+    def simulate(points: list[FitParameters], seeds: Sequence[int], years: int) -> pd.DataFrame:
         tasks = []
-        for i, knobs in enumerate(points):
-            sc = load_scenario(HINDCAST, overrides(knobs, years, scale))
+        for i, params in enumerate(points):
+            sc = load_scenario(HINDCAST, overrides(params, years, scale))
             config = sc.model_dump(mode="json")
             for seed in seeds:
                 tasks.append(RunTask(f"{i}:{seed}", f"point {i}", seed, seed, config))
@@ -238,12 +238,14 @@ def simulator(scale: float = 1.0, workers: int = 1, costs: list[float] | None = 
 
 @dataclass
 class Fit:
-    knobs: Knobs
+    params: FitParameters
     loss: float
-    table: pd.DataFrame  # one row per grid point: the knobs and the loss
+    table: pd.DataFrame  # one row per grid point: the params and the loss
 
 
-def fit(fitted: Observed, simulate: Simulate, points: list[Knobs], seeds: Sequence[int]) -> Fit:
+def fit(
+    fitted: Observed, simulate: Simulate, points: list[FitParameters], seeds: Sequence[int]
+) -> Fit:
     """The grid point whose mean detections over ``seeds`` come nearest (squared log ratio,
     averaged over routes and years) to ``fitted``, the fitted years' observations, running
     the model over those years only."""
@@ -269,7 +271,7 @@ def fit(fitted: Observed, simulate: Simulate, points: list[Knobs], seeds: Sequen
 def hindcast(
     observed: Observed,
     simulate: Simulate,
-    points: list[Knobs],
+    points: list[FitParameters],
     fit_seeds: Sequence[int],
     seeds: Sequence[int],
     fit_years: tuple[int, ...] = FIT_YEARS,
@@ -278,7 +280,7 @@ def hindcast(
     model over 2015-2019 for ``seeds``: the fit and the prediction's rows."""
     fitted, _held_out = split(observed, fit_years)
     result = fit(fitted, simulate, points, fit_seeds)
-    runs = simulate([result.knobs], seeds, len(ALL_YEARS))
+    runs = simulate([result.params], seeds, len(ALL_YEARS))
     return result, runs
 
 
@@ -347,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "fit.json").write_text(
             json.dumps(
                 {
-                    "knobs": asdict(result.knobs),
+                    "params": asdict(result.params),
                     "loss": result.loss,
                     "cost": cost,
                     "fit_seeds": fit_seeds,

@@ -116,7 +116,7 @@ def to_markdown(
     seeds: int,
 ) -> str:
     labels = default_routes().route_labels | {"all": "all routes"}
-    k = result.knobs
+    k = result.params
     lines = [
         f"Fitted on {', '.join(map(str, sorted(compared.loc[compared['fitted'], 'year'].unique())))} "
         f"(grid of {len(result.table)} points, seeds 1–{fit_seeds} each, loss {result.loss:.3f}): "
