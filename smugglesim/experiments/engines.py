@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -79,6 +79,11 @@ def run_one(task: RunTask) -> RunResult:
     return RunResult(task.run_id, "ok", None, metrics, ts, _since(start))
 
 
+Worker = Callable[[RunTask], RunResult]
+"""What an engine calls for each task: :func:`run_one`, or another top-level function of an
+importable module that never raises (the hindcast's keeps only the figures it compares)."""
+
+
 def _since(start: float) -> float:
     return time.perf_counter() - start
 
@@ -119,7 +124,9 @@ class Engine(Protocol):
     name: str
     workers: int
 
-    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]: ...
+    def imap_unordered(
+        self, tasks: Iterable[RunTask], worker: Worker = ...
+    ) -> Iterator[RunResult]: ...
 
     def close(self) -> None: ...
 
@@ -130,9 +137,11 @@ class InlineEngine:
     name = "process"
     workers = 1
 
-    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
+    def imap_unordered(
+        self, tasks: Iterable[RunTask], worker: Worker = run_one
+    ) -> Iterator[RunResult]:
         for task in tasks:
-            yield run_one(task)
+            yield worker(task)
 
     def close(self) -> None:
         pass
@@ -164,13 +173,15 @@ class ProcessEngine:
             for fut in [self._pool.submit(time.sleep, 0.05) for _ in range(workers)]:
                 fut.result()
 
-    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
+    def imap_unordered(
+        self, tasks: Iterable[RunTask], worker: Worker = run_one
+    ) -> Iterator[RunResult]:
         pending: dict[cf.Future, RunTask] = {}
         queue = iter(tasks)
 
         def top_up() -> None:
             while len(pending) < 2 * self.workers and (task := next(queue, None)) is not None:
-                pending[self._pool.submit(run_one, task)] = task
+                pending[self._pool.submit(worker, task)] = task
 
         top_up()
         while pending:
@@ -235,7 +246,9 @@ class DaskEngine:
     def _workers(self) -> dict[str, Any]:
         return self._client.scheduler_info().get("workers", {})
 
-    def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunResult]:
+    def imap_unordered(
+        self, tasks: Iterable[RunTask], worker: Worker = run_one
+    ) -> Iterator[RunResult]:
         from dask.distributed import KilledWorker, as_completed
 
         queue = iter(tasks)
@@ -243,7 +256,7 @@ class DaskEngine:
         running = as_completed()
 
         def submit(task: RunTask) -> None:
-            fut = self._client.submit(run_one, task, key=f"run-{task.run_id}", pure=False)
+            fut = self._client.submit(worker, task, key=f"run-{task.run_id}", pure=False)
             pending[fut.key] = task
             running.add(fut)
 
