@@ -216,7 +216,8 @@ def forest_figure(effects: pd.DataFrame, metrics: list[str] | None = None) -> Fi
             ax.errorbar(
                 centre[i] * factor,
                 y[i],
-                xerr=np.nan_to_num(err[:, i : i + 1]),
+                # A list, not an array: matplotlib 3.8 warns on a (2, 1) array of errors.
+                xerr=np.nan_to_num(err[:, i : i + 1]).tolist(),
                 fmt="o",
                 ms=4,
                 capsize=3,

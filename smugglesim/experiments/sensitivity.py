@@ -293,7 +293,8 @@ def plot_sensitivity(table: pd.DataFrame, path: str | Path) -> Path:
             y + i * height,
             est,
             height,
-            xerr=np.abs(err),
+            # A list, not an array: matplotlib 3.8 warns on a (2, 1) array of errors.
+            xerr=np.abs(err).tolist(),
             capsize=3,
             label=key,
             color=f"C{i}",
