@@ -96,6 +96,15 @@ def priors() -> dict[str, tuple[float, float]]:
     return {name: ranges[name] for name in PARAMETERS}
 
 
+def prior() -> Any:
+    """The prior as a ``pyabc.Distribution`` (needs pyabc), over pyabc's names (:func:`key`)."""
+    import pyabc
+
+    return pyabc.Distribution(
+        **{key(n): pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in priors().items()}
+    )
+
+
 def key(name: str) -> str:
     """pyabc's name for a dotted parameter (its names are plain identifiers)."""
     return name.replace(".", "__")
@@ -180,16 +189,17 @@ def fit(
     import pyabc
 
     np.random.seed(seed)  # the prior draws in this process (the workers reseed themselves)
-    prior = pyabc.Distribution(
-        **{key(n): pyabc.RV("uniform", lo, hi - lo) for n, (lo, hi) in priors().items()}
-    )
     sampler = (
         pyabc.sampler.SingleCoreSampler()
         if workers <= 1
         else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     )
     abc = pyabc.ABCSMC(
-        Simulator(years, warmup_years), prior, distance, population_size=population, sampler=sampler
+        Simulator(years, warmup_years),
+        prior(),
+        distance,
+        population_size=population,
+        sampler=sampler,
     )
     observed = {name: target for name, (target, _) in TARGETS.items()}
     start = time.perf_counter()
