@@ -243,15 +243,16 @@ def summarise(posterior: pd.DataFrame) -> pd.DataFrame:
 def write_posterior(result: Fit, path: Path, label: str) -> None:
     """The posterior as CSV, its first lines ``#`` comments saying what it is."""
     s = result.settings
-    accepted = result.populations["particles"].sum()
+    accepted, sampled = result.populations[["particles", "samples"]].sum()
     head = [
         f"# {label}",
         f"# smugglesim.experiments.abc: population {s['population']}, "
         f"{len(result.populations)} generations, run.years {s['years']:g}, "
         f"run.warmup_years {s['warmup_years'] if s['warmup_years'] is not None else 'default'}, "
         f"{s['workers']} workers, seed {s['seed']}",
-        f"# simulations {result.simulations}, accepted {accepted} "
-        f"({accepted / max(1, result.simulations):.0%}), wall {result.wall_s:.0f} s, "
+        f"# simulations {result.simulations} ({result.simulations - sampled} of them pyabc's "
+        f"calibration sample for the first epsilon), accepted {accepted} of {sampled} "
+        f"({accepted / max(1, sampled):.0%}), wall {result.wall_s:.0f} s, "
         f"final epsilon {result.populations['epsilon'].iloc[-1]:.3g}",
         "# priors uniform: "
         + "; ".join(f"{n} [{lo:g}, {hi:g}]" for n, (lo, hi) in priors().items()),
@@ -270,9 +271,10 @@ def read_posterior(path: Path = QUICK_POSTERIOR) -> pd.DataFrame:
 def to_markdown(result: Fit) -> str:
     pops = result.populations
     lines = [
-        f"{result.simulations} simulations in {result.wall_s:.0f} s "
-        f"({result.wall_s * result.settings['workers'] / max(1, result.simulations):.1f} "
-        f"core-seconds each), {len(pops)} generations.",
+        f"{result.simulations} simulations ({result.simulations - pops['samples'].sum()} in "
+        f"pyabc's calibration sample) in {result.wall_s:.0f} s on {result.settings['workers']} "
+        f"workers: {result.wall_s * result.settings['workers'] / max(1, result.simulations):.1f} "
+        f"s × workers per simulation; {len(pops)} generations.",
         "",
         "| generation | epsilon | simulations | accepted | acceptance |",
         "|---|---|---|---|---|",
