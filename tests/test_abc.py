@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from smugglesim.experiments import abc
@@ -75,3 +76,13 @@ def test_a_tiny_fit_runs_one_generation(tmp_path):
     assert fit.simulations >= 3
     abc.write_posterior(fit, tmp_path / "p.csv", "test")
     assert abc.read_posterior(tmp_path / "p.csv").shape == fit.posterior.shape
+
+
+def test_a_fit_on_one_worker_is_reproducible_from_its_seed():
+    """With one worker the seed fixes every draw (with several, pyabc reseeds the workers)."""
+    pytest.importorskip("pyabc", reason="pyabc is the optional extra 'calibrate'")
+    runs = [
+        abc.fit(population=3, generations=1, years=2 / 52, warmup_years=0, workers=1, seed=5)
+        for _ in range(2)
+    ]
+    pd.testing.assert_frame_equal(runs[0].posterior, runs[1].posterior)
