@@ -65,6 +65,7 @@ def test_quick_posterior_loads_and_lies_within_the_priors():
     assert len(posterior) > 0 and (posterior["weight"] > 0).all()
     for name, (low, high) in abc.priors().items():
         assert posterior[name].between(low, high).all(), name
+    assert 1 <= abc.effective_sample_size(posterior) <= len(posterior)
     summary = abc.summarise(posterior)
     assert (summary["q05"] <= summary["mean"]).all() and (summary["mean"] <= summary["q95"]).all()
 

@@ -231,6 +231,12 @@ def fit(
     return Fit(posterior, pops, simulations, time.perf_counter() - start, settings)
 
 
+def effective_sample_size(posterior: pd.DataFrame) -> float:
+    """Kish's effective sample size of the weighted particles, (Σw)² / Σw²."""
+    w = posterior["weight"].to_numpy()
+    return float(w.sum() ** 2 / np.square(w).sum())
+
+
 def summarise(posterior: pd.DataFrame) -> pd.DataFrame:
     """Weighted mean and 5-95% interval of each parameter, beside its prior."""
     w = posterior["weight"].to_numpy() / posterior["weight"].sum()
@@ -259,7 +265,8 @@ def write_posterior(result: Fit, path: Path, label: str) -> None:
         f"# simulations {result.simulations} ({result.simulations - sampled} of them pyabc's "
         f"calibration sample for the first epsilon), accepted {accepted} of {sampled} "
         f"({accepted / max(1, sampled):.0%}), wall {result.wall_s:.0f} s, "
-        f"final epsilon {result.populations['epsilon'].iloc[-1]:.3g}",
+        f"final epsilon {result.populations['epsilon'].iloc[-1]:.3g}, "
+        f"effective sample size {effective_sample_size(result.posterior):.1f}",
         "# priors uniform: "
         + "; ".join(f"{n} [{lo:g}, {hi:g}]" for n, (lo, hi) in priors().items()),
     ]
@@ -291,7 +298,14 @@ def to_markdown(result: Fit) -> str:
             f"| {int(p['t'])} | {p['epsilon']:.3g} | {int(p['samples'])} | "
             f"{int(p['particles'])} | {rate:.0%} |"
         )
-    lines += ["", "| parameter | posterior mean | 5–95% | prior |", "|---|---|---|---|"]
+    ess = effective_sample_size(result.posterior)
+    lines += [
+        "",
+        f"Last generation: {len(result.posterior)} particles, effective sample size {ess:.1f}.",
+        "",
+        "| parameter | posterior mean | 5–95% | prior |",
+        "|---|---|---|---|",
+    ]
     for _, r in summarise(result.posterior).iterrows():
         lines.append(
             f"| {r['parameter']} | {r['mean']:.4g} | {r['q05']:.4g} – {r['q95']:.4g} | "
