@@ -1,9 +1,9 @@
 """Calibration by inference: ABC-SMC (pyabc) of a few ASSUMPTION parameters (issue 12, item 3).
 
     python -m smugglesim.experiments.abc --quick     # ~80 simulations, about 70 s on 2 cores
-    python -m smugglesim.experiments.abc --out posterior.csv   # the full fit: population 200,
-        # at most 8 generations and 4,000 five-year simulations, about 2.7 h on 2 cores
-        # (docs/calibration.md, "Calibration by inference")
+    python -m smugglesim.experiments.abc --out posterior.csv   # the full fit: population 150,
+        # at most 8 generations and 3,000 + 150 / 0.1 = 4,500 five-year simulations,
+        # at most about 3 h on 2 cores (docs/calibration.md, "Calibration by inference")
 
 A first slice, not the whole of item 3. It fits :data:`PARAMETERS`, six of the parameters whose
 description says ``ASSUMPTION`` and that drive the targets of kind ``fitted`` in
@@ -190,8 +190,14 @@ def fit(
     max_simulations: int | None = None,
     seed: int = 1,
     db: Path | None = None,
+    min_acceptance: float = 0.0,
 ) -> Fit:
-    """Run ABC-SMC; ``db`` keeps pyabc's SQLite history (default: a temporary file)."""
+    """Run ABC-SMC; ``db`` keeps pyabc's SQLite history (default: a temporary file).
+
+    pyabc checks ``max_simulations`` only between generations, so the last generation may
+    overshoot it; ``min_acceptance`` bounds a generation's simulations to population /
+    min_acceptance (a generation that reaches it is dropped and the fit stops). At most
+    ``max_simulations + population / min_acceptance`` simulations in all."""
     import pyabc
 
     np.random.seed(seed)  # the prior draws in this process (the workers reseed themselves)
@@ -212,7 +218,9 @@ def fit(
     with tempfile.TemporaryDirectory(prefix="smugglesim-abc-") as tmp:
         path = db or Path(tmp) / "abc.db"
         abc.new(f"sqlite:///{path}", observed)
-        stop = {"max_total_nr_simulations": max_simulations} if max_simulations else {}
+        stop: dict[str, Any] = {"min_acceptance_rate": min_acceptance}
+        if max_simulations:
+            stop["max_total_nr_simulations"] = max_simulations
         history = abc.run(max_nr_populations=generations, **stop)
         params, weights = history.get_distribution(m=0, t=history.max_t)
         pops = history.get_all_populations()
@@ -227,6 +235,7 @@ def fit(
         "warmup_years": warmup_years,
         "workers": workers,
         "seed": seed,
+        "min_acceptance": min_acceptance,
     }
     return Fit(posterior, pops, simulations, time.perf_counter() - start, settings)
 
@@ -261,7 +270,7 @@ def write_posterior(result: Fit, path: Path, label: str) -> None:
         f"# smugglesim.experiments.abc: population {s['population']}, "
         f"{len(result.populations)} generations, run.years {s['years']:g}, "
         f"run.warmup_years {s['warmup_years'] if s['warmup_years'] is not None else 'default'}, "
-        f"{s['workers']} workers, seed {s['seed']}",
+        f"{s['workers']} workers, seed {s['seed']}, min acceptance {s['min_acceptance']:g}",
         f"# simulations {result.simulations} ({result.simulations - sampled} of them pyabc's "
         f"calibration sample for the first epsilon), accepted {accepted} of {sampled} "
         f"({accepted / max(1, sampled):.0%}), wall {result.wall_s:.0f} s, "
@@ -324,15 +333,15 @@ def main(argv: list[str] | None = None) -> int:
         help="population 12, 2 generations, "
         "1 reported year after a warm-up of 1: a smoke test, not a fit",
     )
-    parser.add_argument("--population", type=int, default=200)
+    parser.add_argument("--population", type=int, default=150)
     parser.add_argument("--generations", type=int, default=8)
     parser.add_argument("--years", type=float, default=5.0, help="run.years of each simulation")
     parser.add_argument("--warmup-years", type=float, default=None)
     parser.add_argument(
         "--max-simulations",
         type=int,
-        default=4000,
-        help="stop once this many simulations have run (a budget)",
+        default=3000,
+        help="stop after the generation in which this many simulations have run",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
@@ -345,6 +354,13 @@ def main(argv: list[str] | None = None) -> int:
         help=f"posterior CSV (default with --quick: {QUICK_POSTERIOR.name})",
     )
     parser.add_argument("--db", type=Path, default=None, help="keep pyabc's SQLite history here")
+    parser.add_argument(
+        "--min-acceptance",
+        type=float,
+        default=0.1,
+        help="stop when a generation's acceptance would fall below this "
+        "(bounds its simulations to population / this)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.population, args.generations, args.years = 12, 2, 1.0
@@ -362,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
         args.max_simulations,
         args.seed,
         args.db,
+        args.min_acceptance,
     )
     print(to_markdown(result))
     if args.out:
