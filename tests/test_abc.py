@@ -58,9 +58,10 @@ def test_distance_is_zero_at_the_targets_and_one_at_the_edge_of_every_band():
     assert abc.distance(missing, OBSERVED) == pytest.approx(10 / math.sqrt(len(OBSERVED)))
 
 
-def test_quick_posterior_loads_and_lies_within_the_priors():
-    assert "QUICK" in abc.QUICK_POSTERIOR.read_text().splitlines()[0]
-    posterior = abc.read_posterior()
+@pytest.mark.parametrize("path", [abc.QUICK_POSTERIOR, abc.DATA / "posterior_pilot.csv"])
+def test_kept_posteriors_load_are_labelled_and_lie_within_the_priors(path):
+    assert "NOT a calibration, do not quote" in path.read_text().splitlines()[0]
+    posterior = abc.read_posterior(path)
     assert list(posterior.columns) == [*abc.PARAMETERS, "weight"]
     assert len(posterior) > 0 and (posterior["weight"] > 0).all()
     for name, (low, high) in abc.priors().items():

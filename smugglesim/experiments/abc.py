@@ -295,8 +295,8 @@ def to_markdown(result: Fit) -> str:
     lines = [
         f"{result.simulations} simulations ({result.simulations - pops['samples'].sum()} in "
         f"pyabc's calibration sample) in {result.wall_s:.0f} s on {result.settings['workers']} "
-        f"workers: {result.wall_s * result.settings['workers'] / max(1, result.simulations):.1f} "
-        f"s × workers per simulation; {len(pops)} generations.",
+        f"workers: {result.wall_s / max(1, result.simulations):.2f} s of wall time per "
+        f"simulation; {len(pops)} generations.",
         "",
         "| generation | epsilon | simulations | accepted | acceptance |",
         "|---|---|---|---|---|",
