@@ -71,6 +71,7 @@ def test_a_run_from_python_ignores_the_users_model_and_experiments(users_folder)
         (["smugglesim.cli", "--help"], "usage:"),
         (["smugglesim.cli", "--version"], "smugglesim "),  # reads smugglesim.model's version
         (["smugglesim.experiments.calibration", "--help"], "usage:"),
+        (["smugglesim.experiments.abc", "--help"], "usage:"),  # named like the stdlib abc
     ],
 )
 def test_python_m_ignores_the_users_model_and_experiments(users_folder, args, starts):

@@ -37,6 +37,20 @@ far it can be trusted; the others are met by construction or by fitting."""
 Row = tuple[str, str, str, str, str, str]
 
 
+def central_med_deaths_per_attempt(model: SmugglingModel, summary: dict) -> float:
+    """Deaths at sea on the Central Mediterranean (the last leg of its paths) per attempted
+    crossing, as IOM counts attempts: deaths, entries, and crossings stopped by the Libyan
+    or Tunisian coast guards (the only interceptions on this route are at sea)."""
+    routes = default_routes()
+    j = model.journeys()
+    cm = j[(j["route"] == "central_med")]
+    at_sea = cm["legs_completed"] == routes.path_len[cm["path"].to_numpy()] - 1
+    died = (cm["outcome"] == "died") & at_sea
+    crossed = cm["outcome"].isin(["arrived", "detected"])
+    attempts = died.sum() + crossed.sum() + summary["interceptions_by_route"]["central_med"]
+    return float(died.sum() / max(1, attempts))
+
+
 def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
     """Rows (figure, kind, model mean [min-max over seeds], target, within, source)."""
     sc = load_scenario(scenario)
@@ -46,16 +60,7 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
         model = SmugglingModel(sc, rng=seed).run()
         s = model.summary()
         s["_poly"] = np.mean([o.poly_criminal for o in model.ocgs])
-        # Deaths at sea on the Central Mediterranean: the last leg of its paths.
-        j = model.journeys()
-        cm = j[(j["route"] == "central_med")]
-        at_sea = cm["legs_completed"] == routes.path_len[cm["path"].to_numpy()] - 1
-        died = (cm["outcome"] == "died") & at_sea
-        crossed = cm["outcome"].isin(["arrived", "detected"])
-        # Attempts, as IOM counts them: deaths, entries, and crossings stopped by the Libyan
-        # or Tunisian coast guards (the only interceptions on this route are at sea).
-        attempts = died.sum() + crossed.sum() + s["interceptions_by_route"]["central_med"]
-        s["_cm_death"] = died.sum() / max(1, attempts)
+        s["_cm_death"] = central_med_deaths_per_attempt(model, s)
         runs.append(s)
     years = sc.weeks / 52
     # (figure, value per run, format, target as written, lowest and highest accepted, source,
