@@ -370,14 +370,14 @@ def _compare(args: argparse.Namespace) -> int:
 def _ranking(folder: Path, out: Path, args: argparse.Namespace) -> int:
     """``compare FOLDER --ranking OUTCOME``: effects over the parameter draws, and how often
     each scenario's beats each other's (:mod:`smugglesim.experiments.ranking`)."""
-    from smugglesim.experiments.compare import load_runs
+    from smugglesim.experiments.compare import _pick_baseline, load_runs
     from smugglesim.experiments.ranking import beats, effects_by_draw, summary
     from smugglesim.model import outputs
 
     options.check_output_folder(out)
     runs, _ = load_runs(folder)
     names = list(dict.fromkeys(runs["scenario_name"]))
-    baseline = args.baseline or ("baseline" if "baseline" in names else names[0])
+    baseline = _pick_baseline(names, args.baseline)
     effects = effects_by_draw(runs, args.ranking, baseline)
     spread, shares = summary(effects), beats(effects)
     label = outputs.label(args.ranking)

@@ -167,18 +167,16 @@ def sensitivity(
         raise ValueError("at least one parameter is needed")
     if method == "sobol" and (samples < 2 or samples & (samples - 1)):
         raise ValueError("sobol needs samples to be a power of 2 (e.g. 8, 16, 64)")
-    base = scenario
-    if not isinstance(base, Scenario):
-        base, _ = read_scenario_file(base, overrides)
-    elif overrides:
-        base = apply_point(base, overrides, base.name)
+
+    def resolved(sc: str | Path | Scenario) -> Scenario:
+        if not isinstance(sc, Scenario):
+            return read_scenario_file(sc, overrides)[0]
+        return apply_point(sc, overrides, sc.name) if overrides else sc
+
+    base = resolved(scenario)
     scenarios = [base]
     if against is not None:
-        reference = against
-        if not isinstance(reference, Scenario):
-            reference, _ = read_scenario_file(reference, overrides)
-        elif overrides:
-            reference = apply_point(reference, overrides, reference.name)
+        reference = resolved(against)
         if reference.name == base.name:
             raise ValueError(f"against: {reference.name!r} is the scenario itself")
         scenarios.append(reference)
