@@ -115,3 +115,8 @@ class Prosecution:
     @property
     def open_cases(self) -> int:
         return len(self._pending)
+
+    @property
+    def cases_opened(self) -> int:
+        """Cases opened since the model was built (the warm-up included)."""
+        return self._order

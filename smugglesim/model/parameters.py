@@ -1068,7 +1068,7 @@ class JusticeParams(Section):
         40.0,
         ge=0,
         le=100_000,
-        description="Prosecutors working on migrant-smuggling cases in the Member States in the status quo (ASSUMPTION; with judgments_per_prosecutor_year, the courts judge 1,000 cases a year, about 1.3 times the status quo's 790 cases opened a year, measured).",
+        description="Prosecutors working on migrant-smuggling cases in the Member States in the status quo (ASSUMPTION; with judgments_per_prosecutor_year, the courts judge 1,000 cases a year, about 1.6 times the 620 cases the status quo opens a year, measured in docs/calibration.md).",
     )
     judgments_per_prosecutor_year: float = Field(
         25.0,
