@@ -35,6 +35,7 @@ main process; two ``--quick`` runs with the same seed gave different posteriors.
 from __future__ import annotations
 
 import argparse
+import datetime
 import math
 import tempfile
 import time
@@ -45,16 +46,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smugglesim.experiments.calibration import BASELINE, central_med_deaths_per_attempt
+from smugglesim.experiments import calibration
+from smugglesim.experiments.calibration import BASELINE
 from smugglesim.experiments.sensitivity import assumption_params
 from smugglesim.experiments.specs import apply_point
-from smugglesim.model.model import SmugglingModel, default_routes
-from smugglesim.model.scenario import Scenario, load_scenario
+from smugglesim.model.model import SmugglingModel
+from smugglesim.model.scenario import Scenario, ScenarioError, load_scenario
 
 DATA = Path(__file__).resolve().parent / "data"
 QUICK_POSTERIOR = DATA / "posterior_quick.csv"
+POSTERIOR = DATA / "posterior.csv"
 
-PARAMETERS = {
+SLICE = {
     "finance.cash_seizure_share": "frozen share and confiscation ratio (hand-fitted to them)",
     "smugglers.asset_drawdown_share_week": "the stock of assets there is to freeze",
     "enforcement.action_day_arrest_prob": "members arrested (set from the EMSC's arrests a day)",
@@ -62,38 +65,33 @@ PARAMETERS = {
     "smugglers.arrest_pressure": "pressure on OCGs: riskier crossings (deaths) and fees",
     "demand.departure_elasticity": "departures, hence detections per route, against fees",
 }
-"""The parameters fitted, by dotted name, with the fitted target each chiefly drives."""
+"""The six parameters of the first slice (the pilot posterior), with the fitted target each
+chiefly drives: docs/calibration.md compares the full fit's marginals of these with it."""
 
+PARAMETERS = tuple(name for name in assumption_params() if not name.startswith("costs."))
+"""The parameters fitted: every ASSUMPTION-tagged number of the status quo's mechanisms
+(:func:`smugglesim.experiments.sensitivity.assumption_params` less the measures' unit costs,
+``costs.*``, which the status quo never reads)."""
 
-def _routes() -> dict[str, dict[str, Any]]:
-    return default_routes().routes
+INTEGERS = frozenset(
+    name
+    for name in PARAMETERS
+    if Scenario.model_fields[name.split(".")[0]]
+    .annotation.model_fields[  # type: ignore[union-attr]
+        name.split(".")[1]
+    ]
+    .annotation
+    is int
+)
+"""The integer parameters among them: a particle's value is rounded to the nearest integer."""
 
+NARROWED = 0.9
+"""A parameter counts as narrowed by the fit when its posterior standard deviation is under
+this share of its uniform prior's (a uniform over 90% of the prior's width has 0.9)."""
 
-def _targets() -> dict[str, tuple[float, float]]:
-    """Statistic -> (target, scale): the scale is the half-width of the band the hand
-    calibration accepts (docs/calibration.md), so a deviation of one scale is at its edge."""
-    targets: dict[str, tuple[float, float]] = {}
-    for route, info in _routes().items():
-        goal = float(info["detections_2018"])
-        targets[f"detections_per_year_{route}"] = (goal, 0.3 * goal)  # Frontex 2018 ±30%
-    for route, info in _routes().items():
-        lo, hi = (float(v) for v in info["fee_range_eur"])
-        targets[f"mean_fee_eur_{route}"] = ((lo + hi) / 2, (hi - lo) / 2)  # UNODC ranges
-    targets |= {
-        # Europol 2016: 1.1% confiscated (accepted 0.5-2%); 2.2% frozen (accepted 1-4%).
-        "confiscation_ratio": (0.011, 0.0075),
-        "frozen_share": (0.022, 0.015),
-        # IOM 2016-2018: 1-3% per attempted crossing of the Central Mediterranean.
-        "central_med_deaths_per_attempt": (0.02, 0.01),
-        # EMSC 2018: over 600 arrests on the 53 action days; the band is an order of magnitude
-        # (10^2-10^3), so the scale is wide: this statistic weighs little.
-        "members_arrested_per_year": (600.0, 300.0),
-    }
-    return targets
-
-
-TARGETS = _targets()
-"""Summary statistic -> (target, scale): the calibration targets of kind ``fitted``."""
+TARGETS = {t.key: t for t in calibration.TARGETS if t.kind in ("fitted", "fitted in part")}
+"""The summary statistics: the calibration targets of kind ``fitted`` or ``fitted in part``,
+each with its accepted band (docs/calibration.md's table)."""
 
 
 def priors() -> dict[str, tuple[float, float]]:
@@ -111,6 +109,15 @@ def prior() -> Any:
     )
 
 
+def point(particle: dict[str, float]) -> dict[str, float | int]:
+    """A particle (pyabc's names) as a scenario point (dotted names), integers rounded."""
+    values: dict[str, float | int] = {}
+    for name in PARAMETERS:
+        value = float(particle[key(name)])
+        values[name] = round(value) if name in INTEGERS else value
+    return values
+
+
 def key(name: str) -> str:
     """pyabc's name for a dotted parameter (its names are plain identifiers)."""
     return name.replace(".", "__")
@@ -118,30 +125,29 @@ def key(name: str) -> str:
 
 def statistics(model: SmugglingModel) -> dict[str, float]:
     """The summary statistics (:data:`TARGETS`' keys) of one finished run."""
-    s = model.summary()
-    years = s["weeks"] / 52  # the reported weeks, after the warm-up
-    stats = {}
-    for route in _routes():
-        stats[f"detections_per_year_{route}"] = s["detections_by_route"][route] / years
-    for route in _routes():
-        stats[f"mean_fee_eur_{route}"] = s["mean_fee_eur_by_route"][route]
-    stats |= {
-        "confiscation_ratio": s["confiscation_ratio"],
-        "frozen_share": s["frozen_share"],
-        "central_med_deaths_per_attempt": central_med_deaths_per_attempt(model, s),
-        "members_arrested_per_year": s["members_arrested"] / years,
-    }
-    return {k: float(v) for k, v in stats.items()}
+    stats = calibration.statistics(model)
+    return {name: stats[name] for name in TARGETS}
 
 
-def distance(x: dict[str, float], x0: dict[str, float]) -> float:
-    """Root mean square of the deviations, each over its target's scale; a statistic that is
-    not a number (a route with no fee paid) counts as 10 scales off."""
-    devs = []
-    for name, (_, scale) in TARGETS.items():
-        d = (x[name] - x0[name]) / scale
-        devs.append(d if math.isfinite(d) else 10.0)
-    return float(np.sqrt(np.mean(np.square(devs))))
+def deviation(name: str, value: float) -> float:
+    """How far ``value`` lies outside the band of target ``name``, in half-widths of the band:
+    0 anywhere inside it, 1 one half-width beyond either end; a value that is not a number
+    (a route with no fee paid) counts as 10."""
+    t = TARGETS[name]
+    off = max(t.low - value, value - t.high, 0.0) / ((t.high - t.low) / 2)
+    return off if math.isfinite(off) else 10.0
+
+
+def distance(x: dict[str, float], x0: dict[str, float] | None = None) -> float:
+    """Root mean square of the statistics' :func:`deviation`: 0 when every statistic lies in
+    its target's band. ``x0`` (pyabc's observed statistics, the bands' middles) is not read:
+    the bands are the data."""
+    return float(np.sqrt(np.mean([deviation(name, x[name]) ** 2 for name in TARGETS])))
+
+
+def observed() -> dict[str, float]:
+    """The middle of each target's band: what pyabc keeps as the observed statistics."""
+    return {name: (t.low + t.high) / 2 for name, t in TARGETS.items()}
 
 
 @dataclass
@@ -164,12 +170,21 @@ class Simulator:
 
     def scenario(self, particle: dict[str, float]) -> Scenario:
         base = Scenario.model_validate(self.config)
-        return apply_point(base, {n: float(particle[key(n)]) for n in PARAMETERS}, "abc")
+        return apply_point(base, point(particle), "abc")
 
     def __call__(self, particle: dict[str, float]) -> dict[str, float]:
         # pyabc reseeds numpy's global generator in each worker; the seed is drawn from it.
-        seed = int(np.random.randint(1, 2**31 - 1))
-        return statistics(SmugglingModel(self.scenario(particle), rng=seed).run())
+        return self.run(particle, int(np.random.randint(1, 2**31 - 1)))
+
+    def run(self, particle: dict[str, float], seed: int) -> dict[str, float]:
+        """The statistics of one run of ``particle`` on ``seed``."""
+        try:
+            scenario = self.scenario(particle)
+        except ScenarioError:
+            # A combination the schema refuses (under_used_share above sold_out_share, say):
+            # outside the prior's support, so never accepted (every statistic 10 bands off).
+            return dict.fromkeys(TARGETS, math.nan)
+        return statistics(SmugglingModel(scenario, rng=seed).run())
 
 
 @dataclass
@@ -179,6 +194,8 @@ class Fit:
     simulations: int
     wall_s: float
     settings: dict[str, Any]
+    # the last generation's summary statistics (one row per particle) and their weights
+    statistics: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def fit(
@@ -191,6 +208,9 @@ def fit(
     seed: int = 1,
     db: Path | None = None,
     min_acceptance: float = 0.0,
+    min_epsilon: float = 0.0,
+    max_hours: float | None = None,
+    epsilon: float | None = None,
 ) -> Fit:
     """Run ABC-SMC; ``db`` keeps pyabc's SQLite history (default: a temporary file).
 
@@ -206,28 +226,40 @@ def fit(
         if workers <= 1
         else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
     )
+    if epsilon is not None:
+        # One generation at a fixed threshold: rejection ABC from the prior. (A later
+        # generation would perturb particles with a kernel estimated from them, which in
+        # 71 dimensions needs far more particles than parameters.)
+        generations = 1
     abc = pyabc.ABCSMC(
         Simulator(years, warmup_years),
         prior(),
         distance,
         population_size=population,
         sampler=sampler,
+        eps=pyabc.epsilon.ListEpsilon([epsilon]) if epsilon is not None else None,
     )
-    observed = {name: target for name, (target, _) in TARGETS.items()}
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="smugglesim-abc-") as tmp:
         path = db or Path(tmp) / "abc.db"
-        abc.new(f"sqlite:///{path}", observed)
-        stop: dict[str, Any] = {"min_acceptance_rate": min_acceptance}
+        abc.new(f"sqlite:///{path}", observed())
+        stop: dict[str, Any] = {
+            "min_acceptance_rate": min_acceptance,
+            "minimum_epsilon": min_epsilon,
+        }
+        if max_hours:
+            stop["max_walltime"] = datetime.timedelta(hours=max_hours)
         if max_simulations:
             stop["max_total_nr_simulations"] = max_simulations
         history = abc.run(max_nr_populations=generations, **stop)
         params, weights = history.get_distribution(m=0, t=history.max_t)
+        stat_weights, stats = history.get_weighted_sum_stats(t=history.max_t)
         pops = history.get_all_populations()
         simulations = int(history.total_nr_simulations)
     posterior = params.rename(columns={key(n): n for n in PARAMETERS})[list(PARAMETERS)]
     posterior = posterior.reset_index(drop=True).assign(weight=np.asarray(weights))
     pops = pops[pops["t"] >= 0].reset_index(drop=True)
+    statistics_ = pd.DataFrame(stats, columns=list(TARGETS)).assign(weight=stat_weights)
     settings = {
         "population": population,
         "generations": generations,
@@ -236,8 +268,53 @@ def fit(
         "workers": workers,
         "seed": seed,
         "min_acceptance": min_acceptance,
+        "min_epsilon": min_epsilon,
+        "max_hours": max_hours,
+        "epsilon": epsilon,
     }
-    return Fit(posterior, pops, simulations, time.perf_counter() - start, settings)
+    wall = time.perf_counter() - start
+    return Fit(posterior, pops, simulations, wall, settings, statistics_)
+
+
+def prior_predictive(draws: int, years: float, workers: int = 2, seed: int = 1) -> pd.DataFrame:
+    """``draws`` parameter sets from the prior, each run once: one row per draw, with the
+    parameters, the statistics and each statistic's :func:`deviation` (``dev:`` + its name).
+    Reproducible from ``seed`` whatever the number of workers: the draws and each run's seed
+    come from one generator in this process. Which targets reject prior draws, and how often."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    rng = np.random.default_rng(seed)
+    bounds = priors()
+    particles = [
+        {key(n): float(rng.uniform(lo, hi)) for n, (lo, hi) in bounds.items()} for _ in range(draws)
+    ]
+    seeds = [int(x) for x in rng.integers(1, 2**31 - 1, size=draws)]
+    simulator = Simulator(years)
+    if workers <= 1:
+        results = list(map(simulator.run, particles, seeds))
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(simulator.run, particles, seeds))
+    rows = []
+    for particle, stats in zip(particles, results, strict=True):
+        devs = {f"dev:{name}": deviation(name, stats[name]) for name in TARGETS}
+        rows.append(point(particle) | stats | devs | {"distance": distance(stats)})
+    return pd.DataFrame(rows)
+
+
+def rejections(predictive: pd.DataFrame) -> pd.DataFrame:
+    """For each target, the share of prior draws outside its band, and the share rejected by
+    it alone (every other statistic inside its band)."""
+    outside = predictive[[f"dev:{name}" for name in TARGETS]].to_numpy() > 0
+    alone = outside & (outside.sum(axis=1, keepdims=True) == 1)
+    return pd.DataFrame(
+        {
+            "figure": [TARGETS[name].figure for name in TARGETS],
+            "band": [TARGETS[name].written for name in TARGETS],
+            "outside": outside.mean(axis=0),
+            "outside_alone": alone.mean(axis=0),
+        }
+    )
 
 
 def effective_sample_size(posterior: pd.DataFrame) -> float:
@@ -247,18 +324,37 @@ def effective_sample_size(posterior: pd.DataFrame) -> float:
 
 
 def summarise(posterior: pd.DataFrame) -> pd.DataFrame:
-    """Weighted mean and 5-95% interval of each parameter, beside its prior."""
+    """Each parameter's weighted mean and 5-95% interval beside its uniform prior, and how
+    much the fit narrowed it: ``sd_ratio``, the posterior's standard deviation over the
+    prior's (1: the targets say nothing about it), and ``shift``, the posterior mean's distance
+    from the prior's middle in prior standard deviations. Sorted, most narrowed first."""
     w = posterior["weight"].to_numpy() / posterior["weight"].sum()
     rows = []
     for name, (lo, hi) in priors().items():
         x = posterior[name].to_numpy()
         order = np.argsort(x)
         cdf = np.cumsum(w[order])
-        q5, q95 = (x[order][np.searchsorted(cdf, q)] for q in (0.05, 0.95))
-        rows.append((name, float(x @ w), q5, q95, lo, hi))
-    return pd.DataFrame(
-        rows, columns=["parameter", "mean", "q05", "q95", "prior_low", "prior_high"]
-    )
+        q5, q95 = (x[order][min(len(x) - 1, np.searchsorted(cdf, q))] for q in (0.05, 0.95))
+        mean = float(x @ w)
+        prior_sd = (hi - lo) / math.sqrt(12)
+        sd = math.sqrt(max(0.0, float(np.square(x - mean) @ w)))
+        shift = (mean - (lo + hi) / 2) / prior_sd
+        rows.append((name, mean, q5, q95, lo, hi, sd / prior_sd, shift))
+    columns = ["parameter", "mean", "q05", "q95", "prior_low", "prior_high", "sd_ratio", "shift"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values("sd_ratio", kind="stable").reset_index(drop=True)
+
+
+def within_bands(statistics_: pd.DataFrame) -> pd.DataFrame:
+    """For each target, the weighted share of particles whose statistic lies in its band, and
+    the weighted mean statistic (a posterior predictive check at the particles' own seeds)."""
+    w = statistics_["weight"].to_numpy() / statistics_["weight"].sum()
+    rows = []
+    for name, t in TARGETS.items():
+        x = statistics_[name].to_numpy(dtype=float)
+        inside = (x >= t.low) & (x <= t.high)
+        rows.append((t.figure, t.written, float(np.nansum(x * w)), float(inside @ w)))
+    return pd.DataFrame(rows, columns=["figure", "target", "mean", "share_within"])
 
 
 def write_posterior(result: Fit, path: Path, label: str) -> None:
@@ -285,6 +381,11 @@ def write_posterior(result: Fit, path: Path, label: str) -> None:
         result.posterior.to_csv(f, index=False, float_format="%.6g")
 
 
+def statistics_path(posterior: Path) -> Path:
+    """Where the statistics of a posterior's particles are kept, beside it."""
+    return posterior.with_name(f"{posterior.stem}_statistics.csv")
+
+
 def read_posterior(path: Path = QUICK_POSTERIOR) -> pd.DataFrame:
     """A posterior written by :func:`write_posterior` (parameters and ``weight``)."""
     return pd.read_csv(path, comment="#")
@@ -308,18 +409,37 @@ def to_markdown(result: Fit) -> str:
             f"{int(p['particles'])} | {rate:.0%} |"
         )
     ess = effective_sample_size(result.posterior)
+    table = summarise(result.posterior)
+    narrowed = table[table["sd_ratio"] < NARROWED]
     lines += [
         "",
         f"Last generation: {len(result.posterior)} particles, effective sample size {ess:.1f}.",
         "",
-        "| parameter | posterior mean | 5–95% | prior |",
-        "|---|---|---|---|",
+        f"The {len(narrowed)} of {len(table)} parameters whose posterior standard deviation is "
+        f"under {NARROWED:.0%} of the prior's (the others: the targets say little about them; "
+        "every one is in the posterior CSV):",
+        "",
+        "| parameter | posterior mean | 5–95% | prior | sd / prior sd | shift (prior sd) |",
+        "|---|---|---|---|---|---|",
     ]
-    for _, r in summarise(result.posterior).iterrows():
+    for _, r in narrowed.iterrows():
         lines.append(
             f"| {r['parameter']} | {r['mean']:.4g} | {r['q05']:.4g} – {r['q95']:.4g} | "
-            f"U({r['prior_low']:.4g}, {r['prior_high']:.4g}) |"
+            f"U({r['prior_low']:.4g}, {r['prior_high']:.4g}) | {r['sd_ratio']:.2f} | "
+            f"{r['shift']:+.2f} |"
         )
+    if not result.statistics.empty:
+        lines += [
+            "",
+            "The last generation's statistics (each particle at its own seed):",
+            "",
+            "| target | band | posterior mean | share within the band |",
+            "|---|---|---|---|",
+        ]
+        for _, r in within_bands(result.statistics).iterrows():
+            lines.append(
+                f"| {r['figure']} | {r['target']} | {r['mean']:,.4g} | {r['share_within']:.0%} |"
+            )
     return "\n".join(lines)
 
 
@@ -333,9 +453,9 @@ def main(argv: list[str] | None = None) -> int:
         help="population 12, 2 generations, "
         "1 reported year after a warm-up of 1: a smoke test, not a fit",
     )
-    parser.add_argument("--population", type=int, default=150)
+    parser.add_argument("--population", type=int, default=200)
     parser.add_argument("--generations", type=int, default=8)
-    parser.add_argument("--years", type=float, default=5.0, help="run.years of each simulation")
+    parser.add_argument("--years", type=float, default=3.0, help="run.years of each simulation")
     parser.add_argument("--warmup-years", type=float, default=None)
     parser.add_argument(
         "--max-simulations",
@@ -361,6 +481,26 @@ def main(argv: list[str] | None = None) -> int:
         help="stop when a generation's acceptance would fall below this "
         "(bounds its simulations to population / this)",
     )
+    parser.add_argument(
+        "--epsilon",
+        default="0",
+        help="a threshold: one generation accepting the prior draws whose distance is at most "
+        "it (rejection ABC; 0: every statistic inside its band); or 'adaptive': pyabc's "
+        "generations with the median epsilon (default: 0)",
+    )
+    parser.add_argument(
+        "--min-epsilon",
+        type=float,
+        default=0.0,
+        help="stop after the generation whose epsilon is at most this "
+        "(0: every statistic of every particle inside its band)",
+    )
+    parser.add_argument(
+        "--max-hours",
+        type=float,
+        default=2.5,
+        help="stop after the generation that ends past this many hours",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.population, args.generations, args.years = 12, 2, 1.0
@@ -379,6 +519,9 @@ def main(argv: list[str] | None = None) -> int:
         args.seed,
         args.db,
         args.min_acceptance,
+        args.min_epsilon,
+        args.max_hours,
+        None if args.epsilon == "adaptive" else float(args.epsilon),
     )
     print(to_markdown(result))
     if args.out:
@@ -388,7 +531,9 @@ def main(argv: list[str] | None = None) -> int:
             else "posterior of smugglesim.experiments.abc"
         )
         write_posterior(result, args.out, label)
-        print(f"\nposterior written to {args.out}")
+        stats_path = statistics_path(args.out)
+        result.statistics.to_csv(stats_path, index=False, float_format="%.6g")
+        print(f"\nposterior written to {args.out}, its particles' statistics to {stats_path}")
     return 0
 
 

@@ -13,7 +13,7 @@ flows over those weeks, as Europol's yearly figures are.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,53 +51,55 @@ def central_med_deaths_per_attempt(model: SmugglingModel, summary: dict) -> floa
     return float(died.sum() / max(1, attempts))
 
 
-def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
-    """Rows (figure, kind, model mean [min-max over seeds], target, within, source)."""
-    sc = load_scenario(scenario)
-    routes = default_routes()
-    runs = []
-    for seed in range(1, seeds + 1):
-        model = SmugglingModel(sc, rng=seed).run()
-        s = model.summary()
-        s["_poly"] = np.mean([o.poly_criminal for o in model.ocgs])
-        s["_cm_death"] = central_med_deaths_per_attempt(model, s)
-        runs.append(s)
-    years = sc.weeks / 52
-    # (figure, value per run, format, target as written, lowest and highest accepted, source,
-    # kind: KINDS)
-    targets: list[tuple[str, Callable[[dict], float], str, str, float, float, str, str]] = []
-    for route, info in routes.routes.items():
-        goal = info["detections_2018"]
-        targets.append(
-            (
-                f"detections per year, {info['label']}",
-                lambda r, route=route: r["detections_by_route"][route] / years,
-                ",.0f",
-                f"{goal:,} ±30%",
-                0.7 * goal,
-                1.3 * goal,
-                "Frontex, Risk Analysis for 2019",
-                "fitted",
-            )
+@dataclass(frozen=True)
+class Target:
+    """One calibration target: the statistic :func:`statistics` gives under ``key``, the band
+    of values accepted (``low``-``high``, from the source where it gives one), and what the
+    target is to the model (``kind``, one of :data:`KINDS`). The ABC fit
+    (:mod:`smugglesim.experiments.abc`) reads the same bands."""
+
+    key: str
+    figure: str
+    fmt: str
+    written: str
+    low: float
+    high: float
+    source: str
+    kind: str
+
+
+def _targets() -> tuple[Target, ...]:
+    routes = default_routes().routes
+    targets = [
+        Target(
+            f"detections_per_year_{route}",
+            f"detections per year, {info['label']}",
+            ",.0f",
+            f"{info['detections_2018']:,} ±30%",
+            0.7 * info["detections_2018"],
+            1.3 * info["detections_2018"],
+            "Frontex, Risk Analysis for 2019",
+            "fitted",
         )
-    for route, info in routes.routes.items():
-        lo, hi = info["fee_range_eur"]
-        targets.append(
-            (
-                f"mean journey fee (EUR), {info['label']}",
-                lambda r, route=route: r["mean_fee_eur_by_route"][route],
-                ",.0f",
-                f"{lo:,}–{hi:,}",
-                lo,
-                hi,
-                info.get("fee_source", "UNODC 2018; Europol–Interpol 2016"),
-                "fitted",
-            )
-        )
+        for route, info in routes.items()
+    ]
     targets += [
-        (
+        Target(
+            f"mean_fee_eur_{route}",
+            f"mean journey fee (EUR), {info['label']}",
+            ",.0f",
+            f"{info['fee_range_eur'][0]:,}–{info['fee_range_eur'][1]:,}",
+            info["fee_range_eur"][0],
+            info["fee_range_eur"][1],
+            info.get("fee_source", "UNODC 2018; Europol–Interpol 2016"),
+            "fitted",
+        )
+        for route, info in routes.items()
+    ]
+    targets += [
+        Target(
+            "facilitated_share",
             "share of arrivals and detections facilitated",
-            lambda r: r["facilitated_share"],
             ".3f",
             "> 0.90",
             0.9,
@@ -105,9 +107,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "Europol–Interpol 2016",
             "structural",
         ),
-        (
+        Target(
+            "confiscation_ratio",
             "confiscation ratio (confiscated / proceeds, flow over the reported years)",
-            lambda r: r["confiscation_ratio"],
             ".4f",
             "0.005–0.02",
             0.005,
@@ -115,9 +117,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "Council doc 15250/18 (< 2%); Europol 2016 (1.1%)",
             "fitted",
         ),
-        (
+        Target(
+            "frozen_share",
             "frozen share of proceeds (flow over the reported years)",
-            lambda r: r["frozen_share"],
             ".4f",
             "about 0.022",
             0.01,
@@ -125,9 +127,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "Europol 2016 (2.2% frozen)",
             "fitted",
         ),
-        (
+        Target(
+            "poly_criminal_share",
             "poly-criminal share of OCGs",
-            lambda r: r["_poly"],
             ".3f",
             "0.46",
             0.38,
@@ -135,9 +137,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "Council doc 15250/18",
             "input",
         ),
-        (
+        Target(
+            "central_med_deaths_per_attempt",
             "deaths per attempted sea crossing, Central Med",
-            lambda r: r["_cm_death"],
             ".4f",
             "0.01–0.03",
             0.01,
@@ -145,9 +147,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "IOM Missing Migrants 2016–2018",
             "fitted",
         ),
-        (
+        Target(
+            "interceptions_per_year_central_med",
             "interceptions per year, Central Mediterranean (Libya, Tunisia)",
-            lambda r: r["interceptions_by_route"]["central_med"] / years,
             ",.0f",
             "about 15,000 (Libya) plus Tunisia's",
             10_000,
@@ -155,9 +157,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "UNHCR 2018 (Libyan coast guard); leg interception_prob is set from it",
             "input",
         ),
-        (
+        Target(
+            "members_arrested_per_year",
             "members arrested per year",
-            lambda r: r["members_arrested"] / years,
             ",.0f",
             "order of 10^2–10^3 (core members)",
             100,
@@ -165,9 +167,9 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "EMSC 2018: 53 action days, 600+ arrests; Frontex 2017: ~10,000 facilitators detected",
             "fitted in part",
         ),
-        (
+        Target(
+            "investigations_opened_per_year",
             "investigations opened per year (cases against an OCG)",
-            lambda r: r["investigations_opened"] / years,
             ",.0f",
             "3,657 new EMSC cases (2018)",
             0.5 * 3657,
@@ -176,12 +178,46 @@ def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
             "checked",
         ),
     ]
+    return tuple(targets)
+
+
+TARGETS = _targets()
+"""Every calibration target, in the order of docs/calibration.md's table."""
+
+
+def statistics(model: SmugglingModel) -> dict[str, float]:
+    """Every target's statistic (:data:`TARGETS`' keys) of one finished run, over its
+    reported weeks."""
+    s = model.summary()
+    years = s["weeks"] / 52
+    stats = {}
+    for route in default_routes().routes:
+        stats[f"detections_per_year_{route}"] = s["detections_by_route"][route] / years
+        stats[f"mean_fee_eur_{route}"] = s["mean_fee_eur_by_route"][route]
+    stats |= {
+        "facilitated_share": s["facilitated_share"],
+        "confiscation_ratio": s["confiscation_ratio"],
+        "frozen_share": s["frozen_share"],
+        "poly_criminal_share": np.mean([o.poly_criminal for o in model.ocgs]),
+        "central_med_deaths_per_attempt": central_med_deaths_per_attempt(model, s),
+        "interceptions_per_year_central_med": s["interceptions_by_route"]["central_med"] / years,
+        "members_arrested_per_year": s["members_arrested"] / years,
+        "investigations_opened_per_year": s["investigations_opened"] / years,
+    }
+    return {k: float(v) for k, v in stats.items()}
+
+
+def measure(seeds: int, scenario: Path = BASELINE) -> list[Row]:
+    """Rows (figure, kind, model mean [min-max over seeds], target, within, source)."""
+    sc = load_scenario(scenario)
+    runs = [statistics(SmugglingModel(sc, rng=seed).run()) for seed in range(1, seeds + 1)]
     rows = []
-    for figure, value, fmt, target, lo, hi, source, kind in targets:
-        v = np.array([value(r) for r in runs], dtype=float)
+    for t in TARGETS:
+        v = np.array([r[t.key] for r in runs], dtype=float)
         mean = float(v.mean())
-        shown = f"{mean:{fmt}} [{v.min():,.4g} – {v.max():,.4g}]"
-        rows.append((figure, kind, shown, target, "yes" if lo <= mean <= hi else "NO", source))
+        shown = f"{mean:{t.fmt}} [{v.min():,.4g} – {v.max():,.4g}]"
+        within = "yes" if t.low <= mean <= t.high else "NO"
+        rows.append((t.figure, t.kind, shown, t.written, within, t.source))
     return rows
 
 
