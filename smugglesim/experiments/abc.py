@@ -53,6 +53,7 @@ from smugglesim.model.scenario import Scenario, load_scenario
 
 DATA = Path(__file__).resolve().parent / "data"
 QUICK_POSTERIOR = DATA / "posterior_quick.csv"
+POSTERIOR = DATA / "posterior.csv"
 
 PARAMETERS = {
     "finance.cash_seizure_share": "frozen share and confiscation ratio (hand-fitted to them)",
