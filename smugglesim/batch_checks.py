@@ -71,13 +71,28 @@ def swept(bases: list[Scenario], values: dict[str, list[Any]], labels: dict[str,
         raise ScenarioError(*errors)
 
 
+def sweep_values(
+    bases: list[Scenario], sweep: Sweep | None, sweep_params: list[str] | None
+) -> None:
+    """:func:`swept` for a batch's sweep, its errors naming the ``--sweep-param`` option given
+    (``sweep_params``) or, for posterior draws, the posterior file (checking the ends of
+    each parameter's range over the particles)."""
+    if sweep is None:
+        return
+    if sweep.origin is not None:
+        labels = dict.fromkeys(sweep.params, sweep.origin["posterior"])
+    else:
+        labels = option_labels(sweep_params, "--sweep-param")
+    swept(bases, sweep.params, labels)
+
+
 def option_labels(items: list[str] | None, option: str) -> dict[str, str]:
     """Parameter name -> ``command line (OPTION NAME=SPEC)``, for :func:`swept`."""
     return {i.partition("=")[0]: f"command line ({option} {i})" for i in items or []}
 
 
-def outcome(base: Scenario, name: str) -> None:
-    """The outcome must be a column a run produces."""
+def outcome(base: Scenario, name: str, option: str = "--outcome") -> None:
+    """The outcome (given by ``option``) must be a column a run produces."""
     from smugglesim.experiments.sensitivity import outcomes
 
     known = outcomes(base)
@@ -85,7 +100,7 @@ def outcome(base: Scenario, name: str) -> None:
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise UsageError(
-            f"--outcome: unknown outcome {name!r}; {hint}choose one of {', '.join(known)}"
+            f"{option}: unknown outcome {name!r}; {hint}choose one of {', '.join(known)}"
         )
 
 
