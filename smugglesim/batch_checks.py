@@ -16,7 +16,13 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from smugglesim.experiments.specs import Sweep, apply_point, build_entries
+from smugglesim.experiments.specs import (
+    Sweep,
+    apply_point,
+    build_entries,
+    no_such_parameter,
+    parameter_names,
+)
 from smugglesim.model.scenario import Scenario, ScenarioError, read_scenario
 from smugglesim.options import UsageError
 
@@ -49,13 +55,11 @@ def swept(bases: list[Scenario], values: dict[str, list[Any]], labels: dict[str,
     (``labels``: parameter -> its option as typed)."""
     errors: list[str] = []
     for base in bases:
-        known = _dotted(base.model_dump(mode="json"))
+        known = parameter_names(base.model_dump(mode="json"))
         for name, spec in values.items():
             label = labels[name]
             if name not in known:
-                close = difflib.get_close_matches(name, known, n=1)
-                hint = f"; did you mean {close[0]}?" if close else ""
-                line = f"{label}: {name}: no such parameter{hint}"
+                line = no_such_parameter(label, name, known)
                 errors += [line] if line not in errors else []
                 continue
             for value in spec:
@@ -67,13 +71,28 @@ def swept(bases: list[Scenario], values: dict[str, list[Any]], labels: dict[str,
         raise ScenarioError(*errors)
 
 
+def sweep_values(
+    bases: list[Scenario], sweep: Sweep | None, sweep_params: list[str] | None
+) -> None:
+    """:func:`swept` for a batch's sweep, its errors naming the ``--sweep-param`` option given
+    (``sweep_params``) or, for posterior draws, the posterior file (checking the ends of
+    each parameter's range over the particles)."""
+    if sweep is None:
+        return
+    if sweep.origin is not None:
+        labels = dict.fromkeys(sweep.params, sweep.origin["posterior"])
+    else:
+        labels = option_labels(sweep_params, "--sweep-param")
+    swept(bases, sweep.params, labels)
+
+
 def option_labels(items: list[str] | None, option: str) -> dict[str, str]:
     """Parameter name -> ``command line (OPTION NAME=SPEC)``, for :func:`swept`."""
     return {i.partition("=")[0]: f"command line ({option} {i})" for i in items or []}
 
 
-def outcome(base: Scenario, name: str) -> None:
-    """The outcome must be a column a run produces."""
+def outcome(base: Scenario, name: str, option: str = "--outcome") -> None:
+    """The outcome (given by ``option``) must be a column a run produces."""
     from smugglesim.experiments.sensitivity import outcomes
 
     known = outcomes(base)
@@ -81,7 +100,7 @@ def outcome(base: Scenario, name: str) -> None:
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise UsageError(
-            f"--outcome: unknown outcome {name!r}; {hint}choose one of {', '.join(known)}"
+            f"{option}: unknown outcome {name!r}; {hint}choose one of {', '.join(known)}"
         )
 
 
@@ -110,14 +129,3 @@ def runs(
 ) -> int:
     """How many runs a batch of ``files`` makes (every sweep point, every replication)."""
     return len(build_entries(list(files), seed, overrides, sweep)) * replications
-
-
-def _dotted(data: dict[str, Any], prefix: str = "") -> list[str]:
-    """The dotted names of every parameter of a scenario's data."""
-    names = []
-    for key, value in data.items():
-        if isinstance(value, dict):
-            names += _dotted(value, f"{prefix}{key}.")
-        else:
-            names.append(f"{prefix}{key}")
-    return names

@@ -19,7 +19,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smugglesim import options
+from smugglesim import options, posterior_cli
 from smugglesim.commands import command, report_options, scenario_path, user_errors
 
 if TYPE_CHECKING:
@@ -150,12 +150,15 @@ def _batch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sweep-method", choices=("factorial", "lhs"), default="factorial")
     p.add_argument("--sweep-samples", type=options.count(1, 100_000), help="points of an lhs sweep")
     p.add_argument("--sweep-seed", type=options.seed, help="lhs sampler seed")
+    posterior_cli.add_options(p)
 
 
 def _sweep(args: argparse.Namespace) -> Sweep | None:
     from smugglesim.experiments.specs import Sweep, parse_sweep_param
     from smugglesim.model.scenario import ScenarioError
 
+    if (drawn := posterior_cli.sweep(args)) is not None:
+        return drawn
     if not args.sweep_param:
         for option in ("sweep_samples", "sweep_seed"):
             if getattr(args, option) is not None:
@@ -179,10 +182,9 @@ def _batch(args: argparse.Namespace) -> int:
 
     batch_checks.engine(args)
     sweep = _sweep(args)
-    bases = _scenarios(args, args.scenarios)
-    if sweep is not None:
-        labels = batch_checks.option_labels(args.sweep_param, "--sweep-param")
-        batch_checks.swept(bases, sweep.params, labels)
+    batch_checks.sweep_values(_scenarios(args, args.scenarios), sweep, args.sweep_param)
+    if sweep is not None and sweep.origin is not None:
+        print(posterior_cli.drawn_from(sweep.origin))
     runs_total = batch_checks.runs(
         args.scenarios, args.replications, args.seed, _overrides(args), sweep
     )
@@ -228,8 +230,13 @@ NOT_WITH_BUDGETS = {
     "--engine": "process",
     "--scheduler": None,
     "--ranking": None,
+    "--posterior": None,
+    "--posterior-draws": None,
+    "--posterior-seed": None,
 }
 """Options of ``compare`` that the budget modes do not use, with their defaults."""
+RANKING = "confiscation_ratio"
+"""The outcome ``compare --posterior`` ranks the scenarios on unless ``--ranking`` names one."""
 
 
 def _compare_args(p: argparse.ArgumentParser) -> None:
@@ -254,9 +261,10 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--ranking",
         metavar="OUTCOME",
-        help="instead, for a batch folder whose scenarios share a sweep of parameter draws: "
-        "each scenario's effect on OUTCOME over the draws, and the share of draws in which "
-        "one's effect is larger than another's (docs/experiments.md)",
+        help="instead, for a batch folder whose scenarios share a sweep of parameter draws "
+        "(or for scenarios run with --posterior, default confiscation_ratio): each scenario's "
+        "effect on OUTCOME over the draws, and the share of draws in which one's effect is "
+        "larger than another's (docs/experiments.md)",
     )
     p.add_argument(
         "--baseline",
@@ -264,6 +272,7 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
         help="scenario to compare against (default: 'baseline', else the first)",
     )
     _common(p, f"{REPLICATIONS}; {dose_cli.SEEDS} with --dose-response or --equal-budget")
+    posterior_cli.add_options(p)
     p.add_argument(
         "--out",
         type=options.output_folder,
@@ -286,7 +295,7 @@ def _budget_mode(args: argparse.Namespace) -> bool:
             raise options.UsageError("--levels: only with --dose-response TARGET")
         return False
     for flag, default in NOT_WITH_BUDGETS.items():
-        if getattr(args, flag.removeprefix("--")) != default:
+        if getattr(args, flag.removeprefix("--").replace("-", "_")) != default:
             raise options.UsageError(f"{flag}: not used with {mode}")
     args.target = args.dose_response
     args.seeds = args.replications or dose_cli.SEEDS
@@ -317,12 +326,19 @@ def _compare(args: argparse.Namespace) -> int:
     status = 0
     # CSV on stdout must parse: the other lines go to stderr then.
     notes = sys.stderr if args.format == "csv" else sys.stdout
-    if args.ranking is not None and not (len(args.targets) == 1 and Path(args.targets[0]).is_dir()):
+    is_folder = len(args.targets) == 1 and Path(args.targets[0]).is_dir()
+    if args.ranking is not None and not is_folder and args.posterior is None:
         raise options.UsageError(
             "--ranking: give one batch folder (run the draws first: smugglesim batch A.toml "
-            "B.toml --sweep-method lhs --sweep-samples N --sweep-param NAME=LOW:HIGH ...)"
+            "B.toml --sweep-method lhs --sweep-samples N --sweep-param NAME=LOW:HIGH ...), "
+            "or scenarios with --posterior"
         )
-    if len(args.targets) == 1 and Path(args.targets[0]).is_dir():
+    if is_folder and args.posterior is not None:
+        raise options.UsageError(
+            "--posterior: runs scenarios at posterior draws; a batch folder has run already "
+            "(rank its draws with --ranking OUTCOME)"
+        )
+    if is_folder:
         folder = Path(args.targets[0])
         if not (folder / "runs.parquet").is_file():
             raise ScenarioError(f"{folder}: runs.parquet: not a batch output folder")
@@ -338,8 +354,14 @@ def _compare(args: argparse.Namespace) -> int:
         folder = out = args.out or Path("smugglesim-compare")
         options.check_output_folder(out)
         batch_checks.engine(args)
-        batch_checks.baseline(args.baseline, [s.name for s in _scenarios(args, files)])
-        runs_total = batch_checks.runs(files, args.replications, args.seed, _overrides(args))
+        sweep = posterior_cli.sweep(args)
+        bases = _scenarios(args, files)
+        batch_checks.baseline(args.baseline, [s.name for s in bases])
+        batch_checks.sweep_values(bases, sweep, None)
+        if sweep is not None:
+            args.ranking = args.ranking or RANKING
+            batch_checks.outcome(bases[0], args.ranking, "--ranking")
+        runs_total = batch_checks.runs(files, args.replications, args.seed, _overrides(args), sweep)
         args.workers = options.cap_workers(args.workers, runs_total)
         runs = run_batch(
             files,
@@ -349,12 +371,16 @@ def _compare(args: argparse.Namespace) -> int:
             engine=args.engine,
             scheduler=args.scheduler,
             seed=args.seed,
+            sweep=sweep,
             overrides=_overrides(args),
             command=_command_line("compare", args),
             progress=not args.quiet,
         )
         with contextlib.redirect_stdout(notes):
             status = _report_failures(runs, folder)
+        if sweep is not None:  # a table per draw would say little: rank over the draws
+            print()
+            return _ranking(folder, out, args) or status
         if args.baseline is None:
             args.baseline = runs["scenario"].iloc[0]
     effects, confiscation, plots = write_report(folder, out, args.baseline)
@@ -375,7 +401,9 @@ def _ranking(folder: Path, out: Path, args: argparse.Namespace) -> int:
     from smugglesim.model import outputs
 
     options.check_output_folder(out)
-    runs, _ = load_runs(folder)
+    runs, manifest = load_runs(folder)
+    if origin := ((manifest or {}).get("sweep") or {}).get("origin"):
+        print(posterior_cli.drawn_from(origin) + "\n")
     names = list(dict.fromkeys(runs["scenario_name"]))
     baseline = _pick_baseline(names, args.baseline)
     effects = effects_by_draw(runs, args.ranking, baseline)

@@ -58,6 +58,12 @@ class MultiSim:
         workers: Worker processes; 1 runs in this process.
         engine: ``"process"`` or ``"dask"`` (:mod:`smugglesim.experiments.engines`).
         sweep: A parameter sweep applied to every scenario.
+        posterior: Instead of ``sweep``: run every scenario at ``posterior_draws`` parameter
+            sets drawn from a posterior CSV file, or a shipped one by name
+            (``"posterior_pilot"``; :func:`smugglesim.experiments.posterior.posterior_sweep`);
+            :meth:`ranking` then says how often one scenario's effect beats another's.
+        posterior_draws: How many parameter sets to draw from ``posterior``.
+        posterior_seed: Seed of the draws (default: ``seed``).
         out: A folder: run through the batch layer, which writes Parquet there and
             resumes; None: keep the runs in memory only.
     """
@@ -73,6 +79,9 @@ class MultiSim:
         workers: int = 1,
         engine: str = "process",
         sweep: Sweep | None = None,
+        posterior: str | Path | None = None,
+        posterior_draws: int | None = None,
+        posterior_seed: int | None = None,
         out: str | Path | None = None,
     ) -> None:
         if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
@@ -81,6 +90,10 @@ class MultiSim:
         self.replications = replications
         self.overrides = merged_overrides(years, overrides)
         self.seed = check_seed(seed)
+        if posterior is not None:
+            sweep = _posterior_sweep(posterior, posterior_draws, posterior_seed, sweep, self)
+        elif posterior_draws is not None or posterior_seed is not None:
+            raise ValueError("posterior_draws, posterior_seed: need posterior (a file or name)")
         self.workers, self.engine, self.sweep = workers, engine, sweep
         self.out = Path(out) if out is not None else None
         # Read and check every scenario now, so that a bad file fails before anything runs.
@@ -255,6 +268,26 @@ class MultiSim:
     def _baseline(self) -> str:
         return "baseline" if "baseline" in self.labels else self.labels[0]
 
+    def effects_by_draw(self, outcome: str, baseline: str | None = None) -> pd.DataFrame:
+        """Over the parameter draws (``posterior`` or a ``sweep``): one row per draw, one
+        column per scenario but the baseline, each the mean over the paired replications of
+        the scenario's ``outcome`` minus the baseline's at that draw
+        (:func:`smugglesim.experiments.ranking.effects_by_draw`)."""
+        from smugglesim.experiments.compare import _pick_baseline
+        from smugglesim.experiments.ranking import effects_by_draw
+
+        ok = self._ok()
+        names = list(dict.fromkeys(ok["scenario_name"]))
+        return effects_by_draw(ok, outcome, _pick_baseline(names, baseline))
+
+    def ranking(self, outcome: str, baseline: str | None = None) -> pd.DataFrame:
+        """The share of parameter draws in which the row scenario's effect on ``outcome``
+        is larger than the column's (ties count half;
+        :func:`smugglesim.experiments.ranking.beats`)."""
+        from smugglesim.experiments.ranking import beats
+
+        return beats(self.effects_by_draw(outcome, baseline))
+
     def plot_compare(self, baseline: str | None = None, outputs: list[str] | None = None) -> Figure:
         """The paired differences against the baseline, one panel per outcome, in the
         outcome's unit, with 95% intervals (a forest plot)."""
@@ -294,6 +327,23 @@ class MultiSim:
             f"<MultiSim {', '.join(self.labels)}: {self.replications} replications, "
             f"seed {self.seed} ({state})>"
         )
+
+
+def _posterior_sweep(
+    posterior: str | Path, draws: int | None, seed: int | None, sweep: Sweep | None, ms: MultiSim
+) -> Sweep:
+    """The draws of ``MultiSim(posterior=...)``, their seed by default the multisim's."""
+    from smugglesim.experiments.posterior import posterior_sweep
+
+    if sweep is not None:
+        raise ValueError("posterior: not with sweep (the posterior's draws are the sweep)")
+    if draws is None:
+        raise ValueError("posterior_draws: how many parameter sets to draw from posterior")
+    drawn = posterior_sweep(posterior, draws, ms.seed if seed is None else seed)
+    for key in ms.overrides:
+        if key in drawn.params:
+            raise ValueError(f"overrides: {key}: the posterior draws set this parameter")
+    return drawn
 
 
 def _label(name: str) -> str:

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 FI = str(ROOT / "scenarios" / "financial_investigations.toml")
 TOO_MANY = str(options.max_workers() + 1)
+POSTERIOR = ["batch", BASELINE, "-n", "1", "--out", "x"]
+POSTERIOR += ["--posterior", "posterior_pilot", "--posterior-draws", "2"]
 LHS = ["batch", BASELINE, "-n", "1", "--out", "x", "--sweep-method", "lhs", "--sweep-samples", "4"]
 
 
@@ -114,6 +116,32 @@ OPTION_CASES = [
         "--sweep-param",
         "numbers",
     ),
+    # parameter sets drawn from a posterior: the draws are the sweep
+    ([*POSTERIOR[:6], "--posterior-draws", "2"], "--posterior-draws", "needs --posterior"),
+    ([*POSTERIOR[:6], "--posterior-seed", "2"], "--posterior-seed", "needs --posterior"),
+    (POSTERIOR[:8], "--posterior-draws", "give how many parameter sets to draw"),
+    ([*POSTERIOR[:8], "--posterior-draws", "0"], "--posterior-draws", "at least 1"),
+    (
+        [*POSTERIOR, "--sweep-param", "demand.scale=1,2"],
+        "--sweep-param",
+        "not with --posterior, whose draws are the sweep",
+    ),
+    (
+        [*POSTERIOR, "--set", "smugglers.arrest_pressure=2"],
+        "--set smugglers.arrest_pressure",
+        "the --posterior draws set this parameter",
+    ),
+    (
+        ["compare", BASELINE, FI, *POSTERIOR[6:], "--ranking", "confiscation_ratoi"],
+        "--ranking",
+        "unknown outcome 'confiscation_ratoi'; did you mean 'confiscation_ratio'?",
+    ),
+    (
+        ["compare", str(ROOT / "scenarios"), *POSTERIOR[6:]],
+        "--posterior",
+        "a batch folder has run already",
+    ),
+    (["compare", "--equal-budget", "5e6", *POSTERIOR[6:]], "--posterior", "not used with"),
     (["compare", BASELINE, FI, "-n", "0"], "--replications/-n", "at least 1"),
     (["compare", BASELINE, FI, "-j", "0"], "--workers/-j", "at least 1"),
     (["compare", BASELINE, FI, "--baseline", "nosuch"], "--baseline", "not among the scenarios"),

@@ -12,6 +12,7 @@ CSV files and plots) or :func:`sensitivity` (SALib indices).
 
 from smugglesim.experiments.batch import run_batch
 from smugglesim.experiments.compare import compare, confiscation_vs_line, write_report
+from smugglesim.experiments.posterior import posterior_sweep
 from smugglesim.experiments.sensitivity import sensitivity
 from smugglesim.experiments.specs import Sweep, read_scenario_file, replication_seeds
 
@@ -19,6 +20,7 @@ __all__ = [
     "Sweep",
     "compare",
     "confiscation_vs_line",
+    "posterior_sweep",
     "read_scenario_file",
     "replication_seeds",
     "run_batch",

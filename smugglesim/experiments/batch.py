@@ -39,7 +39,7 @@ from smugglesim.experiments.specs import (
 )
 from smugglesim.experiments.store import DamagedPartError, PartStore, write_json_atomic
 from smugglesim.model.provenance import now, provenance
-from smugglesim.model.scenario import Scenario
+from smugglesim.model.scenario import Scenario, ScenarioError
 
 __all__ = ["BatchCancelled", "BatchInterruptedError", "Progress", "run_batch"]
 
@@ -185,8 +185,11 @@ def run_batch(
             Dask scheduler, a broken worker pool. Either way ``manifest.json`` says
             ``interrupted`` and why, no temporary file is left, and calling again with the
             same arguments resumes.
+        ScenarioError: Bad input, before anything runs; among it, a sweep whose points came
+            from a file (a posterior) that has changed since ``out``'s batch drew from it.
     """
     out = Path(out)
+    _same_origin(out, sweep)
     seeds = replication_seeds(seed, replications)
     entries = build_entries(scenarios, seed, overrides, sweep)
     tasks = build_tasks(entries, seeds)
@@ -260,6 +263,25 @@ def run_batch(
     )
     write_json_atomic(manifest, out / "manifest.json")
     return runs
+
+
+def _same_origin(out: Path, sweep: Sweep | None) -> None:
+    """Refuse to resume a batch whose sweep was drawn from a file (a posterior) whose content
+    has changed since: its runs would all be new, and its folder would hold the draws of two
+    posteriors. A folder without a readable manifest has nothing to compare with."""
+    now = (sweep.origin or {}) if sweep is not None else {}
+    try:
+        before = json.loads((out / "manifest.json").read_text())["sweep"]["origin"]
+        old = before["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if "sha256" in now and now["sha256"] != old:
+        raise ScenarioError(
+            f"{out}: its batch drew its parameter sets from {before.get('posterior')} "
+            f"(SHA-256 {str(old)[:12]}...), and {now.get('posterior')} has SHA-256 "
+            f"{now['sha256'][:12]}... now: give another output folder, or remove {out} to "
+            "start again"
+        )
 
 
 def _run(todo: list, store: PartStore, by_label: dict, runner, bar, manifest) -> float:

@@ -7,7 +7,8 @@ gives each scenario's effect at each draw (the mean over replications of scenari
 baseline, same draw, same seed), and :func:`beats` the share of draws in which one
 scenario's effect is larger than another's: "measure A raises the confiscation ratio more
 than measure B in 87% of the draws". The draws are what the user gives: ranges around the
-defaults (a prior), or later a posterior sample from calibration by inference (issue 12).
+defaults (a prior), or parameter sets drawn from the posterior of the calibration by
+inference (:mod:`smugglesim.experiments.posterior`; ``batch --posterior``).
 
     smugglesim compare results/draws --ranking confiscation_ratio
 """

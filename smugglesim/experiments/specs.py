@@ -18,6 +18,7 @@ sweep point uses the same N seeds (common random numbers), so differences are pa
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 import tomllib
@@ -45,6 +46,24 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def parameter_names(data: dict[str, Any], prefix: str = "") -> list[str]:
+    """The dotted name of every parameter of a scenario's data (``model_dump(mode="json")``)."""
+    names = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            names += parameter_names(value, f"{prefix}{key}.")
+        else:
+            names.append(f"{prefix}{key}")
+    return names
+
+
+def no_such_parameter(source: str, name: str, known: list[str]) -> str:
+    """The error line for an unknown dotted parameter, with the closest known one."""
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return f"{source}: {name}: no such parameter{hint}"
+
+
 def _get_dotted(data: dict[str, Any], dotted: str) -> Any:
     node: Any = data
     for part in dotted.split("."):
@@ -65,6 +84,9 @@ class Sweep:
         samples: Number of Latin-hypercube points.
         seed: Latin-hypercube sampler seed; None: the batch's root seed.
         values: Explicit points for ``"points"``, shape (points, len(params)).
+        origin: Where explicit points came from, recorded with the sweep in a batch's
+            manifest (a posterior file, its SHA-256, the draws and their seed:
+            :func:`smugglesim.experiments.posterior.posterior_sweep`).
     """
 
     method: str
@@ -72,6 +94,7 @@ class Sweep:
     samples: int | None = None
     seed: int | None = None
     values: list[list[float]] | None = None
+    origin: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.method not in SWEEP_METHODS:
@@ -129,6 +152,7 @@ class Sweep:
             "samples": self.samples,
             "seed": self.seed,
             "values": self.values,
+            "origin": self.origin,
         }
 
 
