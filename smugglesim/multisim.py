@@ -60,7 +60,7 @@ class MultiSim:
         sweep: A parameter sweep applied to every scenario.
         posterior: Instead of ``sweep``: run every scenario at ``posterior_draws`` parameter
             sets drawn from a posterior CSV file, or a shipped one by name
-            (``"posterior_pilot"``; :func:`smugglesim.experiments.posterior.posterior_sweep`);
+            (``"posterior"``; :func:`smugglesim.experiments.posterior.posterior_sweep`);
             :meth:`ranking` then says how often one scenario's effect beats another's.
         posterior_draws: How many parameter sets to draw from ``posterior``.
         posterior_seed: Seed of the draws (default: ``seed``).

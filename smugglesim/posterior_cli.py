@@ -22,7 +22,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="instead of a sweep: run every scenario at parameter sets drawn from a posterior "
         "CSV file (weighted particles, as smugglesim.experiments.abc writes them), or a "
-        "shipped one by name: posterior (the calibration's), posterior_pilot, posterior_quick",
+        "shipped one by name: posterior (the calibration's) or posterior_quick",
     )
     p.add_argument(
         "--posterior-draws",

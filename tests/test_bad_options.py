@@ -19,7 +19,7 @@ BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 FI = str(ROOT / "scenarios" / "financial_investigations.toml")
 TOO_MANY = str(options.max_workers() + 1)
 POSTERIOR = ["batch", BASELINE, "-n", "1", "--out", "x"]
-POSTERIOR += ["--posterior", "posterior_pilot", "--posterior-draws", "2"]
+POSTERIOR += ["--posterior", "posterior", "--posterior-draws", "2"]
 LHS = ["batch", BASELINE, "-n", "1", "--out", "x", "--sweep-method", "lhs", "--sweep-samples", "4"]
 
 

@@ -1,6 +1,6 @@
 """Parameter sets drawn from a posterior: reproducible, in proportion to the weights, run as
 an explicit-points sweep, recorded in the manifest, and every bad file refused on one line
-naming it. Until the full fit's ``posterior.csv`` is in, the pilot posterior stands in."""
+naming it. The shipped posterior (the calibration's, ``posterior``) is the one drawn from."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from smugglesim.model.scenario import ScenarioError
 from smugglesim.multisim import MultiSim
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTERIOR = abc.DATA / "posterior_pilot.csv"  # abc.POSTERIOR once the full fit is in
+POSTERIOR = abc.POSTERIOR
 TINY = ["-n", "1", "--years", "0.1", "--set", "run.warmup_years=0", "-j", "1", "--quiet"]
 TINY_OVERRIDES = {"run.years": 0.1, "run.warmup_years": 0.0}
 
@@ -61,15 +61,15 @@ def test_draws_follow_the_weights(tmp_path):
 
 
 def test_a_shipped_posterior_is_found_by_name():
-    assert posterior_source("posterior_pilot") == POSTERIOR
+    assert posterior_source("posterior") == POSTERIOR
     assert posterior_source(str(POSTERIOR)) == POSTERIOR
     if abc.POSTERIOR.exists():
         assert posterior_source("posterior") == abc.POSTERIOR
     else:
         with pytest.raises(ScenarioError, match=r"calibration's posterior .* not there yet"):
             posterior_source("posterior")
-    with pytest.raises(ScenarioError, match="did you mean posterior_pilot"):
-        posterior_source("posterior_pliot")
+    with pytest.raises(ScenarioError, match="did you mean posterior_quick"):
+        posterior_source("posterior_qiuck")
 
 
 def test_a_batch_at_posterior_draws_is_the_points_sweep_run_by_hand(tmp_path, capsys):
@@ -81,7 +81,7 @@ def test_a_batch_at_posterior_draws_is_the_points_sweep_run_by_hand(tmp_path, ca
     origin = manifest["sweep"]["origin"]
     assert origin["posterior"] == str(POSTERIOR) and origin["sha256"] == sha256_file(POSTERIOR)
     assert (origin["draws"], origin["seed"], len(origin["rows"])) == (2, 5, 2)
-    assert "do not quote" in origin["label"]
+    assert origin["label"] == POSTERIOR.read_text().splitlines()[0].lstrip("# ")
 
     sweep = posterior_sweep(POSTERIOR, 2, 5)
     by_hand = Sweep("points", sweep.params, values=sweep.values)
@@ -107,7 +107,8 @@ def test_a_resumed_batch_refuses_a_changed_posterior(tmp_path, capsys):
     assert main([*argv, "--out", out]) == 0  # unchanged: resumes, running nothing again
     assert json.loads((tmp_path / "out" / "manifest.json").read_text())["runs_skipped_as_done"] == 2
     capsys.readouterr()
-    write(posterior, posterior.read_text().replace("0.0317742", "0.0417742"))
+    *rows, last = posterior.read_text().splitlines()
+    write(posterior, "\n".join([*rows, last.rsplit(",", 1)[0] + ",0.5"]) + "\n")  # a new weight
     assert main([*argv, "--out", out]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {out}: its batch drew its parameter sets from {posterior}")
@@ -116,7 +117,7 @@ def test_a_resumed_batch_refuses_a_changed_posterior(tmp_path, capsys):
 
 def test_compare_at_posterior_draws_ranks_the_scenarios(tmp_path, capsys):
     argv = ["compare", "baseline", "financial_investigations", "all_measures", *TINY]
-    argv += ["--posterior", "posterior_pilot", "--posterior-draws", "2", "--out", str(tmp_path)]
+    argv += ["--posterior", "posterior", "--posterior-draws", "2", "--out", str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "drawn from" in out and "over 2 parameter draws" in out
@@ -136,7 +137,7 @@ def test_multisim_draws_from_a_posterior_and_ranks(tmp_path):
         ["baseline", "financial_investigations"],
         replications=1,
         overrides=TINY_OVERRIDES,
-        posterior="posterior_pilot",
+        posterior="posterior",
         posterior_draws=2,
     )
     assert ms.sweep == posterior_sweep(POSTERIOR, 2, 0)  # the draws' seed: the multisim's
@@ -144,18 +145,18 @@ def test_multisim_draws_from_a_posterior_and_ranks(tmp_path):
     assert effects.shape == (2, 1)
     assert ms.ranking("confiscation_ratio").shape == (1, 1)
     with pytest.raises(ValueError, match="posterior_draws"):
-        MultiSim(["baseline"], posterior="posterior_pilot")
+        MultiSim(["baseline"], posterior="posterior")
     with pytest.raises(ValueError, match="need posterior"):
         MultiSim(["baseline"], posterior_draws=2)
     with pytest.raises(ValueError, match="the posterior draws set this parameter"):
         MultiSim(
             ["baseline"],
             overrides={"demand.departure_elasticity": 0.3},
-            posterior="posterior_pilot",
+            posterior="posterior",
             posterior_draws=2,
         )
     with pytest.raises(ValueError, match="not with sweep"):
-        MultiSim(["baseline"], posterior="posterior_pilot", posterior_draws=2, sweep=ms.sweep)
+        MultiSim(["baseline"], posterior="posterior", posterior_draws=2, sweep=ms.sweep)
 
 
 HEADER = "demand.scale,smugglers.arrest_pressure,weight\n"

@@ -324,11 +324,17 @@ def effective_sample_size(posterior: pd.DataFrame) -> float:
 
 
 def summarise(posterior: pd.DataFrame) -> pd.DataFrame:
-    """Each parameter's weighted mean and 5-95% interval beside its uniform prior, and how
-    much the fit narrowed it: ``sd_ratio``, the posterior's standard deviation over the
-    prior's (1: the targets say nothing about it), and ``shift``, the posterior mean's distance
-    from the prior's middle in prior standard deviations. Sorted, most narrowed first."""
+    """Each parameter's weighted mean and 5-95% interval beside its uniform prior, and how far
+    the fit moved it from the prior: ``sd_ratio``, the posterior's standard deviation over the
+    prior's (1: no narrower); ``shift``, the posterior mean's distance from the prior's middle
+    in prior standard deviations; and ``ks_p``, the p-value of a Kolmogorov-Smirnov test of
+    the particles against the uniform prior (only when the particles weigh the same, as after
+    one generation; integers, whose prior is rounded, get none). Sorted, least like the prior
+    first."""
+    from scipy import stats
+
     w = posterior["weight"].to_numpy() / posterior["weight"].sum()
+    equal = bool(np.allclose(w, w[0]))
     rows = []
     for name, (lo, hi) in priors().items():
         x = posterior[name].to_numpy()
@@ -339,10 +345,25 @@ def summarise(posterior: pd.DataFrame) -> pd.DataFrame:
         prior_sd = (hi - lo) / math.sqrt(12)
         sd = math.sqrt(max(0.0, float(np.square(x - mean) @ w)))
         shift = (mean - (lo + hi) / 2) / prior_sd
-        rows.append((name, mean, q5, q95, lo, hi, sd / prior_sd, shift))
-    columns = ["parameter", "mean", "q05", "q95", "prior_low", "prior_high", "sd_ratio", "shift"]
+        ks_p = (
+            float(stats.kstest(x, "uniform", args=(lo, hi - lo)).pvalue)
+            if equal and name not in INTEGERS
+            else math.nan
+        )
+        rows.append((name, mean, q5, q95, lo, hi, sd / prior_sd, shift, ks_p))
+    columns = [
+        "parameter", "mean", "q05", "q95", "prior_low", "prior_high", "sd_ratio", "shift", "ks_p",
+    ]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values("sd_ratio", kind="stable").reset_index(drop=True)
+    return table.sort_values(["ks_p", "sd_ratio"], kind="stable").reset_index(drop=True)
+
+
+def constrained(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`summarise` whose posterior differs from the prior: standard deviation
+    under :data:`NARROWED` of the prior's, or a Kolmogorov-Smirnov p-value under 0.01 divided
+    by the number of parameters tested (Bonferroni)."""
+    tested = max(1, int(table["ks_p"].notna().sum()))
+    return table[(table["sd_ratio"] < NARROWED) | (table["ks_p"] < 0.01 / tested)]
 
 
 def within_bands(statistics_: pd.DataFrame) -> pd.DataFrame:
@@ -391,6 +412,28 @@ def read_posterior(path: Path = QUICK_POSTERIOR) -> pd.DataFrame:
     return pd.read_csv(path, comment="#")
 
 
+def posterior_markdown(posterior: pd.DataFrame) -> str:
+    """The parameters the fit moved from their prior (:func:`constrained`), as a table."""
+    table = summarise(posterior)
+    moved = constrained(table)
+    lines = [
+        f"The {len(moved)} of {len(table)} parameters whose posterior differs from the prior "
+        f"(standard deviation under {NARROWED:.0%} of the prior's, or a Kolmogorov-Smirnov test "
+        "against it significant at 1% after Bonferroni); the others keep about their prior "
+        "(every one is in the posterior CSV):",
+        "",
+        "| parameter | posterior mean | 5–95% | prior | sd / prior sd | shift (prior sd) | KS p |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for _, r in moved.iterrows():
+        lines.append(
+            f"| {r['parameter']} | {r['mean']:.4g} | {r['q05']:.4g} – {r['q95']:.4g} | "
+            f"U({r['prior_low']:.4g}, {r['prior_high']:.4g}) | {r['sd_ratio']:.2f} | "
+            f"{r['shift']:+.2f} | {r['ks_p']:.2g} |"
+        )
+    return "\n".join(lines)
+
+
 def to_markdown(result: Fit) -> str:
     pops = result.populations
     lines = [
@@ -409,25 +452,12 @@ def to_markdown(result: Fit) -> str:
             f"{int(p['particles'])} | {rate:.0%} |"
         )
     ess = effective_sample_size(result.posterior)
-    table = summarise(result.posterior)
-    narrowed = table[table["sd_ratio"] < NARROWED]
     lines += [
         "",
         f"Last generation: {len(result.posterior)} particles, effective sample size {ess:.1f}.",
         "",
-        f"The {len(narrowed)} of {len(table)} parameters whose posterior standard deviation is "
-        f"under {NARROWED:.0%} of the prior's (the others: the targets say little about them; "
-        "every one is in the posterior CSV):",
-        "",
-        "| parameter | posterior mean | 5–95% | prior | sd / prior sd | shift (prior sd) |",
-        "|---|---|---|---|---|---|",
+        posterior_markdown(result.posterior),
     ]
-    for _, r in narrowed.iterrows():
-        lines.append(
-            f"| {r['parameter']} | {r['mean']:.4g} | {r['q05']:.4g} – {r['q95']:.4g} | "
-            f"U({r['prior_low']:.4g}, {r['prior_high']:.4g}) | {r['sd_ratio']:.2f} | "
-            f"{r['shift']:+.2f} |"
-        )
     if not result.statistics.empty:
         lines += [
             "",

@@ -12,7 +12,7 @@ so that a batch runs every scenario at the same draws, each on the same paired s
 beats another's::
 
     smugglesim batch baseline financial_investigations all_measures -n 2 \\
-        --posterior posterior_pilot --posterior-draws 8 --out results/post
+        --posterior posterior --posterior-draws 8 --out results/post
     smugglesim compare results/post --ranking confiscation_ratio
 
 The sweep's ``origin`` (the file, its SHA-256, its first comment line, the draws, their seed
@@ -22,9 +22,9 @@ batch resumed in a folder whose draws came from another content of the file refu
 ``draws`` grows (the generator's uniforms come in order), so more draws into the same folder
 only add draws, as a larger ``replications`` only adds seeds.
 
-A bare name (``posterior_pilot``) is a posterior kept with smugglesim
-(:func:`shipped_posteriors`); ``posterior`` is the calibration's own,
-:data:`smugglesim.experiments.abc.POSTERIOR`.
+A bare name is a posterior kept with smugglesim (:func:`shipped_posteriors`): ``posterior``
+is the calibration's own, :data:`smugglesim.experiments.abc.POSTERIOR`; ``posterior_quick``
+the quick mode's smoke test, not to be quoted.
 """
 
 from __future__ import annotations
