@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,17 @@ def test_the_compare_table_shows_every_outcome_measures_are_judged_on(tmp_path, 
     ts = pd.read_parquet(out / "timeseries.parquet")
     weekly = ts[ts.scenario == "baseline"].groupby("replication").ocgs_active.mean()
     assert ocgs.baseline_mean == pytest.approx(weekly.mean())
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(monkeypatch, capsys):
+    """`smugglesim measures | head -1`: the reader has closed the pipe, so writing fails;
+    the command stops with 141 (128 + SIGPIPE) and no traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone
+    pipe = open(write_end, "w", buffering=1)  # noqa: SIM115 (closed below)
+    monkeypatch.setattr(sys, "stdout", pipe)
+    try:
+        assert main(["measures"]) == 141
+    finally:
+        pipe.close()
+    assert "Traceback" not in capsys.readouterr().err

@@ -1,22 +1,25 @@
-"""Calibration by inference: ABC-SMC (pyabc) of a few ASSUMPTION parameters (issue 12, item 3).
+"""Calibration by inference: ABC (pyabc) of the status quo's ASSUMPTION parameters (issue 12,
+item 3; docs/calibration.md, "Calibration by inference").
 
-    python -m smugglesim.experiments.abc --quick     # ~80 simulations, about 70 s on 2 cores
-    python -m smugglesim.experiments.abc --out posterior.csv   # the full fit: population 150,
-        # at most 8 generations and 3,000 + 150 / 0.1 = 4,500 five-year simulations,
-        # at most about 3 h on 2 cores (docs/calibration.md, "Calibration by inference")
+    python -m smugglesim.experiments.abc --quick     # 12 particles of 1-year runs, 15-25 s
+    python -m smugglesim.experiments.abc --out posterior.csv   # the fit kept in the repository:
+        # 500 particles of 3-year runs, 1,206 simulations, 23 min on 2 cores
 
-A first slice, not the whole of item 3. It fits :data:`PARAMETERS`, six of the parameters whose
-description says ``ASSUMPTION`` and that drive the targets of kind ``fitted`` in
-:mod:`smugglesim.experiments.calibration`; every other parameter stays at its default (the
-origins' departures and the legs' detection and death risks, which the hand calibration set,
-are not ASSUMPTION-tagged schema fields and are not fitted here). Priors are uniform over the
-ranges :func:`smugglesim.experiments.sensitivity.assumption_params` gives (default ± 50%
-within the schema's bounds). The summary statistics are the fitted targets (:data:`TARGETS`),
-one run each (a seed drawn per simulation, so the posterior also carries the seed noise), and
-the distance is the root mean square of each statistic's deviation from its target divided
-by that target's own tolerance (:data:`TARGETS`' ``scale``): 1 means "on average at the edge
-of the band docs/calibration.md accepts". A fixed scale, not pyabc's adaptive one, so that a
-distance means the same in every generation and in every fit.
+It fits :data:`PARAMETERS`, every number of the status quo's mechanisms whose description
+says ``ASSUMPTION`` (71), with uniform priors over the ranges
+:func:`smugglesim.experiments.sensitivity.assumption_params` gives (default ± 50% within the
+schema's bounds), restricted to the combinations the schema accepts; integers are rounded.
+The origins' departures and the legs' detection and death risks, which the hand calibration
+set, are not ASSUMPTION-tagged schema fields and are not fitted. The summary statistics are
+the calibration targets of kind ``fitted`` and ``fitted in part`` (:data:`TARGETS`, from
+:data:`smugglesim.experiments.calibration.TARGETS`), one run each on a seed of its own (so
+the posterior also carries the seed noise); the distance (:func:`distance`) is 0 when every
+statistic lies inside its target's band, else the root mean square of the deviations beyond
+the bands in half-widths of each band. By default one generation at epsilon 0 (rejection
+ABC: the prior restricted to where the model meets every band); ``--epsilon adaptive`` runs
+pyabc's generations with its median epsilon instead, which in 71 dimensions needs far more
+particles than parameters. :func:`prior_predictive` and :func:`rejections` say which targets
+reject prior draws, reproducibly from one seed.
 
 Simulations run through pyabc's ``MulticoreEvalParallelSampler`` with ``--workers``
 processes, not through the project's engines (:mod:`smugglesim.experiments.engines`): pyabc
