@@ -146,3 +146,16 @@ def test_the_quick_mode_runs_and_writes_its_posterior(tmp_path, capsys):
     assert (
         abc.within_bands(pd.read_csv(abc.statistics_path(out)))["share_within"] > 1 - 1e-9
     ).all()
+
+
+def test_predictive_runs_are_reproducible_and_the_workers_do_not_matter():
+    posterior = abc.read_posterior(abc.QUICK_POSTERIOR)
+    runs = [
+        abc.posterior_predictive(posterior, 2, 4 / 52, workers=w, seed=3, warmup_years=0)
+        for w in (1, 2)
+    ]
+    pd.testing.assert_frame_equal(runs[0], runs[1])
+    assert set(runs[0]["smugglers.arrest_pressure"]) <= set(posterior["smugglers.arrest_pressure"])
+    shares = abc.rejections(runs[0])
+    assert len(shares) == len(abc.TARGETS) and shares["outside"].between(0, 1).all()
+    assert (shares["outside_alone"] <= shares["outside"]).all()

@@ -279,20 +279,21 @@ def fit(
     return Fit(posterior, pops, simulations, wall, settings, statistics_)
 
 
-def prior_predictive(draws: int, years: float, workers: int = 2, seed: int = 1) -> pd.DataFrame:
-    """``draws`` parameter sets from the prior, each run once: one row per draw, with the
-    parameters, the statistics and each statistic's :func:`deviation` (``dev:`` + its name).
-    Reproducible from ``seed`` whatever the number of workers: the draws and each run's seed
-    come from one generator in this process. Which targets reject prior draws, and how often."""
+def predictive(
+    particles: list[dict[str, float]],
+    years: float,
+    workers: int,
+    rng: np.random.Generator,
+    warmup_years: float | None = None,
+) -> pd.DataFrame:
+    """Run each particle (pyabc's names) once, on a seed from ``rng``: one row per particle,
+    with the parameters, the statistics, each statistic's :func:`deviation` (``dev:`` + its
+    name) and the distance. The seeds come from ``rng`` in this process, so the result does
+    not depend on the number of workers."""
     from concurrent.futures import ProcessPoolExecutor
 
-    rng = np.random.default_rng(seed)
-    bounds = priors()
-    particles = [
-        {key(n): float(rng.uniform(lo, hi)) for n, (lo, hi) in bounds.items()} for _ in range(draws)
-    ]
-    seeds = [int(x) for x in rng.integers(1, 2**31 - 1, size=draws)]
-    simulator = Simulator(years)
+    seeds = [int(x) for x in rng.integers(1, 2**31 - 1, size=len(particles))]
+    simulator = Simulator(years, warmup_years)
     if workers <= 1:
         results = list(map(simulator.run, particles, seeds))
     else:
@@ -305,9 +306,45 @@ def prior_predictive(draws: int, years: float, workers: int = 2, seed: int = 1) 
     return pd.DataFrame(rows)
 
 
+def prior_predictive(
+    draws: int,
+    years: float,
+    workers: int = 2,
+    seed: int = 1,
+    warmup_years: float | None = None,
+) -> pd.DataFrame:
+    """``draws`` parameter sets from the prior, each run once (:func:`predictive`): which
+    targets reject prior draws, and how often (:func:`rejections`). Reproducible from
+    ``seed``."""
+    rng = np.random.default_rng(seed)
+    bounds = priors()
+    particles = [
+        {key(n): float(rng.uniform(lo, hi)) for n, (lo, hi) in bounds.items()} for _ in range(draws)
+    ]
+    return predictive(particles, years, workers, rng, warmup_years)
+
+
+def posterior_predictive(
+    posterior: pd.DataFrame,
+    draws: int,
+    years: float,
+    workers: int = 2,
+    seed: int = 1,
+    warmup_years: float | None = None,
+) -> pd.DataFrame:
+    """``draws`` particles resampled from ``posterior`` by weight, each run once on a new seed
+    (:func:`predictive`): how often the posterior meets each target at seeds it was not
+    accepted on (:func:`rejections` gives the shares outside). Reproducible from ``seed``."""
+    rng = np.random.default_rng(seed)
+    weights = posterior["weight"].to_numpy(dtype=float)
+    rows = rng.choice(len(posterior), size=draws, p=weights / weights.sum())
+    particles = [{key(n): float(posterior[n].iloc[i]) for n in PARAMETERS} for i in rows]
+    return predictive(particles, years, workers, rng, warmup_years)
+
+
 def rejections(predictive: pd.DataFrame) -> pd.DataFrame:
-    """For each target, the share of prior draws outside its band, and the share rejected by
-    it alone (every other statistic inside its band)."""
+    """For each target, the share of the draws of a :func:`predictive` run outside its band,
+    and the share outside it alone (every other statistic inside its band)."""
     outside = predictive[[f"dev:{name}" for name in TARGETS]].to_numpy() > 0
     alone = outside & (outside.sum(axis=1, keepdims=True) == 1)
     return pd.DataFrame(
