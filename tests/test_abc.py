@@ -19,7 +19,6 @@ MIDDLE = abc.observed()
 def test_fitted_parameters_are_the_status_quos_assumptions_with_their_ranges():
     ranges = assumption_params()
     assert set(abc.PARAMETERS) == {n for n in ranges if not n.startswith("costs.")}
-    assert set(abc.SLICE) <= set(abc.PARAMETERS)
     assert abc.priors() == {name: ranges[name] for name in abc.PARAMETERS}
     assert {
         n

@@ -60,17 +60,6 @@ DATA = Path(__file__).resolve().parent / "data"
 QUICK_POSTERIOR = DATA / "posterior_quick.csv"
 POSTERIOR = DATA / "posterior.csv"
 
-SLICE = {
-    "finance.cash_seizure_share": "frozen share and confiscation ratio (hand-fitted to them)",
-    "smugglers.asset_drawdown_share_week": "the stock of assets there is to freeze",
-    "enforcement.action_day_arrest_prob": "members arrested (set from the EMSC's arrests a day)",
-    "enforcement.action_day_control_catch_prob": "members arrested (transporters caught)",
-    "smugglers.arrest_pressure": "pressure on OCGs: riskier crossings (deaths) and fees",
-    "demand.departure_elasticity": "departures, hence detections per route, against fees",
-}
-"""The six parameters of the first slice (the pilot posterior), with the fitted target each
-chiefly drives: docs/calibration.md compares the full fit's marginals of these with it."""
-
 PARAMETERS = tuple(name for name in assumption_params() if not name.startswith("costs."))
 """The parameters fitted: every ASSUMPTION-tagged number of the status quo's mechanisms
 (:func:`smugglesim.experiments.sensitivity.assumption_params` less the measures' unit costs,
