@@ -158,3 +158,23 @@ def test_predictive_runs_are_reproducible_and_the_workers_do_not_matter():
     shares = abc.rejections(runs[0])
     assert len(shares) == len(abc.TARGETS) and shares["outside"].between(0, 1).all()
     assert (shares["outside_alone"] <= shares["outside"]).all()
+
+
+@pytest.mark.slow
+def test_a_fit_runs_on_the_projects_dask_engine():
+    """--engine dask: the project's Dask engine (here a local cluster of one worker) runs the
+    simulations through pyabc's Dask sampler."""
+    pytest.importorskip("pyabc", reason="pyabc is the optional extra 'calibrate'")
+    pytest.importorskip("dask.distributed", reason="the Dask engine is the extra 'cluster'")
+    fit = abc.fit(
+        population=2, generations=1, years=2 / 52, warmup_years=0, workers=1, engine="dask"
+    )
+    assert len(fit.posterior) == 2 and fit.settings["engine"] == "dask"
+    assert list(fit.statistics.columns) == [*abc.TARGETS, "weight"]
+
+
+def test_a_scheduler_without_the_dask_engine_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stop:
+        abc.main(["--scheduler", "tcp://127.0.0.1:8786"])
+    assert stop.value.code == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err

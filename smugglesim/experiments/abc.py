@@ -51,6 +51,7 @@ import pandas as pd
 
 from smugglesim.experiments import calibration
 from smugglesim.experiments.calibration import BASELINE
+from smugglesim.experiments.engines import make_engine
 from smugglesim.experiments.sensitivity import assumption_params
 from smugglesim.experiments.specs import apply_point
 from smugglesim.model.model import SmugglingModel
@@ -203,6 +204,8 @@ def fit(
     min_epsilon: float = 0.0,
     max_hours: float | None = None,
     epsilon: float | None = None,
+    engine: str = "process",
+    scheduler: str | None = None,
 ) -> Fit:
     """Run ABC-SMC; ``db`` keeps pyabc's SQLite history (default: a temporary file).
 
@@ -213,11 +216,44 @@ def fit(
     import pyabc
 
     np.random.seed(seed)  # the prior draws in this process (the workers reseed themselves)
-    sampler = (
-        pyabc.sampler.SingleCoreSampler()
-        if workers <= 1
-        else pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
-    )
+    dask = make_engine("dask", workers, scheduler) if engine == "dask" else None
+    if dask is not None:
+        # The project's Dask engine (a LocalCluster, or the cluster at `scheduler`) runs
+        # the simulations through pyabc's own Dask sampler.
+        sampler = pyabc.sampler.DaskDistributedSampler(dask_client=dask.client)
+    elif scheduler:
+        raise ValueError("--scheduler needs --engine dask")
+    elif workers <= 1:
+        sampler = pyabc.sampler.SingleCoreSampler()
+    else:
+        sampler = pyabc.sampler.MulticoreEvalParallelSampler(n_procs=workers)
+    try:
+        return _run_fit(
+            sampler, population, generations, years, warmup_years, max_simulations, db,
+            min_acceptance, min_epsilon, max_hours, epsilon,
+            {"workers": workers, "seed": seed, "engine": engine, "scheduler": scheduler},
+        )  # fmt: skip
+    finally:
+        if dask is not None:
+            dask.close()
+
+
+def _run_fit(
+    sampler: Any,
+    population: int,
+    generations: int,
+    years: float,
+    warmup_years: float | None,
+    max_simulations: int | None,
+    db: Path | None,
+    min_acceptance: float,
+    min_epsilon: float,
+    max_hours: float | None,
+    epsilon: float | None,
+    settings: dict[str, Any],
+) -> Fit:
+    import pyabc
+
     if epsilon is not None:
         # One generation at a fixed threshold: rejection ABC from the prior. (A later
         # generation would perturb particles with a kernel estimated from them, which in
@@ -252,13 +288,11 @@ def fit(
     posterior = posterior.reset_index(drop=True).assign(weight=np.asarray(weights))
     pops = pops[pops["t"] >= 0].reset_index(drop=True)
     statistics_ = pd.DataFrame(stats, columns=list(TARGETS)).assign(weight=stat_weights)
-    settings = {
+    settings = settings | {
         "population": population,
         "generations": generations,
         "years": years,
         "warmup_years": warmup_years,
-        "workers": workers,
-        "seed": seed,
         "min_acceptance": min_acceptance,
         "min_epsilon": min_epsilon,
         "max_hours": max_hours,
@@ -416,7 +450,7 @@ def write_posterior(result: Fit, path: Path, label: str) -> None:
         f"# smugglesim.experiments.abc: population {s['population']}, "
         f"{len(result.populations)} generations, run.years {s['years']:g}, "
         f"run.warmup_years {s['warmup_years'] if s['warmup_years'] is not None else 'default'}, "
-        f"{s['workers']} workers, seed {s['seed']}, min acceptance {s['min_acceptance']:g}",
+        f"engine {s.get('engine', 'process')}, {s['workers']} workers, seed {s['seed']}, min acceptance {s['min_acceptance']:g}",
         f"# simulations {result.simulations} ({result.simulations - sampled} of them pyabc's "
         f"calibration sample for the first epsilon), accepted {accepted} of {sampled} "
         f"({accepted / max(1, sampled):.0%}), wall {result.wall_s:.0f} s, "
@@ -524,6 +558,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--engine",
+        choices=("process", "dask"),
+        default="process",
+        help="process: pyabc's multicore sampler on --workers processes (1: in this process); "
+        "dask: the project's Dask engine (a local cluster of --workers, or --scheduler) "
+        "through pyabc's Dask sampler",
+    )
+    parser.add_argument(
+        "--scheduler", default=None, help="address of a running Dask scheduler (engine dask)"
+    )
+    parser.add_argument(
         "--seed", type=int, default=1, help="seeds the main process only (see above)"
     )
     parser.add_argument(
@@ -564,6 +609,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.population, args.generations, args.years = 12, 2, 1.0
         args.out = args.out or QUICK_POSTERIOR
+    if args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
     try:
         import pyabc  # noqa: F401
     except ImportError:
@@ -581,6 +628,8 @@ def main(argv: list[str] | None = None) -> int:
         args.min_epsilon,
         args.max_hours,
         None if args.epsilon == "adaptive" else float(args.epsilon),
+        args.engine,
+        args.scheduler,
     )
     print(to_markdown(result))
     if args.out:

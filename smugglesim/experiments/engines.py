@@ -243,6 +243,12 @@ class DaskEngine:
             self._client = Client(self._cluster)
             self.workers = workers
 
+    @property
+    def client(self) -> Any:
+        """The ``dask.distributed.Client``, for a tool that schedules its own tasks on the same
+        cluster (the ABC calibration's pyabc sampler)."""
+        return self._client
+
     def _workers(self) -> dict[str, Any]:
         return self._client.scheduler_info().get("workers", {})
 
