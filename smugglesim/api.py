@@ -210,7 +210,8 @@ class Sim:
             outputs: Weekly columns or families (``"arrivals_<route>"``); default: the
                 confiscation ratio, confiscations so far, arrests, OCGs operating, arrivals
                 and deaths.
-            dates: Dates on the x axis from 1 January of ``run.start_year``; False: weeks.
+            dates: Dates on the x axis from ``run.first_day`` (run.start's first day, else
+                1 January of ``run.start_year``); False: weeks.
         """
         from smugglesim.experiments.plots import TIMESERIES_METRICS, series_figure
 
@@ -224,7 +225,7 @@ class Sim:
             ts.assign(scenario=self.name),
             columns,
             measure_starts={self.name: starts} if starts else None,
-            start_year=self.scenario.run.start_year if dates else None,
+            first_day=self.scenario.run.first_day if dates else None,
             title=self._title(),
         )
         _show_in_notebooks()

@@ -41,9 +41,8 @@ STATUS_QUO_LINE = 0.02  # 15250/18: less than 2% of smuggling proceeds confiscat
 
 
 def week_date(model: SmugglingModel, week: int) -> datetime.date:
-    """The first day of a week, week 0 starting on 1 January of ``run.start_year``."""
-    start = datetime.date(model.config.run.start_year, 1, 1)
-    return start + datetime.timedelta(weeks=week)
+    """The first day of a week (week 0's is ``run.first_day``)."""
+    return model.config.run.first_day + datetime.timedelta(weeks=week)
 
 
 # -- the weekly series ------------------------------------------------------------------------
@@ -108,8 +107,9 @@ class WeeklyFigure:
         ratio_ax.set_ylabel(ratio.label, fontsize=9)
         ratio_ax.legend(loc="upper left", fontsize=7)
 
-        start = model.config.run.start_year
-        ratio_ax.set_xlabel(f"week (week 0 begins 1 January {start})")
+        first = model.config.run.first_day
+        start = first.year + (first - datetime.date(first.year, 1, 1)).days / 365.25
+        ratio_ax.set_xlabel(f"week (week 0 begins {first.day} {first:%B %Y})")
         ratio_ax.set_xlim(0, max(model.n_weeks, 1))
         ratio_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         years = arrivals_ax.secondary_xaxis(

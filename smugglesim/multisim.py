@@ -34,6 +34,7 @@ from smugglesim.api import (
 )
 from smugglesim.experiments.specs import Sweep, build_entries
 from smugglesim.model import outputs
+from smugglesim.model.parameters import RunParams
 from smugglesim.model.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class MultiSim:
         entries = build_entries(self.sources, self.seed, self.overrides, sweep)
         self.labels = [e.label for e in entries]
         self.measures = {e.label: e.measure_starts() for e in entries}
-        self.start_year = {e.label: e.scenario.run.start_year for e in entries}
+        self.first_day = {e.label: e.scenario.run.first_day for e in entries}
         self.runs = pd.DataFrame()
         self.timeseries = pd.DataFrame()
         self.seeds: list[int] = []
@@ -145,7 +146,9 @@ class MultiSim:
         scenarios = manifest["scenarios"]
         ms.labels = list(scenarios)
         ms.measures = {k: v["measures"] for k, v in scenarios.items()}
-        ms.start_year = {k: v["config"]["run"]["start_year"] for k, v in scenarios.items()}
+        ms.first_day = {
+            k: RunParams.model_validate(v["config"]["run"]).first_day for k, v in scenarios.items()
+        }
         ms._read(folder)
         return ms
 
@@ -233,8 +236,8 @@ class MultiSim:
         Args:
             outputs: Weekly columns or families (default: as :meth:`smugglesim.Sim.plot`).
             interval: The share of replications inside the band.
-            dates: Dates on the x axis from 1 January of the first scenario's
-                ``run.start_year``; False: weeks.
+            dates: Dates on the x axis from the first scenario's ``run.first_day``
+                (run.start's first day, else 1 January of ``run.start_year``); False: weeks.
         """
         from smugglesim.experiments.plots import TIMESERIES_METRICS, series_figure
 
@@ -246,7 +249,7 @@ class MultiSim:
             columns,
             interval=interval,
             measure_starts=started or None,
-            start_year=next(iter(self.start_year.values())) if dates else None,
+            first_day=next(iter(self.first_day.values())) if dates else None,
         )
         _show_in_notebooks()
         return figure

@@ -4,6 +4,7 @@ comparisons."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import numpy as np
@@ -157,3 +158,23 @@ def test_multisim_compares_paired_runs_against_the_baseline(multi):
     assert "against the 2% line" in text
     with pytest.raises(ValueError, match="at least two scenarios"):
         MultiSim(["baseline"], replications=1, years=YEARS).run().compare()
+
+
+def test_a_run_dated_from_mid_year_is_plotted_from_its_first_day(tmp_path):
+    """Week 0 of a run with run.start = "2016-07" begins on 1 July 2016, in every plot (it
+    began on 1 January before, half a year early); an undated run's on 1 January."""
+    from smugglesim.app_figures import week_date
+    from smugglesim.model.parameters import RunParams
+
+    assert RunParams(start="2016-07").first_day == datetime.date(2016, 7, 1)
+    assert RunParams(start_year=2017).first_day == datetime.date(2017, 1, 1)
+    dated = {**NO_WARMUP, "run.start": "2016-07"}
+    sim = Sim("baseline", years=2 / 52, seed=1, overrides=dated).run()
+    first = sim.plot().axes[0].get_lines()[0].get_xdata()[0]
+    assert np.datetime64(first, "D") == np.datetime64("2016-07-01")
+    assert sim.timeseries["date"].iloc[0] == pd.Timestamp("2016-07-01")
+    assert week_date(sim.model, 1) == datetime.date(2016, 7, 8)
+    multi = MultiSim(["baseline"], replications=1, years=2 / 52, overrides=dated, out=tmp_path)
+    for ms in (multi.run(), MultiSim.load(tmp_path)):
+        first = ms.plot(dates=True).axes[0].get_lines()[0].get_xdata()[0]
+        assert np.datetime64(first, "D") == np.datetime64("2016-07-01")

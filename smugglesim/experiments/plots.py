@@ -9,6 +9,7 @@ headless machine and leave a notebook's figures alone; the ``plot_*`` functions 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Any
@@ -74,13 +75,12 @@ def _format_axis(ax: Axes, output: outputs.Output, axis: str = "y") -> None:
         target.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
 
 
-def week_axis(week: pd.Series, start_year: int | None) -> Any:
-    """The weeks as they go on the x axis: the week numbers, or the dates of the start of
-    each week from 1 January of ``start_year`` (the scenario's ``run.start_year``)."""
-    if start_year is None:
+def week_axis(week: pd.Series, first_day: dt.date | None) -> Any:
+    """The weeks as they go on the x axis: the week numbers, or the first day of each week
+    from ``first_day``, week 0's (the scenario's ``run.first_day``)."""
+    if first_day is None:
         return week.to_numpy()
-    start = np.datetime64(f"{start_year}-01-01")
-    return start + week.to_numpy().astype("timedelta64[W]")
+    return np.datetime64(first_day, "D") + 7 * week.to_numpy().astype("timedelta64[D]")
 
 
 def series_figure(
@@ -89,7 +89,7 @@ def series_figure(
     *,
     interval: float = 0.9,
     measure_starts: dict[str, list[dict[str, Any]]] | None = None,
-    start_year: int | None = None,
+    first_day: dt.date | None = None,
     title: str | None = None,
     ncols: int = 2,
 ) -> Figure:
@@ -104,7 +104,7 @@ def series_figure(
         interval: The central share of replications the band holds.
         measure_starts: Scenario label -> its measures (``start_week`` each), as in a
             batch manifest.
-        start_year: Dates on the x axis from this year's 1 January; None: week numbers.
+        first_day: Dates on the x axis, week 0 beginning on this day; None: week numbers.
         title: The figure's title (default: the run length and the replications).
         ncols: Panels per row.
     """
@@ -124,7 +124,7 @@ def series_figure(
         band = bands(ts, column, interval)
         factor, unit = _scale(output, band[["median", "low", "high"]].to_numpy(dtype=float))
         for label, b in band.groupby("scenario", sort=False):
-            x = week_axis(b["week"], start_year)
+            x = week_axis(b["week"], first_day)
             ax.plot(x, b["median"] * factor, color=colours[label], lw=1.2, label=label or None)
             if reps > 1:
                 ax.fill_between(
@@ -132,14 +132,14 @@ def series_figure(
                 )
         for label, measures in (measure_starts or {}).items():
             for m in measures if label in colours else []:
-                start = week_axis(pd.Series([m["start_week"]]), start_year)[0]
+                start = week_axis(pd.Series([m["start_week"]]), first_day)[0]
                 ax.axvline(start, color=colours[label], ls="--", lw=0.8)
         if column == "confiscation_ratio":
             _confiscation_line(ax, float(band["high"].max()))
         name = outputs.label(column).removeprefix(output.label)  # ", central_med" in a family
         ax.set_title(_axis_heading(output, unit).replace(output.label, output.label + name, 1))
         _format_axis(ax, output)
-        ax.set_xlabel("date" if start_year is not None else "week")
+        ax.set_xlabel("date" if first_day is not None else "week")
     for ax in axes[len(columns) :]:
         ax.set_visible(False)
     if len(scenarios) > 1 or measure_starts:

@@ -13,6 +13,7 @@ sharing, use :func:`smugglesim.experiments.run_batch`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,14 +37,14 @@ class Replications:
         seeds: The replication seeds, shared by every scenario.
         measures: Scenario label -> its active measures with their start weeks (as in a
             batch manifest's ``scenarios.<label>.measures``).
-        start_year: Scenario label -> ``run.start_year`` (the calendar year of week 0).
+        first_day: Scenario label -> ``run.first_day`` (the first day of week 0).
     """
 
     runs: pd.DataFrame
     timeseries: pd.DataFrame
     seeds: list[int]
     measures: dict[str, list[dict[str, Any]]]
-    start_year: dict[str, int]
+    first_day: dict[str, dt.date]
 
 
 def run_replications(
@@ -113,5 +114,5 @@ def run_replications(
         timeseries=pd.concat(series, ignore_index=True) if series else pd.DataFrame(),
         seeds=seeds,
         measures={e.label: e.measure_starts() for e in entries},
-        start_year={e.label: e.scenario.run.start_year for e in entries},
+        first_day={e.label: e.scenario.run.first_day for e in entries},
     )

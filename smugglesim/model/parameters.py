@@ -8,6 +8,7 @@ sections and the measures together and reads scenario files.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import (
@@ -114,6 +115,12 @@ class RunParams(Section):
     def calendar(self) -> Calendar:
         """The dates of the run's weeks (undated without ``start``)."""
         return Calendar(parse_month(self.start) if self.start is not None else None)
+
+    @property
+    def first_day(self) -> dt.date:
+        """The first day of week 0, as plots and pages label the weeks: ``start``'s first day
+        for a dated run, else 1 January of ``start_year``."""
+        return self.calendar.start or dt.date(self.start_year, 1, 1)
 
 
 class DemandParams(Section):
