@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from smugglesim.experiments import abc, calibration
+from smugglesim.experiments import posterior as posterior_file
 from smugglesim.experiments.sensitivity import assumption_params
 from smugglesim.model.scenario import Scenario
 
@@ -87,16 +88,16 @@ def test_distance_is_zero_inside_every_band_and_one_a_half_width_beyond():
     assert abc.distance(missing) == pytest.approx(10 / math.sqrt(len(MIDDLE)))
 
 
-@pytest.mark.parametrize("path", [abc.QUICK_POSTERIOR, abc.POSTERIOR])
+@pytest.mark.parametrize("path", [posterior_file.QUICK_POSTERIOR, posterior_file.POSTERIOR])
 def test_kept_posteriors_load_are_labelled_and_lie_within_the_priors(path):
     if not path.exists():
         pytest.skip(f"{path.name} is not in the repository")
-    posterior = abc.read_posterior(path)
+    posterior = posterior_file.read_posterior(path)
     assert list(posterior.columns) == [*abc.PARAMETERS, "weight"]
     assert len(posterior) > 0 and (posterior["weight"] > 0).all()
     for name, (low, high) in abc.priors().items():
         assert posterior[name].between(low, high).all(), name
-    assert 1 <= abc.effective_sample_size(posterior) <= len(posterior) + 1e-9
+    assert 1 <= posterior_file.effective_sample_size(posterior) <= len(posterior) + 1e-9
     summary = abc.summarise(posterior)
     assert (summary["q05"] <= summary["mean"]).all() and (summary["mean"] <= summary["q95"]).all()
     assert summary["ks_p"].dropna().is_monotonic_increasing  # least like the prior first
@@ -107,7 +108,10 @@ def test_kept_posteriors_load_are_labelled_and_lie_within_the_priors(path):
 
 
 def test_the_quick_posterior_says_it_is_not_a_calibration():
-    assert "NOT a calibration, do not quote" in abc.QUICK_POSTERIOR.read_text().splitlines()[0]
+    assert (
+        "NOT a calibration, do not quote"
+        in posterior_file.QUICK_POSTERIOR.read_text().splitlines()[0]
+    )
 
 
 def test_a_tiny_fit_runs_one_generation(tmp_path):
@@ -117,7 +121,7 @@ def test_a_tiny_fit_runs_one_generation(tmp_path):
     assert fit.simulations >= 3
     assert list(fit.statistics.columns) == [*abc.TARGETS, "weight"]
     abc.write_posterior(fit, tmp_path / "p.csv", "test")
-    assert abc.read_posterior(tmp_path / "p.csv").shape == fit.posterior.shape
+    assert posterior_file.read_posterior(tmp_path / "p.csv").shape == fit.posterior.shape
 
 
 def test_a_fit_on_one_worker_is_reproducible_from_its_seed():
@@ -137,7 +141,7 @@ def test_the_quick_mode_runs_and_writes_its_posterior(tmp_path, capsys):
     pytest.importorskip("pyabc", reason="pyabc is the optional extra 'calibrate'")
     out = tmp_path / "quick.csv"
     assert abc.main(["--quick", "--out", str(out)]) == 0
-    posterior = abc.read_posterior(out)
+    posterior = posterior_file.read_posterior(out)
     # one generation at epsilon 0: every particle inside every band (below)
     assert "1 generations" in out.read_text() and "final epsilon 0," in out.read_text()
     assert len(posterior) == 12 and list(posterior.columns) == [*abc.PARAMETERS, "weight"]
@@ -148,7 +152,7 @@ def test_the_quick_mode_runs_and_writes_its_posterior(tmp_path, capsys):
 
 
 def test_predictive_runs_are_reproducible_and_the_workers_do_not_matter():
-    posterior = abc.read_posterior(abc.QUICK_POSTERIOR)
+    posterior = posterior_file.read_posterior(posterior_file.QUICK_POSTERIOR)
     runs = [
         abc.posterior_predictive(posterior, 2, 4 / 52, workers=w, seed=3, warmup_years=0)
         for w in (1, 2)

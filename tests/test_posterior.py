@@ -13,14 +13,18 @@ import pandas.testing as pdt
 import pytest
 
 from smugglesim.cli import main
-from smugglesim.experiments import abc, run_batch
-from smugglesim.experiments.posterior import posterior_source, posterior_sweep, read_particles
+from smugglesim.experiments import run_batch
+from smugglesim.experiments.posterior import (
+    POSTERIOR,
+    posterior_source,
+    posterior_sweep,
+    read_particles,
+)
 from smugglesim.experiments.specs import Sweep, sha256_file
 from smugglesim.model.scenario import ScenarioError
 from smugglesim.multisim import MultiSim
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTERIOR = abc.POSTERIOR
 TINY = ["-n", "1", "--years", "0.1", "--set", "run.warmup_years=0", "-j", "1", "--quiet"]
 TINY_OVERRIDES = {"run.years": 0.1, "run.warmup_years": 0.0}
 
@@ -63,8 +67,8 @@ def test_draws_follow_the_weights(tmp_path):
 def test_a_shipped_posterior_is_found_by_name():
     assert posterior_source("posterior") == POSTERIOR
     assert posterior_source(str(POSTERIOR)) == POSTERIOR
-    if abc.POSTERIOR.exists():
-        assert posterior_source("posterior") == abc.POSTERIOR
+    if POSTERIOR.exists():
+        assert posterior_source("posterior") == POSTERIOR
     else:
         with pytest.raises(ScenarioError, match=r"calibration's posterior .* not there yet"):
             posterior_source("posterior")

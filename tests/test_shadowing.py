@@ -78,3 +78,5 @@ def test_python_m_ignores_the_users_model_and_experiments(users_folder, args, st
     proc = python(users_folder, "-m", *args)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(starts)
+    # nothing imports the module before it runs (runpy warns, and it would run twice)
+    assert "RuntimeWarning" not in proc.stderr

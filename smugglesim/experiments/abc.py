@@ -21,15 +21,14 @@ pyabc's generations with its median epsilon instead, which in 71 dimensions need
 particles than parameters. :func:`prior_predictive` and :func:`rejections` say which targets
 reject prior draws, reproducibly from one seed.
 
-Simulations run through pyabc's ``MulticoreEvalParallelSampler`` with ``--workers``
-processes, not through the project's engines (:mod:`smugglesim.experiments.engines`): pyabc
-asks for one particle at a time and accepts or rejects it as it comes back, which a
-``Worker`` run by ``imap_unordered`` could serve only through a pyabc sampler of our own
-(pyabc's ``Sampler`` interface, ``sample_until_n_accepted``) or pyabc's own ``DaskDistributedSampler``
-on the Dask engine's client. pyabc is an optional extra (``pip install 'smugglesim[calibrate]'``)
-and is imported only inside :func:`prior`, :func:`fit` and the command.
+Simulations run through pyabc's samplers, not the project's ``imap_unordered`` (pyabc asks
+for one particle at a time and accepts or rejects it as it comes back): its multicore sampler
+on ``--workers`` processes, or, with ``--engine dask``, its Dask sampler on the project's Dask
+engine (:class:`smugglesim.experiments.engines.DaskEngine`: a local cluster, or the one at
+``--scheduler``). pyabc is an optional extra (``pip install 'smugglesim[calibrate]'``) and is
+imported only inside :func:`prior`, :func:`fit` and the command.
 
-Not reproducible with more than one worker: pyabc's multicore sampler reseeds each worker
+Not reproducible with more than one worker: pyabc's samplers reseed each worker or task
 from the operating system (``np.random.seed()``), so ``--seed`` fixes only the draws of the
 main process; two ``--quick`` runs with the same seed gave different posteriors. With
 ``--workers 1`` (pyabc's single-core sampler) the seed fixes every draw (tests/test_abc.py).
@@ -52,14 +51,11 @@ import pandas as pd
 from smugglesim.experiments import calibration
 from smugglesim.experiments.calibration import BASELINE
 from smugglesim.experiments.engines import make_engine
+from smugglesim.experiments.posterior import QUICK_POSTERIOR, effective_sample_size, resample
 from smugglesim.experiments.sensitivity import assumption_params
 from smugglesim.experiments.specs import apply_point
 from smugglesim.model.model import SmugglingModel
 from smugglesim.model.scenario import Scenario, ScenarioError, load_scenario
-
-DATA = Path(__file__).resolve().parent / "data"
-QUICK_POSTERIOR = DATA / "posterior_quick.csv"
-POSTERIOR = DATA / "posterior.csv"
 
 PARAMETERS = tuple(name for name in assumption_params() if not name.startswith("costs."))
 """The parameters fitted: every ASSUMPTION-tagged number of the status quo's mechanisms
@@ -69,14 +65,12 @@ PARAMETERS = tuple(name for name in assumption_params() if not name.startswith("
 INTEGERS = frozenset(
     name
     for name in PARAMETERS
-    if Scenario.model_fields[name.split(".")[0]]
-    .annotation.model_fields[  # type: ignore[union-attr]
-        name.split(".")[1]
-    ]
-    .annotation
+    if type(getattr(Scenario(), name.split(".")[0])).model_fields[name.split(".")[1]].annotation
     is int
 )
-"""The integer parameters among them: a particle's value is rounded to the nearest integer."""
+"""The integer parameters among them: a run rounds a particle's value to the nearest integer
+(:func:`smugglesim.experiments.specs.apply_point`), and their prior is therefore not the
+uniform a Kolmogorov-Smirnov test would compare them with (:func:`summarise`)."""
 
 NARROWED = 0.9
 """A parameter counts as narrowed by the fit when its posterior standard deviation is under
@@ -102,13 +96,9 @@ def prior() -> Any:
     )
 
 
-def point(particle: dict[str, float]) -> dict[str, float | int]:
-    """A particle (pyabc's names) as a scenario point (dotted names), integers rounded."""
-    values: dict[str, float | int] = {}
-    for name in PARAMETERS:
-        value = float(particle[key(name)])
-        values[name] = round(value) if name in INTEGERS else value
-    return values
+def point(particle: dict[str, float]) -> dict[str, float]:
+    """A particle (pyabc's names) as a scenario point (dotted names)."""
+    return {name: float(particle[key(name)]) for name in PARAMETERS}
 
 
 def key(name: str) -> str:
@@ -359,9 +349,10 @@ def posterior_predictive(
     (:func:`predictive`): how often the posterior meets each target at seeds it was not
     accepted on (:func:`rejections` gives the shares outside). Reproducible from ``seed``."""
     rng = np.random.default_rng(seed)
-    weights = posterior["weight"].to_numpy(dtype=float)
-    rows = rng.choice(len(posterior), size=draws, p=weights / weights.sum())
-    particles = [{key(n): float(posterior[n].iloc[i]) for n in PARAMETERS} for i in rows]
+    particles = [
+        {key(n): float(posterior[n].iloc[i]) for n in PARAMETERS}
+        for i in resample(posterior, draws, rng)
+    ]
     return predictive(particles, years, workers, rng, warmup_years)
 
 
@@ -378,12 +369,6 @@ def rejections(predictive: pd.DataFrame) -> pd.DataFrame:
             "outside_alone": alone.mean(axis=0),
         }
     )
-
-
-def effective_sample_size(posterior: pd.DataFrame) -> float:
-    """Kish's effective sample size of the weighted particles, (Σw)² / Σw²."""
-    w = posterior["weight"].to_numpy()
-    return float(w.sum() ** 2 / np.square(w).sum())
 
 
 def summarise(posterior: pd.DataFrame) -> pd.DataFrame:
@@ -450,7 +435,8 @@ def write_posterior(result: Fit, path: Path, label: str) -> None:
         f"# smugglesim.experiments.abc: population {s['population']}, "
         f"{len(result.populations)} generations, run.years {s['years']:g}, "
         f"run.warmup_years {s['warmup_years'] if s['warmup_years'] is not None else 'default'}, "
-        f"engine {s.get('engine', 'process')}, {s['workers']} workers, seed {s['seed']}, min acceptance {s['min_acceptance']:g}",
+        f"engine {s['engine']}, {s['workers']} workers, seed {s['seed']}, "
+        f"min acceptance {s['min_acceptance']:g}",
         f"# simulations {result.simulations} ({result.simulations - sampled} of them pyabc's "
         f"calibration sample for the first epsilon), accepted {accepted} of {sampled} "
         f"({accepted / max(1, sampled):.0%}), wall {result.wall_s:.0f} s, "
@@ -468,11 +454,6 @@ def write_posterior(result: Fit, path: Path, label: str) -> None:
 def statistics_path(posterior: Path) -> Path:
     """Where the statistics of a posterior's particles are kept, beside it."""
     return posterior.with_name(f"{posterior.stem}_statistics.csv")
-
-
-def read_posterior(path: Path = QUICK_POSTERIOR) -> pd.DataFrame:
-    """A posterior written by :func:`write_posterior` (parameters and ``weight``)."""
-    return pd.read_csv(path, comment="#")
 
 
 def posterior_markdown(posterior: pd.DataFrame) -> str:
@@ -543,11 +524,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="population 12, 2 generations, "
-        "1 reported year after a warm-up of 1: a smoke test, not a fit",
+        help="population 12, runs of 1 reported year after a warm-up of 1 (2 generations "
+        "with --epsilon adaptive): a smoke test, not a fit",
     )
-    parser.add_argument("--population", type=int, default=200)
-    parser.add_argument("--generations", type=int, default=8)
+    parser.add_argument(
+        "--population", type=int, default=500, help="particles kept (the posterior's size)"
+    )
+    parser.add_argument(
+        "--generations", type=int, default=8, help="at most this many (--epsilon adaptive only)"
+    )
     parser.add_argument("--years", type=float, default=3.0, help="run.years of each simulation")
     parser.add_argument("--warmup-years", type=float, default=None)
     parser.add_argument(

@@ -23,7 +23,7 @@ batch resumed in a folder whose draws came from another content of the file refu
 only add draws, as a larger ``replications`` only adds seeds.
 
 A bare name is a posterior kept with smugglesim (:func:`shipped_posteriors`): ``posterior``
-is the calibration's own, :data:`smugglesim.experiments.abc.POSTERIOR`; ``posterior_quick``
+is the calibration's own, :data:`POSTERIOR`; ``posterior_quick``
 the quick mode's smoke test, not to be quoted.
 """
 
@@ -36,7 +36,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from smugglesim.experiments import abc
 from smugglesim.experiments.specs import (
     Sweep,
     apply_point,
@@ -49,11 +48,37 @@ from smugglesim.model.scenario import Scenario, ScenarioError
 WEIGHT = "weight"
 """The column of the particles' weights; every other column is a parameter."""
 
+DATA = Path(__file__).resolve().parent / "data"
+POSTERIOR = DATA / "posterior.csv"
+"""The calibration's posterior (:mod:`smugglesim.experiments.abc`; docs/calibration.md)."""
+QUICK_POSTERIOR = DATA / "posterior_quick.csv"
+"""The quick mode's posterior: a smoke test of the method, not to be quoted."""
+
+
+def read_posterior(path: Path) -> pd.DataFrame:
+    """A posterior CSV file as written by :func:`smugglesim.experiments.abc.write_posterior`
+    (``#`` comment lines, then one column per parameter and ``weight``), unchecked
+    (:func:`read_particles` checks it)."""
+    return pd.read_csv(path, comment="#")
+
+
+def effective_sample_size(posterior: pd.DataFrame) -> float:
+    """Kish's effective sample size of the weighted particles, (Σw)² / Σw²."""
+    w = posterior[WEIGHT].to_numpy()
+    return float(w.sum() ** 2 / np.square(w).sum())
+
+
+def resample(posterior: pd.DataFrame, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """``draws`` row numbers of ``posterior``, drawn with replacement in proportion to the
+    particles' weights."""
+    weights = posterior[WEIGHT].to_numpy(dtype=float)
+    return rng.choice(len(posterior), size=draws, p=weights / weights.sum())
+
 
 def shipped_posteriors() -> dict[str, Path]:
     """The posteriors kept with smugglesim, by name (the file's stem): the CSV files
     ``posterior*.csv`` of ``smugglesim/experiments/data``."""
-    return {path.stem: path for path in sorted(abc.DATA.glob("posterior*.csv"))}
+    return {path.stem: path for path in sorted(DATA.glob("posterior*.csv"))}
 
 
 def posterior_source(source: str | Path) -> Path:
@@ -69,9 +94,9 @@ def posterior_source(source: str | Path) -> Path:
     if str(source) in shipped:
         return shipped[str(source)]
     listed = f"(shipped: {', '.join(shipped) or 'none'})"
-    if str(source) == abc.POSTERIOR.stem:
+    if str(source) == POSTERIOR.stem:
         raise ScenarioError(
-            f"{source}: no such file, and the calibration's posterior ({abc.POSTERIOR}) is "
+            f"{source}: no such file, and the calibration's posterior ({POSTERIOR}) is "
             f"not there yet {listed}"
         )
     close = difflib.get_close_matches(str(source), shipped, n=1)
@@ -92,7 +117,7 @@ def read_particles(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ScenarioError(f"{path}: {'not a file' if path.exists() else 'no such file'}")
     try:
-        table = abc.read_posterior(path)
+        table = read_posterior(path)
     except (OSError, ValueError) as exc:  # pandas' parser and empty-file errors are ValueErrors
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ScenarioError(f"{path}: cannot read as a posterior CSV file: {reason}") from None
@@ -153,8 +178,7 @@ def posterior_sweep(source: str | Path, draws: int, seed: int) -> Sweep:
     path = posterior_source(source)
     table = read_particles(path)
     names = [c for c in table.columns if c != WEIGHT]
-    weights = table[WEIGHT].to_numpy()
-    rows = np.random.default_rng(seed).choice(len(table), size=draws, p=weights / weights.sum())
+    rows = resample(table, draws, np.random.default_rng(seed))
     with path.open(encoding="utf-8", errors="replace") as f:
         comments = [line[1:].strip() for line in takewhile(lambda s: s.startswith("#"), f)]
     return Sweep(
@@ -166,7 +190,7 @@ def posterior_sweep(source: str | Path, draws: int, seed: int) -> Sweep:
             "sha256": sha256_file(path),
             "label": comments[0] if comments else "",
             "particles": len(table),
-            "effective_sample_size": round(abc.effective_sample_size(table), 2),
+            "effective_sample_size": round(effective_sample_size(table), 2),
             "draws": draws,
             "seed": seed,
             "rows": rows.tolist(),
