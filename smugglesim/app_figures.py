@@ -220,8 +220,9 @@ class Figures:
         self.report: RunReport | None = None
         self._renderer: RouteMapRenderer | None = None
         self._routes_blit: Blit | None = None
-        self._network = NetworkFigure()
-        self._weekly = WeeklyFigure()
+        # Made when first drawn, so in the thread that draws (under the page's context).
+        self._network: NetworkFigure | None = None
+        self._weekly: WeeklyFigure | None = None
         self._positions: dict[int, np.ndarray] = {}
         self._seen: dict[str, Any] = {}  # what each image shows, to skip unchanged ones
 
@@ -231,11 +232,11 @@ class Figures:
         self._seen.clear()
 
     def close(self) -> None:
-        """Let go of the model (the figures refer to it until redrawn for another)."""
+        """Let go of the model: drop the figures, which refer to it (the next draw makes new
+        ones). Builds nothing: it may run in the run's thread after the page has closed, where
+        Solara's per-page matplotlib settings are no longer there to read."""
         self.forget_layout()
-        self._renderer = self._routes_blit = None
-        self._network = NetworkFigure()
-        self._weekly = WeeklyFigure()
+        self._renderer = self._routes_blit = self._network = self._weekly = None
 
     def draw(self, model: SmugglingModel, previous: PreviousRun | None = None) -> list[str]:
         """Redraw the figures whose content changed; the names of those redrawn."""
@@ -251,11 +252,13 @@ class Figures:
             redrawn.append("routes")
         signature = (week[0], network_signature(model, self.route))
         if self._seen.get("network") != signature:
+            self._network = self._network or NetworkFigure()
             self.images["network"] = self._network.frame(model, self.route, self._positions)
             self._seen["network"] = signature
             redrawn.append("network")
         weekly = (*week, previous)
         if self._seen.get("weekly") != weekly:
+            self._weekly = self._weekly or WeeklyFigure()
             self.images["weekly"] = self._weekly.frame(model, previous)
             self._seen["weekly"] = weekly
             redrawn.append("weekly")

@@ -239,6 +239,28 @@ def test_figures_redraw_only_what_changed():
     assert figures.draw(model) == ["network"]
 
 
+def test_closing_the_figures_builds_no_figure_and_the_next_draw_makes_new_ones(monkeypatch):
+    """A session may close from its run's thread after the page has gone, where Solara's
+    per-page matplotlib settings can no longer be read: closing must not build figures."""
+    import smugglesim.app_figures as app_figures
+
+    model = AppModel(years=1)
+    figures = Figures()
+    figures.draw(model)
+    network, weekly = figures._network, figures._weekly
+
+    def refused() -> None:
+        raise AssertionError("a figure was built on close")
+
+    with monkeypatch.context() as m:
+        m.setattr(app_figures, "NetworkFigure", refused)
+        m.setattr(app_figures, "WeeklyFigure", refused)
+        figures.close()
+    assert figures._network is None and figures._weekly is None  # the model is let go
+    assert figures.draw(model) == ["routes", "network", "weekly"]
+    assert figures._network is not network and figures._weekly is not weekly
+
+
 def test_weekly_axes_are_weeks_and_labels_come_from_the_registry():
     model = AppModel(years=1)
     for _ in range(30):
