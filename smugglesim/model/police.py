@@ -72,11 +72,11 @@ class Investigation:
 
     def _follow(self, member: Smuggler) -> None:
         identified = self.identified
-        self._leads_to.extend(
-            c
-            for c in self.unit.social._adj[member]  # networkx's adjacency: read only
-            if c not in identified and not c.gone
-        )
+        # networkx's adjacency dict, read only (for speed); a list comprehension, which
+        # Python runs inline, costs less than a generator here.
+        self._leads_to += [
+            c for c in self.unit.social._adj[member] if c not in identified and not c.gone
+        ]
 
     def progress(self, rng: np.random.Generator, p_map: float) -> None:
         """Investigators follow the ties of every identified member: each contact not yet
@@ -84,10 +84,15 @@ class Investigation:
         unit = self.unit
         identified = self.identified
         if self._ties_version != self.ocg.ties_version:
+            # The ties of every identified member, member after member, in one pass.
             self._ties_version = self.ocg.ties_version
-            self._leads_to = []
-            for member in identified:
-                self._follow(member)
+            adj = unit.social._adj  # networkx's adjacency dict: read only
+            self._leads_to = [
+                c
+                for member in identified
+                for c in adj[member]
+                if c not in identified and not c.gone
+            ]
         draw = rng.random
         new: list[Smuggler] = []
         still: list[Smuggler] = []
@@ -284,7 +289,11 @@ class Arrests:
         """Those of ``suspects`` arrested, one draw each in turn: with ``p_eu`` in the EU,
         ``p_cooperating`` in a cooperating third country, never elsewhere."""
         prob = {"eu": p_eu, "cooperating": p_cooperating}
-        return [m for m in suspects if rng.random() < prob.get(m.jurisdiction, 0.0)]
+        # One uniform per suspect, in order: the same numbers as one draw at a time.
+        draws = rng.random(len(suspects)).tolist()
+        return [
+            m for m, u in zip(suspects, draws, strict=True) if u < prob.get(m.jurisdiction, 0.0)
+        ]
 
     def operation(
         self, inv: Investigation | None, suspects: list[Smuggler], arrested: list[Smuggler]
