@@ -288,14 +288,16 @@ class CsdpMissions(ObservedMembersSource):
         self.routes = routes
 
     def observed(self) -> list[Smuggler]:
-        legs = self.routes.legs
+        nodes = self.nodes
+        # The legs whose boat pilots can be named (a measure may add routes to them).
+        sea_legs = {
+            i
+            for i, leg in enumerate(self.routes.legs)
+            if leg.mode == "sea" and leg.route in self.sea_routes
+        }
+        transporter = Role.TRANSPORTER
         return [
             m
             for m in self.lifecycle.active_members()
-            if m.node in self.nodes
-            or (
-                m.role == Role.TRANSPORTER
-                and legs[m.leg].mode == "sea"
-                and legs[m.leg].route in self.sea_routes
-            )
+            if m.node in nodes or (m.role == transporter and m.leg in sea_legs)
         ]

@@ -93,8 +93,8 @@ class Prosecution:
             p = self.conviction_prob
             if case.cross_border:
                 p = min(1.0, p + self.cross_border_conviction_bonus)
-            hits = rng.random(n) < p
-            case.convicted = [d for d, hit in zip(case.defendants, hits, strict=True) if hit]
+            draws = rng.random(n).tolist()
+            case.convicted = [d for d, u in zip(case.defendants, draws, strict=True) if u < p]
             self.convictions += len(case.convicted)
             share = self.confiscation_given_conviction if case.convicted else 0.0
             confiscated = case.frozen_eur * share

@@ -62,6 +62,9 @@ class Investigation:
         # ties change (a recruit joins); identified and arrested are for good.
         self._leads_to: list[Smuggler] = []
         self._ties_version = -1
+        # Whether some of those contacts may be in other OCGs: mapping one makes a lead,
+        # whose reliability is drawn between two contacts' draws (see progress).
+        self._other_ocgs = False
 
     def add_target(self, member: Smuggler) -> None:
         if member in self.identified:
@@ -74,9 +77,13 @@ class Investigation:
         identified = self.identified
         # networkx's adjacency dict, read only (for speed); a list comprehension, which
         # Python runs inline, costs less than a generator here.
-        self._leads_to += [
-            c for c in self.unit.social._adj[member] if c not in identified and not c.gone
-        ]
+        contacts = [c for c in self.unit.social._adj[member] if c not in identified and not c.gone]
+        self._leads_to += contacts
+        self._other_ocgs = self._other_ocgs or self._in_other_ocgs(contacts)
+
+    def _in_other_ocgs(self, contacts: list[Smuggler]) -> bool:
+        ocg = self.ocg
+        return any([c.ocg is not ocg for c in contacts])
 
     def progress(self, rng: np.random.Generator, p_map: float) -> None:
         """Investigators follow the ties of every identified member: each contact not yet
@@ -93,27 +100,40 @@ class Investigation:
                 for c in adj[member]
                 if c not in identified and not c.gone
             ]
-        draw = rng.random
-        new: list[Smuggler] = []
-        still: list[Smuggler] = []
-        for contact in self._leads_to:
-            if contact in identified or contact.gone:
-                continue
-            still.append(contact)
-            if draw() >= p_map:
-                continue
-            if contact.ocg is self.ocg:
-                new.append(contact)
-            elif contact.unique_id not in self.spilled:
-                # A contact in another OCG: a lead for the analysts.
-                self.spilled.add(contact.unique_id)
-                unit.emsc.new_lead(contact, "investigation", unit.reliability_investigation, rng)
+            self._other_ocgs = self._in_other_ocgs(self._leads_to)
+        still = [c for c in self._leads_to if c not in identified and not c.gone]
         self._leads_to = still
+        if not still:
+            new = []
+        elif self._other_ocgs:
+            new = self._map_one_by_one(still, rng, p_map)
+        else:
+            # One uniform per contact, in order: the same numbers as one draw at a time.
+            draws = rng.random(len(still)).tolist()
+            new = [c for c, u in zip(still, draws, strict=True) if u < p_map]
         for m in new:
             self.add_target(m)
         if self.financial:
             rate = unit.finance.tracing_rate_week
             self.traced_share += (1.0 - self.traced_share) * rate
+
+    def _map_one_by_one(
+        self, contacts: list[Smuggler], rng: np.random.Generator, p_map: float
+    ) -> list[Smuggler]:
+        """The ``contacts`` mapped this week, one draw each in turn; a mapped contact in
+        another OCG becomes a lead for the analysts (once), with its reliability drawn
+        before the next contact's draw. Returns those mapped in this OCG."""
+        unit = self.unit
+        new = []
+        for contact in contacts:
+            if rng.random() >= p_map:
+                continue
+            if contact.ocg is self.ocg:
+                new.append(contact)
+            elif contact.unique_id not in self.spilled:
+                self.spilled.add(contact.unique_id)
+                unit.emsc.new_lead(contact, "investigation", unit.reliability_investigation, rng)
+        return new
 
 
 class PoliceUnit:
@@ -288,6 +308,8 @@ class Arrests:
     ) -> list[Smuggler]:
         """Those of ``suspects`` arrested, one draw each in turn: with ``p_eu`` in the EU,
         ``p_cooperating`` in a cooperating third country, never elsewhere."""
+        if not suspects:
+            return []
         prob = {"eu": p_eu, "cooperating": p_cooperating}
         # One uniform per suspect, in order: the same numbers as one draw at a time.
         draws = rng.random(len(suspects)).tolist()
