@@ -128,17 +128,16 @@ class JointActionDays:
         table = self.lifecycle.table
         transporters, working = table.transporters, table.working
         p_catch = self.control_catch_prob
+        eu_of = [(ocg.ocg_id, eu) for ocg in ocgs if (eu := ocg.eu_transporters())]
+        # One uniform per transporter, OCG after OCG, in order: the same numbers as one
+        # draw at a time (nothing else draws from the stream before all are drawn).
+        draws = iter(self.rng.random(sum([len(eu) for _, eu in eu_of])).tolist())
         caught = []
-        for ocg in ocgs:
-            eu = ocg.eu_transporters()
-            if not eu:
-                continue
-            i = ocg.ocg_id
-            # One uniform per transporter, in order (as many draws as one by one).
-            for m, u in zip(eu, self.rng.random(len(eu)).tolist(), strict=True):
+        for i, eu in eu_of:
+            for m in eu:
                 on_leg = transporters.item(i, m.leg)
                 at_work = working.item(i, m.leg) / on_leg if on_leg else 0.0
-                if u < p_catch * at_work:
+                if next(draws) < p_catch * at_work:
                     caught.append(m)
         return caught
 

@@ -145,7 +145,6 @@ class InternetReferralUnit:
             return
         table = self.lifecycle.table
         ids = np.flatnonzero(table.operating[: table.n])
-        ocgs = [self.lifecycle.ocgs[i] for i in ids.tolist()]
         live = table.adverts_live(ids, self.adverts_per_recruiter)
         total = live.sum()
         if total <= 0:
@@ -154,9 +153,9 @@ class InternetReferralUnit:
         self.referrals += n
         # Referrals fall on live adverts at random: each OCG in proportion to its adverts.
         hits = rng.multivariate_hypergeometric(live, n)
-        for ocg, k in zip(ocgs, hits, strict=True):
-            if k == 0:
-                continue
+        hit = np.flatnonzero(hits)  # the OCGs referred, in order
+        for ocg_id, k in zip(ids[hit].tolist(), hits[hit].tolist(), strict=True):
+            ocg = self.lifecycle.ocgs[ocg_id]
             down = int(rng.binomial(k, self.takedown_success))
             if down == 0:
                 continue
