@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from smugglesim.model.key_players import structure
+from smugglesim.model.key_players import after_join, after_loss, structure
 from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler, Vacancy
 
 if TYPE_CHECKING:
@@ -251,7 +251,9 @@ class OcgLifeCycle:
         member.gone = True
         self._forget_member_lists()
         ocg = member.ocg
+        found = ocg.structure
         ocg.remove_member(member)
+        ocg.structure = after_loss(ocg, member, found)  # who is linked to the command
         if not ocg.members:
             self.dismantle(ocg, self.clock.week)
         else:
@@ -391,6 +393,7 @@ class OcgLifeCycle:
         probability ``recruit_second_tie_prob``."""
         if leg not in ocg.legs:
             leg = ocg.legs[0]
+        found = ocg.structure
         new = Smuggler(self.model, ocg, role, node, leg, self.routes.jurisdiction(node))
         self.social.add_node(new)
         present = [c for c in contacts if c.ocg is ocg and not c.gone]
@@ -401,6 +404,7 @@ class OcgLifeCycle:
             self.tie(new, contact)
         ocg.ties_version += 1
         ocg.add_member(new)
+        ocg.structure = after_join(ocg, new, found)  # who is linked to the command
         ocg.update_operating()
         self._forget_member_lists()
 
