@@ -316,7 +316,7 @@ class OcgLifeCycle:
             if contacts:
                 if reach is None:
                     reach = structure(ocg).reach
-                sponsors = sum(c in reach for c in contacts)
+                sponsors = sum(map(reach.__contains__, contacts))
             if rng.random() >= (1.0 - miss**sponsors if sponsors else cold):
                 still.append(pending)
             elif ocg.cash < cost:
@@ -410,8 +410,10 @@ class OcgLifeCycle:
 
     def leg_pressure(self, leg: int) -> float:
         """Mean enforcement pressure felt by the OCGs on ``leg``."""
-        ocgs = [o for o in self.leg_ocgs[leg] if not o.dismantled]
-        return float(np.mean([o.pressure for o in ocgs])) if ocgs else 0.0
+        table = self.table
+        ids = np.array([o.ocg_id for o in self.leg_ocgs[leg]], dtype=np.int64)
+        ids = ids[~table.dismantled[ids]]
+        return float(np.mean(table.pressure[ids])) if ids.size else 0.0
 
     def _move_leg(
         self, ocg: OrganisedCrimeGroup, waiting: np.ndarray, rng: np.random.Generator
@@ -425,8 +427,8 @@ class OcgLifeCycle:
             alt
             for alt in self.routes.adjacent_legs[old]
             if alt not in ocg.legs
-            and self.leg_pressure(alt) < params.move_pressure_ratio * ocg.pressure
             and waiting[alt] >= params.move_waiting_ratio * waiting[old]
+            and self.leg_pressure(alt) < params.move_pressure_ratio * ocg.pressure
         ]
         if not options:
             return
