@@ -131,22 +131,25 @@ def after_join(
     worked out again).
 
     The recruit's ties are the only new ones, so the members newly linked to the command
-    are those linked through the recruit: if the recruit is tied to a member already
-    linked, a search from the recruit into the members not linked adds them; else nobody
-    is added. A recruit to the command changes who the command is: worked out again."""
-    if found is None or new.role in COMMAND:
+    are those linked through the recruit: if the recruit joins the command or is tied to a
+    member already linked, a search from the recruit into the members not linked adds
+    them; else nobody is added. The first member of a command makes the group's ties
+    count where none did (see :func:`_reach`): worked out again."""
+    if found is None:
+        return None
+    roles, i = ocg.table.roles, ocg.ocg_id
+    leads = roles.item(i, Role.ORGANISER) + roles.item(i, Role.COORDINATOR)  # with the recruit
+    leading = new.role in COMMAND
+    if leading and leads == 1:
         return None
     reach = found.reach
     adj = ocg.social._adj  # networkx's own adjacency dict: read-only use, for speed
-    roles, i = ocg.table.roles, ocg.ocg_id
-    # Without a command every member counts as linked (see _reach): nobody to search for.
-    commanded = roles.item(i, Role.ORGANISER) + roles.item(i, Role.COORDINATOR) > 0
-    if commanded and not any(c in reach for c in adj[new]):
+    if leads and not leading and not any(c in reach for c in adj[new]):
         found._forget_brokerage()  # its contacts' ties changed (see brokerage)
         return found
     added = [new]
     reach.add(new)
-    if commanded:
+    if leads:  # without a command every member counts as linked: nobody to search for
         for m in added:  # grows while the search goes on
             for other in adj[m]:
                 if other not in reach and other.ocg is ocg and not other.gone:
