@@ -168,3 +168,24 @@ def test_removing_brokers_first_costs_more_places_than_random_removal():
             lost[strategy] = outcomes(base, capacity(seed, 1.0, op)[0], 20)["lost_week"]
         diffs.append(lost["broker_first"] - lost["random"])
     assert min(diffs) > 0, diffs
+
+
+def test_key_players_followed_through_joins_and_losses_match_a_fresh_count():
+    """``structure`` is kept up to date as recruits join and members are lost
+    (``after_join``, ``after_loss``): week by week, it matches a count from scratch."""
+    model = SmugglingModel(short("all_measures", 1.0), rng=2)
+    kept = 0
+    while model.running:
+        model.step()
+        for ocg in model.ocgs:
+            found = ocg.structure
+            if found is None or ocg.dismantled:
+                continue
+            ocg.structure = None
+            fresh = structure(ocg)
+            ocg.structure = found
+            assert found.reach == fresh.reach
+            by_leg = {leg: n for leg, n in found.reachable_by_leg.items() if n}
+            assert by_leg == fresh.reachable_by_leg
+            kept += 1
+    assert kept > 1000

@@ -31,6 +31,7 @@ disruptive and removal of those who hold money second, both ahead of random remo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from smugglesim.model.smugglers import Role
@@ -49,14 +50,26 @@ COMMAND = (Role.ORGANISER, Role.COORDINATOR)
 class Structure:
     """What an OCG's ties give it now: the members linked to its command (``reach``) and,
     by leg, the transporters among them (``reachable_by_leg``); each member's brokerage
-    is worked out on demand and kept until the OCG's members or ties change."""
+    is worked out on demand and kept until the OCG's members or ties change, with the
+    reach without that member (the next reach if that member is lost: :func:`after_loss`)."""
 
-    __slots__ = ("_brokerage", "reach", "reachable_by_leg")
+    __slots__ = ("_brokerage", "_reach_without", "reach", "reachable_by_leg")
 
     def __init__(self, reach: set[Smuggler], reachable_by_leg: dict[int, int]) -> None:
         self.reach = reach
         self.reachable_by_leg = reachable_by_leg
+        self._forget_brokerage()
+
+    def _forget_brokerage(self) -> None:
         self._brokerage: dict[Smuggler, int] = {}
+        self._reach_without: dict[Smuggler, set[Smuggler]] = {}
+
+    def _count(self, members: Iterable[Smuggler], change: int) -> None:
+        """``members`` joined (``change`` +1) or left (-1) the reach: count their transporters."""
+        by_leg = self.reachable_by_leg
+        for m in members:
+            if m.role == Role.TRANSPORTER:
+                by_leg[m.leg] = by_leg.get(m.leg, 0) + change
 
 
 def _reach(ocg: OrganisedCrimeGroup, social: nx.Graph, without: Smuggler | None) -> set[Smuggler]:
@@ -80,7 +93,8 @@ def _reach(ocg: OrganisedCrimeGroup, social: nx.Graph, without: Smuggler | None)
 
 
 def structure(ocg: OrganisedCrimeGroup) -> Structure:
-    """The OCG's :class:`Structure`, recomputed only after its members or ties changed."""
+    """The OCG's :class:`Structure`, worked out again only after its members or ties
+    changed in a way not followed by :func:`after_join` or :func:`after_loss`."""
     found = ocg.structure
     if found is None:
         reach = _reach(ocg, ocg.social, None)
@@ -104,8 +118,75 @@ def brokerage(member: Smuggler) -> int:
         value = 0  # a member with one tie in the group links nobody else to anyone
     if value is None:
         before = len(s.reach) - (member in s.reach)
-        value = s._brokerage[member] = before - len(_reach(ocg, ocg.social, member))
+        without = s._reach_without[member] = _reach(ocg, ocg.social, member)
+        value = s._brokerage[member] = before - len(without)
     return value
+
+
+def after_join(
+    ocg: OrganisedCrimeGroup, new: Smuggler, found: Structure | None
+) -> Structure | None:
+    """The OCG's :class:`Structure` once ``new`` joined it with its ties, updated from
+    ``found``, the structure before (None if not known; None is returned when it must be
+    worked out again).
+
+    The recruit's ties are the only new ones, so the members newly linked to the command
+    are those linked through the recruit: if the recruit joins the command or is tied to a
+    member already linked, a search from the recruit into the members not linked adds
+    them; else nobody is added. The first member of a command makes the group's ties
+    count where none did (see :func:`_reach`): worked out again."""
+    if found is None:
+        return None
+    roles, i = ocg.table.roles, ocg.ocg_id
+    leads = roles.item(i, Role.ORGANISER) + roles.item(i, Role.COORDINATOR)  # with the recruit
+    leading = new.role in COMMAND
+    if leading and leads == 1:
+        return None
+    reach = found.reach
+    adj = ocg.social._adj  # networkx's own adjacency dict: read-only use, for speed
+    if leads and not leading and not any(c in reach for c in adj[new]):
+        found._forget_brokerage()  # its contacts' ties changed (see brokerage)
+        return found
+    added = [new]
+    reach.add(new)
+    if leads:  # without a command every member counts as linked: nobody to search for
+        for m in added:  # grows while the search goes on
+            for other in adj[m]:
+                if other not in reach and other.ocg is ocg and not other.gone:
+                    reach.add(other)
+                    added.append(other)
+    found._count(added, +1)
+    found._forget_brokerage()
+    return found
+
+
+def after_loss(
+    ocg: OrganisedCrimeGroup, lost: Smuggler, found: Structure | None
+) -> Structure | None:
+    """The OCG's :class:`Structure` once ``lost`` left it, updated from ``found``, the
+    structure before (None if not known; None is returned when it must be worked out
+    again).
+
+    A member not linked to the command linked nobody else to it: nothing changes. A linked
+    member with one tie in the group, outside the command, links nobody else either: only
+    they leave the reach. Otherwise the reach without them, if it was worked out for their
+    brokerage (typically at their arrest), is the new reach."""
+    if found is None:
+        return None
+    reach = found.reach
+    if lost not in reach:
+        return found  # the brokerage worked out before stays true
+    without = found._reach_without.get(lost)
+    if without is None:
+        ties = sum(c in reach for c in ocg.social._adj[lost] if c is not lost)
+        if lost.role in COMMAND or ties > 1:
+            return None
+        without = reach - {lost}  # a leaf of the reach: nobody is linked through them
+    found._count(reach - without, -1)
+    found._count(without - reach, +1)  # without the last of the command: everyone
+    found.reach = without
+    found._forget_brokerage()
+    return found
 
 
 def is_broker(member: Smuggler) -> bool:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from smugglesim.model.key_players import structure
+from smugglesim.model.key_players import after_join, after_loss, structure
 from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler, Vacancy
 
 if TYPE_CHECKING:
@@ -251,7 +251,9 @@ class OcgLifeCycle:
         member.gone = True
         self._forget_member_lists()
         ocg = member.ocg
+        found = ocg.structure
         ocg.remove_member(member)
+        ocg.structure = after_loss(ocg, member, found)  # who is linked to the command
         if not ocg.members:
             self.dismantle(ocg, self.clock.week)
         else:
@@ -314,7 +316,7 @@ class OcgLifeCycle:
             if contacts:
                 if reach is None:
                     reach = structure(ocg).reach
-                sponsors = sum(c in reach for c in contacts)
+                sponsors = sum(map(reach.__contains__, contacts))
             if rng.random() >= (1.0 - miss**sponsors if sponsors else cold):
                 still.append(pending)
             elif ocg.cash < cost:
@@ -391,6 +393,7 @@ class OcgLifeCycle:
         probability ``recruit_second_tie_prob``."""
         if leg not in ocg.legs:
             leg = ocg.legs[0]
+        found = ocg.structure
         new = Smuggler(self.model, ocg, role, node, leg, self.routes.jurisdiction(node))
         self.social.add_node(new)
         present = [c for c in contacts if c.ocg is ocg and not c.gone]
@@ -401,13 +404,16 @@ class OcgLifeCycle:
             self.tie(new, contact)
         ocg.ties_version += 1
         ocg.add_member(new)
+        ocg.structure = after_join(ocg, new, found)  # who is linked to the command
         ocg.update_operating()
         self._forget_member_lists()
 
     def leg_pressure(self, leg: int) -> float:
         """Mean enforcement pressure felt by the OCGs on ``leg``."""
-        ocgs = [o for o in self.leg_ocgs[leg] if not o.dismantled]
-        return float(np.mean([o.pressure for o in ocgs])) if ocgs else 0.0
+        table = self.table
+        ids = np.array([o.ocg_id for o in self.leg_ocgs[leg]], dtype=np.int64)
+        ids = ids[~table.dismantled[ids]]
+        return float(np.mean(table.pressure[ids])) if ids.size else 0.0
 
     def _move_leg(
         self, ocg: OrganisedCrimeGroup, waiting: np.ndarray, rng: np.random.Generator
@@ -421,8 +427,8 @@ class OcgLifeCycle:
             alt
             for alt in self.routes.adjacent_legs[old]
             if alt not in ocg.legs
-            and self.leg_pressure(alt) < params.move_pressure_ratio * ocg.pressure
             and waiting[alt] >= params.move_waiting_ratio * waiting[old]
+            and self.leg_pressure(alt) < params.move_pressure_ratio * ocg.pressure
         ]
         if not options:
             return

@@ -379,16 +379,21 @@ class OrganisedCrimeGroup(Agent):
     # -- structure ------------------------------------------------------------------------
     def add_member(self, member: Smuggler) -> None:
         self.members.append(member)
+        for jurisdictions, found in self._members_in.items():
+            if member.jurisdiction in jurisdictions:
+                found.append(member)  # last, as in members
         self._count_member(member, +1)
 
     def remove_member(self, member: Smuggler) -> None:
         self.members.remove(member)
+        for jurisdictions, found in self._members_in.items():
+            if member.jurisdiction in jurisdictions:
+                found.remove(member)
         self._count_member(member, -1)
 
     def _count_member(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
         self._eu_transporters = None
-        self._members_in.clear()
         self._member_cdfs.clear()
         self.table.roles[self.ocg_id, member.role] += change
         if member.role == Role.TRANSPORTER:
@@ -415,7 +420,7 @@ class OrganisedCrimeGroup(Agent):
 
     def members_in(self, jurisdictions: tuple[str, ...]) -> list[Smuggler]:
         """Its members living in ``jurisdictions``, in the order of ``members`` (cached until
-        members join, leave or move)."""
+        members move; members joining or leaving are added to or taken from the lists)."""
         found = self._members_in.get(jurisdictions)
         if found is None:
             found = [m for m in self.members if m.jurisdiction in jurisdictions]
