@@ -334,14 +334,15 @@ class MigrantPopulation:
             return
         legs = c["leg"].take(done).astype(np.intp)
         ocgs = c["ocg"].take(done).astype(np.intp)
-        risk, evasion = self.market.risk, self.market.evasion
-        # Travelling alone has its own risk level; ``ocgs`` -1 reads the padding.
-        risk_of = np.append(risk, self.self_travel_risk_level)
-        death_mult = 1.0 + risk_of.take(ocgs) * (self.smugglers.risky_death_multiplier - 1.0)
-        died = rng.random(done.size) < routes.death_risk.take(legs) * death_mult
+        # Per OCG (``ocgs`` -1, travelling alone, reads the padding at the end): the
+        # multiplier of the death risk, and the share of detections and interceptions not
+        # evaded.
+        risky = self.smugglers.risky_death_multiplier - 1.0
+        death_mult_of = 1.0 + np.append(self.market.risk, self.self_travel_risk_level) * risky
+        not_evaded_of = 1.0 - np.append(self.market.evasion, 0.0)
+        died = rng.random(done.size) < routes.death_risk.take(legs) * death_mult_of.take(ocgs)
         # Interception by a third country's coast guard or border police, of those alive:
         # back to the leg's start, to buy the crossing again or go home.
-        evasion_of = np.append(evasion, 0.0)
         stopped = np.zeros(done.size, dtype=bool)
         interception_prob = self.market.interception_prob
         quota = self.interception_quota
@@ -356,14 +357,15 @@ class MigrantPopulation:
             )
             if quota is not None:
                 p_stop = quota.chance(legs_at_risk, p_stop)
-            p_stop = p_stop * (1.0 - evasion_of.take(ocgs.take(at_risk)))
+            p_stop = p_stop * not_evaded_of.take(ocgs.take(at_risk))
             stopped[at_risk] = rng.random(at_risk.size) < p_stop
         # Escrow: refunded to the family on death or interception, released to the OCG
         # otherwise.
         escrow = c["escrow"].take(done)
         refunded = died | stopped
         self.escrow_refunded += float(escrow[refunded].sum())
-        paid_out = np.flatnonzero(~refunded & (ocgs >= 0))
+        on = ~refunded
+        paid_out = np.flatnonzero(on & (ocgs >= 0))
         if paid_out.size:
             self.market.release_escrow(
                 np.bincount(ocgs.take(paid_out), weights=escrow.take(paid_out))
@@ -379,32 +381,33 @@ class MigrantPopulation:
             c["state"][again] = SEARCHING
             c["ocg"][again] = -1
             c["wait"][again] = 0
-        on = np.flatnonzero(~refunded)
-        rows, legs, ocgs = done.take(on), legs.take(on), ocgs.take(on)
-        path = c["path"].take(rows).astype(np.intp)
-        # Detection at the EU external border: an entry, registered.
+        # Detection at the EU external border, of those who went on: an entry, registered.
+        # (Positions below index ``done``.)
         n_paths = len(routes.paths)
         entered = np.zeros(n_paths, dtype=np.int64)  # by path
-        at_border = np.flatnonzero(routes.is_border.take(legs))
+        at_border = np.flatnonzero(routes.is_border.take(legs) & on)
         if at_border.size:
             factor = self.border_guards.detection_factor
             p_detect = np.minimum(routes.detection_prob.take(legs.take(at_border)) * factor, 1.0)
-            p_detect = p_detect * (1.0 - evasion_of.take(ocgs.take(at_border)))
-            detected = np.zeros(rows.size, dtype=bool)
+            p_detect = p_detect * not_evaded_of.take(ocgs.take(at_border))
+            detected = np.zeros(done.size, dtype=bool)
             detected[at_border] = rng.random(at_border.size) < p_detect
             caught = np.flatnonzero(detected)
             if caught.size:
                 det_ocgs = ocgs.take(caught)
                 self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
-                self._finish(rows.take(caught), DETECTED)
-                entered += np.bincount(path.take(caught), minlength=n_paths)
-                unseen = np.flatnonzero(~detected)
-                rows, path = rows.take(unseen), path.take(unseen)
+                det_rows = done.take(caught)
+                self._finish(det_rows, DETECTED)
+                entered += np.bincount(c["path"].take(det_rows), minlength=n_paths)
+                on &= ~detected
+        rows = done.take(np.flatnonzero(on))
+        path = c["path"].take(rows).astype(np.intp)
         pos = c["pos"].take(rows) + 1
         c["pos"][rows] = pos
         arrived = pos >= routes.path_len.take(path)
-        self._finish(rows[arrived], ARRIVED)
-        entered += np.bincount(path[arrived], minlength=n_paths)
+        ends = np.flatnonzero(arrived)
+        self._finish(rows.take(ends), ARRIVED)
+        entered += np.bincount(path.take(ends), minlength=n_paths)
         # Some of those who entered where another origin's migrants come from move on.
         for origin, paths in enumerate(self._paths_feeding):
             if paths.size:
@@ -474,8 +477,8 @@ class MigrantPopulation:
     def counts_by_state(self) -> dict[str, int]:
         state = self.view("state")
         return {
-            "searching": int((state == SEARCHING).sum()),
-            "travelling": int((state == TRAVELLING).sum()),
+            "searching": int(np.count_nonzero(state == SEARCHING)),
+            "travelling": int(np.count_nonzero(state == TRAVELLING)),
         }
 
     def finished_total(self) -> int:
