@@ -87,12 +87,12 @@ class Offers:
         q = legs + u
         # q's bin: legs are whole numbers, so floor(q * bins) is leg * bins + u's bin (with
         # q as rounded, which is what the comparisons below use too).
-        pick = self._guide[(q * self.GUIDE_BINS).astype(np.intp)]
+        pick = self._guide.take((q * self.GUIDE_BINS).astype(np.intp))
         cdf = self._cdf_padded
-        behind = np.flatnonzero(cdf[pick] <= q)
+        behind = np.flatnonzero(cdf.take(pick) <= q)
         while behind.size:
             pick[behind] += 1
-            behind = behind[cdf[pick[behind]] <= q[behind]]
+            behind = behind[cdf.take(pick.take(behind)) <= q.take(behind)]
         return pick
 
 
@@ -158,8 +158,8 @@ class Market:
         working = live[table.operating[live]]
         self.short_of_cash = int(table.put_to_work(working, params.transporter_cost_eur_week).sum())
         self.short_of_cash_weeks += self.short_of_cash
-        offers = [(o.ocg_id, leg) for leg, on_leg in enumerate(self.leg_ocgs) for o in on_leg]
-        ids, legs = np.array(offers, dtype=np.int64).reshape(-1, 2).T
+        ids = np.fromiter((o.ocg_id for on_leg in self.leg_ocgs for o in on_leg), dtype=np.int64)
+        legs = np.repeat(np.arange(len(self.leg_ocgs)), [len(on_leg) for on_leg in self.leg_ocgs])
         capacity = table.capacity(ids, legs, routes.people_per_transporter)
         on = table.operating[ids] & (capacity > 0)
         ids, legs, capacity = ids[on], legs[on], capacity[on]

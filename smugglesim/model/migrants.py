@@ -40,6 +40,10 @@ OUTCOMES = ("arrived", "detected", "died", "abandoned", "returned")
 ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
 
 # Narrow types: the weekly passes are bound by memory traffic more than by arithmetic.
+# The passes gather with ``take`` and index with ``np.intp`` arrays (a narrower index is
+# cast element by element at every use), and select rows by index lists from
+# ``flatnonzero`` where a boolean mask would be used more than once or is half full
+# (numpy copies the runs of a mask one by one).
 _COLUMNS = {
     "mid": np.int64,  # journey id
     "origin": np.int16,
@@ -123,6 +127,13 @@ class MigrantPopulation:
             [self.origins.fed_from.get(p.nodes[-1], -1) for p in routes.paths], dtype=np.int64
         )
         self.self_travel_risk_level = demand.self_travel_risk_level
+        # ``routes.leg_at`` as a lookup in a flat array (a two-index lookup is slower).
+        self._leg_width = routes.path_legs.shape[1]
+        self._leg_flat = routes.path_legs.ravel()
+        # The paths whose end feeds each origin, for secondary movement.
+        self._paths_feeding = [
+            np.flatnonzero(self.path_feeds == o) for o in range(len(self.origin_nodes))
+        ]
         # The paths from each origin, origin after origin, for the choice of path.
         by_origin = [
             (o, p.index)
@@ -195,14 +206,14 @@ class MigrantPopulation:
         c["origin"][sl] = origins
         c["path"][sl] = chosen
         c["state"][sl] = SEARCHING
-        c["leg"][sl] = self.routes.leg_at(chosen, 0)
+        c["leg"][sl] = self._leg_flat.take(chosen.astype(np.intp) * self._leg_width)
         c["ocg"][sl] = -1
         c["depart_week"][sl] = week
         for name in ("pos", "due_week", "wait", "paid", "escrow", "legs_smuggled"):
             c[name][sl] = 0
         self.next_id += total
         self.n += total
-        self._count("departed", self.routes.route_of_path[chosen])
+        self._count("departed", self.routes.route_of_path.take(chosen))
 
     def search(self, week: int) -> None:
         """Migrants waiting for a leg look for smugglers; the leg's OCGs sell places."""
@@ -215,45 +226,50 @@ class MigrantPopulation:
             self.market.waiting_by_leg[:] = 0
             return
         c = self.cols
-        legs = c["leg"][idx]
+        legs = c["leg"].take(idx).astype(np.intp)
         market = self.market.offers
         # Who finds a smuggler, and which one (logit on reach and price, per leg).
-        finders = np.flatnonzero(rng.random(idx.size) < market.p_find[legs])
-        pick = market.pick(legs[finders], rng.random(finders.size))
+        finders = np.flatnonzero(rng.random(idx.size) < market.p_find.take(legs))
+        pick = market.pick(legs.take(finders), rng.random(finders.size))
         # Each OCG takes those who picked it, in turn, up to its capacity; the rest go on
         # searching.
         n_offers = market.price.size
         sold = np.bincount(pick, minlength=n_offers)
         if (sold > market.capacity).any():
-            # Rank among those who picked the same offer, by a stable (radix) sort.
+            # Rank among those who picked the same offer, by a stable (radix) sort: each
+            # offer keeps the first ``kept`` of its run in the sorted order.
             order = np.argsort(
                 pick.astype(np.int16 if n_offers < 2**15 else np.int64), kind="stable"
             )
-            pick = pick[order]
-            first = np.cumsum(sold) - sold
-            ok = np.arange(pick.size) - first[pick] < market.capacity[pick]
-            finders, pick = finders[order[ok]], pick[ok]
-            sold = np.bincount(pick, minlength=n_offers)
+            kept = np.minimum(sold, market.capacity)
+            run_start = np.cumsum(sold) - sold
+            kept_start = np.cumsum(kept) - kept
+            ok = np.arange(kept_start[-1] + kept[-1]) + np.repeat(run_start - kept_start, kept)
+            finders = finders.take(order.take(ok))
+            pick = np.repeat(np.arange(n_offers), kept)
+            sold = kept
         self.market.book_sales(sold)
         served = np.zeros(idx.size, dtype=bool)
         served[finders] = True
         # Those who found nobody may go on alone where that is possible.
         rest = np.flatnonzero(~served)
-        alone = rest[rng.random(rest.size) < self.market.self_travel_prob[legs[rest]]]
+        alone = rest[rng.random(rest.size) < self.market.self_travel_prob.take(legs.take(rest))]
         served[alone] = True
         self.market.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
-        self.market.unserved_by_leg += np.bincount(legs[~served], minlength=n_legs)
+        unserved = np.flatnonzero(~served)
+        self.market.unserved_by_leg += np.bincount(legs.take(unserved), minlength=n_legs)
         self._board(
-            np.concatenate([idx[finders], idx[alone]]),
-            np.concatenate([legs[finders], legs[alone]]),
+            idx.take(finders),
+            legs.take(finders),
             week,
-            np.concatenate([market.ocg_ids[pick], np.full(alone.size, -1, np.int32)]),
-            np.concatenate([market.price[pick], np.zeros(alone.size)]),
+            market.ocg_ids.take(pick),
+            market.price.take(pick),
         )
+        self._board(idx.take(alone), legs.take(alone), week)
         # Those still searching wait, reconsider their path, or give up.
-        still = idx[~served]
+        still = idx.take(unserved)
         if still.size:
-            wait = c["wait"][still] + 1
+            wait = c["wait"].take(still) + 1
             c["wait"][still] = wait
             quits = rng.random(still.size) < demand.abandon_prob_week
             self._finish(still[quits], ABANDONED)
@@ -266,23 +282,24 @@ class MigrantPopulation:
         rows: np.ndarray,
         legs: np.ndarray,
         week: int,
-        ocg_ids: np.ndarray,
-        prices: np.ndarray,
+        ocg_ids: np.ndarray | None = None,
+        prices: np.ndarray | None = None,
     ) -> None:
-        """Migrants (``rows``, starting ``legs``) start their leg, with an OCG (paying) or
-        alone (``ocg_ids`` -1, price 0)."""
+        """Migrants (``rows``, starting ``legs``) start their leg, with the OCGs
+        ``ocg_ids`` at ``prices`` (paying), or alone (no OCG, no fare)."""
         c = self.cols
         routes = self.routes
         c["state"][rows] = TRAVELLING
-        c["ocg"][rows] = ocg_ids
-        c["due_week"][rows] = week - 1 + routes.duration[legs]
+        c["ocg"][rows] = -1 if ocg_ids is None else ocg_ids
+        c["due_week"][rows] = week - 1 + routes.duration.take(legs)
         c["wait"][rows] = 0
-        paying = ocg_ids >= 0
-        rows, prices = rows[paying], prices[paying]
-        smuggled = c["legs_smuggled"][rows]
-        self._count("smuggled", routes.route_of_path[c["path"][rows[smuggled == 0]]])
+        if prices is None:
+            return
+        smuggled = c["legs_smuggled"].take(rows)
+        first_leg = rows[smuggled == 0]
+        self._count("smuggled", routes.route_of_path.take(c["path"].take(first_leg)))
         c["legs_smuggled"][rows] = smuggled + 1
-        c["paid"][rows] += prices
+        c["paid"][rows] = c["paid"].take(rows) + prices
         c["escrow"][rows] = prices * (1.0 - self.demand.upfront_share)
         self.fees_paid += float(prices.sum())
 
@@ -315,81 +332,90 @@ class MigrantPopulation:
         done = np.flatnonzero((self.view("due_week") <= week) & (self.view("state") == TRAVELLING))
         if done.size == 0:
             return
-        legs = c["leg"][done]
-        ocgs = c["ocg"][done]
-        risk, evasion = self.market.risk, self.market.evasion
-        smuggled = ocgs >= 0
-        # Travelling alone has its own risk level; ``ocgs`` -1 reads the padding.
-        risk_of = np.append(risk, self.self_travel_risk_level)
-        death_mult = 1.0 + risk_of[ocgs] * (self.smugglers.risky_death_multiplier - 1.0)
-        died = rng.random(done.size) < routes.death_risk[legs] * death_mult
+        legs = c["leg"].take(done).astype(np.intp)
+        ocgs = c["ocg"].take(done).astype(np.intp)
+        # Per OCG (``ocgs`` -1, travelling alone, reads the padding at the end): the
+        # multiplier of the death risk, and the share of detections and interceptions not
+        # evaded.
+        risky = self.smugglers.risky_death_multiplier - 1.0
+        death_mult_of = 1.0 + np.append(self.market.risk, self.self_travel_risk_level) * risky
+        not_evaded_of = 1.0 - np.append(self.market.evasion, 0.0)
+        died = rng.random(done.size) < routes.death_risk.take(legs) * death_mult_of.take(ocgs)
         # Interception by a third country's coast guard or border police, of those alive:
         # back to the leg's start, to buy the crossing again or go home.
-        evasion_of = np.append(evasion, 0.0)
         stopped = np.zeros(done.size, dtype=bool)
         interception_prob = self.market.interception_prob
         quota = self.interception_quota
-        at_risk = np.flatnonzero(
-            ~died
-            & ((interception_prob[legs] > 0) | (quota.on[legs] if quota is not None else False))
-        )
+        exposed = interception_prob > 0  # by leg
+        if quota is not None:
+            exposed |= quota.on
+        at_risk = np.flatnonzero(exposed.take(legs) & ~died)
         if at_risk.size:
-            p_stop = np.minimum(interception_prob[legs[at_risk]] * self.interception_factor, 1.0)
+            legs_at_risk = legs.take(at_risk)
+            p_stop = np.minimum(
+                interception_prob.take(legs_at_risk) * self.interception_factor, 1.0
+            )
             if quota is not None:
-                p_stop = quota.chance(legs[at_risk], p_stop)
-            p_stop = p_stop * (1.0 - evasion_of[ocgs[at_risk]])
+                p_stop = quota.chance(legs_at_risk, p_stop)
+            p_stop = p_stop * not_evaded_of.take(ocgs.take(at_risk))
             stopped[at_risk] = rng.random(at_risk.size) < p_stop
         # Escrow: refunded to the family on death or interception, released to the OCG
         # otherwise.
-        escrow = c["escrow"][done]
+        escrow = c["escrow"].take(done)
         refunded = died | stopped
         self.escrow_refunded += float(escrow[refunded].sum())
-        paid_out = ~refunded & smuggled
-        if paid_out.any():
-            self.market.release_escrow(np.bincount(ocgs[paid_out], weights=escrow[paid_out]))
+        on = ~refunded
+        paid_out = np.flatnonzero(on & (ocgs >= 0))
+        if paid_out.size:
+            self.market.release_escrow(
+                np.bincount(ocgs.take(paid_out), weights=escrow.take(paid_out))
+            )
         c["escrow"][done] = 0.0
         self._finish(done[died], DIED)
         if stopped.any():
             back = done[stopped]
-            self._count("intercepted", routes.route_of_path[c["path"][back]])
+            self._count("intercepted", routes.route_of_path.take(c["path"].take(back)))
             home = rng.random(back.size) < self.demand.give_up_after_return_prob
             self._finish(back[home], RETURNED)
             again = back[~home]
             c["state"][again] = SEARCHING
             c["ocg"][again] = -1
             c["wait"][again] = 0
-        on = ~refunded
-        rows, legs, ocgs = done[on], legs[on], ocgs[on]
-        # Detection at the EU external border: an entry, registered.
-        detected = np.zeros(rows.size, dtype=bool)
-        at_border = np.flatnonzero(routes.is_border[legs])
+        # Detection at the EU external border, of those who went on: an entry, registered.
+        # (Positions below index ``done``.)
+        n_paths = len(routes.paths)
+        entered = np.zeros(n_paths, dtype=np.int64)  # by path
+        at_border = np.flatnonzero(routes.is_border.take(legs) & on)
         if at_border.size:
             factor = self.border_guards.detection_factor
-            p_detect = np.minimum(routes.detection_prob[legs[at_border]] * factor, 1.0)
-            p_detect = p_detect * (1.0 - evasion_of[ocgs[at_border]])
+            p_detect = np.minimum(routes.detection_prob.take(legs.take(at_border)) * factor, 1.0)
+            p_detect = p_detect * not_evaded_of.take(ocgs.take(at_border))
+            detected = np.zeros(done.size, dtype=bool)
             detected[at_border] = rng.random(at_border.size) < p_detect
-        entered = [rows[detected]]
-        if detected.any():
-            det_ocgs = ocgs[detected]
-            self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
-            self._finish(rows[detected], DETECTED)
-            rows = rows[~detected]
-        pos = c["pos"][rows] + 1
+            caught = np.flatnonzero(detected)
+            if caught.size:
+                det_ocgs = ocgs.take(caught)
+                self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
+                det_rows = done.take(caught)
+                self._finish(det_rows, DETECTED)
+                entered += np.bincount(c["path"].take(det_rows), minlength=n_paths)
+                on &= ~detected
+        rows = done.take(np.flatnonzero(on))
+        path = c["path"].take(rows).astype(np.intp)
+        pos = c["pos"].take(rows) + 1
         c["pos"][rows] = pos
-        path = c["path"][rows]
-        arrived = pos >= routes.path_len[path]
-        self._finish(rows[arrived], ARRIVED)
-        entered.append(rows[arrived])
+        arrived = pos >= routes.path_len.take(path)
+        ends = np.flatnonzero(arrived)
+        self._finish(rows.take(ends), ARRIVED)
+        entered += np.bincount(path.take(ends), minlength=n_paths)
         # Some of those who entered where another origin's migrants come from move on.
-        feeds = self.path_feeds[c["path"][np.concatenate(entered)]]
-        feeds = feeds[feeds >= 0]
-        if feeds.size:
-            for origin, n in enumerate(np.bincount(feeds).tolist()):
-                self.origins.enter_origin(origin, n)
-        on = ~arrived
-        nxt = rows[on]
+        for origin, paths in enumerate(self._paths_feeding):
+            if paths.size:
+                self.origins.enter_origin(origin, int(entered.take(paths).sum()))
+        on = np.flatnonzero(~arrived)
+        nxt = rows.take(on)
         c["state"][nxt] = SEARCHING
-        c["leg"][nxt] = routes.leg_at(path[on], pos[on])
+        c["leg"][nxt] = self._leg_flat.take(path.take(on) * self._leg_width + pos.take(on))
         c["ocg"][nxt] = -1
         c["wait"][nxt] = 0
 
@@ -407,32 +433,34 @@ class MigrantPopulation:
         c = self.cols
         routes = self.routes
         n_routes = len(routes.route_names)
-        outcome = (-1 - state[rows]).astype(np.int8)
-        route = routes.route_of_path[c["path"][rows]]
+        outcome = (-1 - state.take(rows)).astype(np.int8)
+        path = c["path"].take(rows)
+        route = routes.route_of_path.take(path)
         per = np.bincount(outcome * n_routes + route, minlength=len(OUTCOMES) * n_routes)
         for k, name in enumerate(OUTCOMES):
             self.week_counts[name] += per[k * n_routes : (k + 1) * n_routes]
-        paid = c["paid"][rows]
-        smuggled = c["legs_smuggled"][rows]
-        fac = (outcome <= DETECTED) & (smuggled > 0)
-        self._count("fees_sum", route[fac], paid[fac])
-        self._count("fees_n", route[fac])
+        paid = c["paid"].take(rows)
+        smuggled = c["legs_smuggled"].take(rows)
+        fac = np.flatnonzero((outcome <= DETECTED) & (smuggled > 0))
+        fac_route = route.take(fac)
+        self._count("fees_sum", fac_route, paid.take(fac))
+        self._count("fees_n", fac_route)
         log = self._log if week >= 0 else []  # the warm-up's journeys are not reported
         if week < 0:
             self.finished_in_warmup += rows.size
         log.append(
             {
-                "migrant": c["mid"][rows],
-                "origin": c["origin"][rows],
-                "path": c["path"][rows],
+                "migrant": c["mid"].take(rows),
+                "origin": c["origin"].take(rows),
+                "path": path,
                 "route": route.astype(np.int8),
                 "outcome": outcome,
-                "depart_week": c["depart_week"][rows],
+                "depart_week": c["depart_week"].take(rows),
                 "end_week": np.full(rows.size, week, dtype=np.int32),
-                "legs_completed": c["pos"][rows],
+                "legs_completed": c["pos"].take(rows),
                 "legs_smuggled": smuggled,
                 "fee_paid_eur": paid,
-                "last_ocg": c["ocg"][rows],
+                "last_ocg": c["ocg"].take(rows),
             }
         )
         state[rows] = GONE
@@ -441,7 +469,7 @@ class MigrantPopulation:
             return
         keep = np.flatnonzero(state != GONE)
         for arr in self.cols.values():
-            arr[: keep.size] = arr[keep]
+            arr[: keep.size] = arr.take(keep)
         self.n = keep.size
         self.gone = 0
 
@@ -449,8 +477,8 @@ class MigrantPopulation:
     def counts_by_state(self) -> dict[str, int]:
         state = self.view("state")
         return {
-            "searching": int((state == SEARCHING).sum()),
-            "travelling": int((state == TRAVELLING).sum()),
+            "searching": int(np.count_nonzero(state == SEARCHING)),
+            "travelling": int(np.count_nonzero(state == TRAVELLING)),
         }
 
     def finished_total(self) -> int:
