@@ -100,26 +100,43 @@ class _WarmState:
         return _WarmUnpickler(io.BytesIO(self.data), model, self).load()
 
 
+def _kept(key: object) -> object:
+    """Stands, in a kept warm state, for what the adopting run supplies (the model, the
+    route network, a function); never called, since :class:`_WarmUnpickler` looks it up
+    as its own :meth:`_WarmUnpickler.kept`."""
+    raise RuntimeError("_kept is only a marker in a warm state")
+
+
 class _WarmPickler(pickle.Pickler):
+    """Pickles a model's state, leaving out what is shared (see :class:`_WarmState`): each
+    of those is pickled as a call of :func:`_kept` with its key."""
+
     def __init__(self, file: io.BytesIO, model: SmugglingModel, state: _WarmState) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.model = model
         self.state = state
 
-    def persistent_id(self, obj: object) -> object:
+    # ``reducer_override`` rather than ``persistent_id``: pickle calls it neither for the
+    # objects it has pickled already nor for exact None, bools, numbers, strings, bytes,
+    # tuples, lists, dicts and sets, which are most of a model's objects; ``persistent_id``
+    # it calls for every one (about a hundred thousand Python calls per warm state).
+    def reducer_override(self, obj: object) -> object:
         if obj is self.model:
-            return "model"
+            return _kept, ("model",)
         if obj is self.state.routes:
-            return "routes"
-        if isinstance(obj, types.FunctionType):
-            self.state.functions.append(obj)
-            return len(self.state.functions) - 1
-        if isinstance(obj, types.MethodType):
+            return _kept, ("routes",)
+        kind = type(obj)
+        if kind is types.FunctionType:
+            if obj is _kept:  # the marker itself is pickled by name
+                return NotImplemented
+            self.state.functions.append(obj)  # type: ignore[arg-type]
+            return _kept, (len(self.state.functions) - 1,)
+        if kind is types.MethodType:
             # As deepcopy does: the same function bound to the copy of its object (pickle
             # would look the method up by name, and Mesa's model keeps a wrapper of its
             # ``step`` under that name).
-            return "method", obj.__func__, obj.__self__
-        return None
+            return _kept, (("method", obj.__func__, obj.__self__),)  # type: ignore[attr-defined]
+        return NotImplemented
 
 
 class _WarmUnpickler(pickle.Unpickler):
@@ -128,14 +145,20 @@ class _WarmUnpickler(pickle.Unpickler):
         self.model = model
         self.state = state
 
-    def persistent_load(self, pid: object) -> object:
-        if pid == "model":
+    def find_class(self, module: str, name: str) -> object:
+        if module == __name__ and name == "_kept":
+            return self.kept
+        return super().find_class(module, name)
+
+    def kept(self, key: object) -> object:
+        """What :func:`_kept` with ``key`` stands for, in the adopting run."""
+        if key == "model":
             return self.model
-        if pid == "routes":
+        if key == "routes":
             return self.state.routes
-        if isinstance(pid, tuple):  # a bound method
-            return types.MethodType(pid[1], pid[2])
-        return self.state.functions[pid]  # type: ignore[index]
+        if isinstance(key, tuple):  # a bound method
+            return types.MethodType(key[1], key[2])
+        return self.state.functions[key]  # type: ignore[index]
 
 
 def _remember(key: tuple[str, int], model: SmugglingModel) -> None:
