@@ -402,7 +402,6 @@ class OcgLifeCycle:
             present = ranked[: 1 + int(rng.random() < self.params.recruit_second_tie_prob)]
         for contact in present:
             self.tie(new, contact)
-        ocg.ties_version += 1
         ocg.add_member(new)
         ocg.structure = after_join(ocg, new, found)  # who is linked to the command
         ocg.update_operating()
@@ -549,14 +548,14 @@ class OcgLifeCycle:
             a = ocg.members[int(rng.integers(len(ocg.members)))]
             b = other.members[int(rng.integers(len(other.members)))]
             self.tie(a, b)
-            ocg.ties_version += 1
-            other.ties_version += 1
 
     def tie(self, a: Smuggler, b: Smuggler) -> None:
         """A social tie between two members (in the graph, and in the list of ties)."""
         self.social.add_edge(a, b)
         self.ties[0].append(a.unique_id)
         self.ties[1].append(b.unique_id)
+        a.ocg.tied.append(a)
+        b.ocg.tied.append(b)
         if a.ocg is b.ocg:
             a.ocg.structure_changed()
 

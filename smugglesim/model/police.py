@@ -58,10 +58,11 @@ class Investigation:
         self.closed = False
         self.traced_share = 0.0
         # The ties investigators can still follow: the contacts of the identified members,
-        # member after member, less those identified or arrested. Rebuilt when the OCG's
-        # ties change (a recruit joins); identified and arrested are for good.
+        # member after member, less those identified or arrested. Rebuilt when an identified
+        # member gained a tie (a recruit joins: the new tie is among that member's own, not
+        # last), until then kept up to date; identified and arrested are for good.
         self._leads_to: list[Smuggler] = []
-        self._ties_version = -1
+        self._tied_seen = -1  # how many of ``ocg.tied`` it saw at the last check; -1: none
         # Whether some of those contacts may be in other OCGs: mapping one makes a lead,
         # whose reliability is drawn between two contacts' draws (see progress).
         self._other_ocgs = False
@@ -70,7 +71,9 @@ class Investigation:
         if member in self.identified:
             return
         self.identified[member] = None
-        if self._ties_version == self.ocg.ties_version:
+        if self._tied_seen >= 0:
+            # Last of the identified: their ties come last, as in a rebuild (which follows
+            # if they gained a tie since the last check).
             self._follow(member)
 
     def _follow(self, member: Smuggler) -> None:
@@ -90,9 +93,10 @@ class Investigation:
         identified is mapped with probability ``p_map`` per tie and week."""
         unit = self.unit
         identified = self.identified
-        if self._ties_version != self.ocg.ties_version:
+        tied = self.ocg.tied
+        seen = self._tied_seen
+        if seen != len(tied) and (seen < 0 or any([m in identified for m in tied[seen:]])):
             # The ties of every identified member, member after member, in one pass.
-            self._ties_version = self.ocg.ties_version
             adj = unit.social._adj  # networkx's adjacency dict: read only
             self._leads_to = [
                 c
@@ -101,6 +105,7 @@ class Investigation:
                 if c not in identified and not c.gone
             ]
             self._other_ocgs = self._in_other_ocgs(self._leads_to)
+        self._tied_seen = len(tied)
         still = [c for c in self._leads_to if c not in identified and not c.gone]
         self._leads_to = still
         if not still:

@@ -364,7 +364,9 @@ class OrganisedCrimeGroup(Agent):
         self.operating = True
         self.dismantled_week: int | None = None
         self.network_dirty = True  # members changed: recompute the efficiency below
-        self.ties_version = 0  # counts changes to the ties of its members
+        # Its members, each time one gained a tie (in the order of the ties): who was
+        # investigated through ties before and since can be told apart (police.Investigation).
+        self.tied: list[Smuggler] = []
         self.social: nx.Graph | None = None  # the members' ties (set by the life cycle)
         # Who is linked to the command (key_players.Structure); None once members or ties
         # changed, worked out again when next needed.
