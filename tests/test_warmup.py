@@ -157,3 +157,46 @@ def test_a_kept_warm_state_gives_the_same_run_as_a_cold_warm_up():
     SmugglingModel(other, rng=5)
     assert len(_WARM_STATES) == 3
     forget_warm_states()
+
+
+def test_replications_run_seed_by_seed_and_warm_up_once_per_seed(monkeypatch):
+    """Two scenarios that differ only in a measure share each seed's warm-up, also with
+    more replications than the 16 warm states a process keeps: the runs go seed by seed
+    (configuration after configuration, every run warmed up again)."""
+    from smugglesim.experiments.replications import run_replications
+    from smugglesim.model import model as model_module
+
+    kept: list[int] = []
+    remember = model_module._remember
+
+    def counting(key, model):
+        kept.append(key[1])
+        remember(key, model)
+
+    monkeypatch.setattr(model_module, "_remember", counting)
+    model_module.forget_warm_states()
+    scenarios = [warm(years=0.02, warmup=0.02), warm("iru_takedowns", years=0.02, warmup=0.02)]
+    reps = run_replications(scenarios, model_module.WARM_STATES_KEPT + 2, workers=1)
+    model_module.forget_warm_states()
+    assert len(reps.runs) == 2 * 18 and (reps.runs["status"] == "ok").all()
+    assert sorted(kept) == sorted(reps.runs["seed"].unique().tolist())  # once per seed
+
+
+def test_a_batch_runs_seed_by_seed_and_keeps_its_results_in_scenario_order(tmp_path, monkeypatch):
+    from smugglesim.experiments import engines
+    from smugglesim.experiments.batch import run_batch
+
+    order: list[tuple[int, str]] = []
+    run_one = engines.run_one
+
+    def recording(task):
+        order.append((task.replication, task.scenario))
+        return run_one(task)
+
+    monkeypatch.setattr(
+        engines.InlineEngine, "imap_unordered", lambda self, tasks: map(recording, tasks)
+    )
+    scenarios = [warm(years=0.02, warmup=0.02), warm("iru_takedowns", years=0.02, warmup=0.02)]
+    runs = run_batch(scenarios, 3, out=tmp_path / "out", progress=False)
+    assert order == sorted(order, key=lambda x: x[0]) and len(order) == 6
+    assert runs["replication"].tolist() == [0, 1, 2, 0, 1, 2]  # the results' order is kept

@@ -35,6 +35,7 @@ from smugglesim.experiments.specs import (
     build_tasks,
     replication_seeds,
     scenario_files,
+    seed_by_seed,
     sha256_file,
 )
 from smugglesim.experiments.store import DamagedPartError, PartStore, write_json_atomic
@@ -290,7 +291,7 @@ def _run(todo: list, store: PartStore, by_label: dict, runner, bar, manifest) ->
     by_id = {t.run_id: t for t in todo}
     run_seconds = 0.0  # time inside the model, summed over runs: how busy the workers were
     try:
-        for result in runner.imap_unordered(todo):
+        for result in runner.imap_unordered(seed_by_seed(todo)):
             task = by_id[result.run_id]
             store.write(task, by_label[task.scenario], result)
             run_seconds += result.elapsed_s

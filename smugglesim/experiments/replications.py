@@ -21,7 +21,13 @@ from typing import Any
 import pandas as pd
 
 from smugglesim.experiments.engines import RunResult, make_engine
-from smugglesim.experiments.specs import Sweep, build_entries, build_tasks, replication_seeds
+from smugglesim.experiments.specs import (
+    Sweep,
+    build_entries,
+    build_tasks,
+    replication_seeds,
+    seed_by_seed,
+)
 from smugglesim.model.scenario import Scenario
 
 
@@ -77,7 +83,7 @@ def run_replications(
             from smugglesim.experiments.batch import Progress
 
             bar = Progress(len(tasks), 0, "replications")
-        for result in runner.imap_unordered(tasks):
+        for result in runner.imap_unordered(seed_by_seed(tasks)):
             results[result.run_id] = result
             if bar is not None:
                 bar.update(result.status == "ok")
