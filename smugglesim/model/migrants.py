@@ -127,9 +127,6 @@ class MigrantPopulation:
             [self.origins.fed_from.get(p.nodes[-1], -1) for p in routes.paths], dtype=np.int64
         )
         self.self_travel_risk_level = demand.self_travel_risk_level
-        # ``routes.leg_at`` as a lookup in a flat array (a two-index lookup is slower).
-        self._leg_width = routes.path_legs.shape[1]
-        self._leg_flat = routes.path_legs.ravel()
         # The paths whose end feeds each origin, for secondary movement.
         self._paths_feeding = [
             np.flatnonzero(self.path_feeds == o) for o in range(len(self.origin_nodes))
@@ -206,7 +203,7 @@ class MigrantPopulation:
         c["origin"][sl] = origins
         c["path"][sl] = chosen
         c["state"][sl] = SEARCHING
-        c["leg"][sl] = self._leg_flat.take(chosen.astype(np.intp) * self._leg_width)
+        c["leg"][sl] = self.routes.leg_at(chosen, 0)
         c["ocg"][sl] = -1
         c["depart_week"][sl] = week
         for name in ("pos", "due_week", "wait", "paid", "escrow", "legs_smuggled"):
@@ -415,7 +412,7 @@ class MigrantPopulation:
         on = np.flatnonzero(~arrived)
         nxt = rows.take(on)
         c["state"][nxt] = SEARCHING
-        c["leg"][nxt] = self._leg_flat.take(path.take(on) * self._leg_width + pos.take(on))
+        c["leg"][nxt] = routes.leg_at(path.take(on), pos.take(on))
         c["ocg"][nxt] = -1
         c["wait"][nxt] = 0
 

@@ -126,6 +126,8 @@ class RouteNetwork:
         self.path_legs = np.full((n_paths, max_len + 1), -1, dtype=np.int16)
         for p in self.paths:
             self.path_legs[p.index, : len(p.legs)] = p.legs
+        # The same, flat, for :meth:`leg_at` (a lookup in one dimension is faster).
+        self._path_legs_flat = self.path_legs.ravel()
         self.path_len = np.array([len(p.legs) for p in self.paths], dtype=np.int16)
         self.route_of_path = np.array(
             [self.route_names.index(p.route) for p in self.paths], dtype=np.int64
@@ -165,7 +167,8 @@ class RouteNetwork:
 
     def leg_at(self, paths: np.ndarray, pos: np.ndarray | int) -> np.ndarray:
         """The leg at position ``pos`` of each path (-1 past a path's last leg)."""
-        return self.path_legs[paths, pos]
+        flat = np.asarray(paths, dtype=np.intp) * self.path_legs.shape[1] + pos
+        return self._path_legs_flat.take(flat)
 
     def eu_node_of_route(self, route: str) -> str:
         """The EU entry point of a route with the most legs leading to it."""
