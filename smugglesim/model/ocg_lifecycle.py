@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from smugglesim.model.key_players import after_join, after_loss, structure
+from smugglesim.model.key_players import after_join, after_loss, is_hvt, structure
 from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler, Vacancy
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ class OcgLifeCycle:
         member.arrested = True
         member.arrested_week = self.clock.week
         self.members_arrested += 1
-        self.hvts_arrested += member.hvt
+        self.hvts_arrested += is_hvt(member)  # as member.hvt, without the property's import
         ocg = member.ocg
         ocg.n_arrested += 1
         ocg.add_pressure(self.params.arrest_pressure / len(ocg.members))  # left, plus one
@@ -236,12 +236,11 @@ class OcgLifeCycle:
         week, through the contacts they leave in the group; a group with no member left is
         dismantled, a recruiter's adverts go down with them."""
         ocg = member.ocg
-        contacts = tuple(c for c in self.social._adj[member] if c.ocg is ocg and not c.gone)
-        arrested_week = self.clock.week if member.arrested else None
+        contacts = tuple([c for c in self.social._adj[member] if c.ocg is ocg and not c.gone])
+        week = self.clock.week
+        arrested_week = week if member.arrested else None
         ocg.pending_replacements.append(
-            Vacancy(
-                self.clock.week + 1, member.role, member.leg, member.node, contacts, arrested_week
-            )
+            Vacancy(week + 1, member.role, member.leg, member.node, contacts, arrested_week)
         )
         self._remove(member)
 
@@ -317,7 +316,7 @@ class OcgLifeCycle:
             if contacts:
                 if reach is None:
                     reach = structure(ocg).reach
-                sponsors = sum(map(reach.__contains__, contacts))
+                sponsors = len(reach.intersection(contacts))  # contacts: no one twice
             if rng.random() >= (1.0 - miss**sponsors if sponsors else cold):
                 still.append(pending)
             elif table.cash.item(i) < cost:

@@ -302,7 +302,7 @@ class Vacancy(NamedTuple):
     role: Role
     leg: int
     node: str
-    contacts: tuple[Smuggler, ...]  # the lost member's ties in the group
+    contacts: tuple[Smuggler, ...]  # the lost member's ties in the group, each once
     arrested_week: int | None = None  # the week of the arrest; None: left unpaid
 
 
@@ -396,12 +396,15 @@ class OrganisedCrimeGroup(Agent):
     def _count_member(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
         self._eu_transporters = None
-        self._member_cdfs.clear()
-        self.table.roles[self.ocg_id, member.role] += change
-        if member.role == Role.TRANSPORTER:
-            self.table.transporters[self.ocg_id, member.leg] += change
+        if self._member_cdfs:
+            self._member_cdfs.clear()
+        table, i, role = self.table, self.ocg_id, member.role
+        table.roles[i, role] += change
+        if role == Role.TRANSPORTER:
+            table.transporters[i, member.leg] += change
         self.network_dirty = True
-        self.structure_changed()
+        self.structure = None  # as structure_changed(), run at every join and loss
+        table.reach_stale[i] = True
 
     def structure_changed(self) -> None:
         """Its members, their ties or their legs changed: who is linked to the command is
@@ -473,7 +476,7 @@ class OrganisedCrimeGroup(Agent):
         return self.assets_eu + self.assets_cooperating + self.assets_out_of_reach
 
     def add_pressure(self, amount: float) -> None:
-        self.pressure += amount
+        self.table.pressure[self.ocg_id] += amount  # as self.pressure += amount
 
 
 def ocg_efficiency(social: nx.Graph, ocg: OrganisedCrimeGroup) -> float:
