@@ -523,6 +523,7 @@ def _pairs_by_distance(pos: dict, ties: dict) -> list[int]:
     known = reached[:]  # the searches that reached member v so far
     at = [0] * (n + 1)
     members = range(n)
+    unknown = n * (n - 1)  # ordered pairs of two members not yet found at some distance
     for k in range(1, n + 1):
         nxt = []
         count = 0
@@ -538,6 +539,9 @@ def _pairs_by_distance(pos: dict, ties: dict) -> list[int]:
         if not count:
             break
         at[k] = count
+        unknown -= count
+        if not unknown:
+            break  # every pair found: the next level would find none
         reached = nxt
     at[1] += self_ties
     return at
