@@ -45,6 +45,7 @@ Strategy = Literal["random", "hvt_first", "leaders_first", "broker_first", "mone
 STRATEGIES: tuple[str, ...] = Strategy.__args__  # type: ignore[attr-defined]
 
 COMMAND = (Role.ORGANISER, Role.COORDINATOR)
+_TRANSPORTER = Role.TRANSPORTER  # looked up once: the checks below run at every join and loss
 
 
 class Structure:
@@ -58,17 +59,22 @@ class Structure:
     def __init__(self, reach: set[Smuggler], reachable_by_leg: dict[int, int]) -> None:
         self.reach = reach
         self.reachable_by_leg = reachable_by_leg
-        self._forget_brokerage()
+        self._brokerage: dict[Smuggler, int] = {}
+        self._reach_without: dict[Smuggler, set[Smuggler]] = {}  # same keys as _brokerage
 
     def _forget_brokerage(self) -> None:
-        self._brokerage: dict[Smuggler, int] = {}
-        self._reach_without: dict[Smuggler, set[Smuggler]] = {}
+        """The OCG's members or ties changed: the brokerage worked out before may not hold."""
+        # Emptied in place: most changes find nothing kept, and a new pair of dicts for
+        # each of them cost more than this test.
+        if self._brokerage:
+            self._brokerage.clear()
+            self._reach_without.clear()
 
     def _count(self, members: Iterable[Smuggler], change: int) -> None:
         """``members`` joined (``change`` +1) or left (-1) the reach: count their transporters."""
         by_leg = self.reachable_by_leg
         for m in members:
-            if m.role == Role.TRANSPORTER:
+            if m.role == _TRANSPORTER:
                 by_leg[m.leg] = by_leg.get(m.leg, 0) + change
 
 
@@ -114,9 +120,15 @@ def brokerage(member: Smuggler) -> int:
     ocg = member.ocg
     s = structure(ocg)
     value = s._brokerage.get(member)
-    if value is None and sum(c.ocg is ocg for c in ocg.social._adj[member]) <= 1:
-        value = 0  # a member with one tie in the group links nobody else to anyone
     if value is None:
+        in_group = 0  # ties in the group, counted up to two (a loop: cheaper than sum())
+        for c in ocg.social._adj[member]:
+            if c.ocg is ocg:
+                in_group += 1
+                if in_group > 1:
+                    break
+        if in_group <= 1:
+            return 0  # a member with one tie in the group links nobody else to anyone
         before = len(s.reach) - (member in s.reach)
         without = s._reach_without[member] = _reach(ocg, ocg.social, member)
         value = s._brokerage[member] = before - len(without)
@@ -144,7 +156,7 @@ def after_join(
         return None
     reach = found.reach
     adj = ocg.social._adj  # networkx's own adjacency dict: read-only use, for speed
-    if leads and not leading and not any(c in reach for c in adj[new]):
+    if leads and not leading and reach.isdisjoint(adj[new]):
         found._forget_brokerage()  # its contacts' ties changed (see brokerage)
         return found
     added = [new]
@@ -178,10 +190,16 @@ def after_loss(
         return found  # the brokerage worked out before stays true
     without = found._reach_without.get(lost)
     if without is None:
-        ties = sum(c in reach for c in ocg.social._adj[lost] if c is not lost)
+        contacts = ocg.social._adj[lost]
+        ties = len(reach.intersection(contacts)) - (lost in contacts)  # a self-tie is none
         if lost.role in COMMAND or ties > 1:
             return None
-        without = reach - {lost}  # a leaf of the reach: nobody is linked through them
+        # A leaf of the reach: nobody is linked through them, so only they leave it (in
+        # place: nothing else holds the set).
+        reach.remove(lost)
+        found._count((lost,), -1)
+        found._forget_brokerage()
+        return found
     found._count(reach - without, -1)
     found._count(without - reach, +1)  # without the last of the command: everyone
     found.reach = without

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 
-from smugglesim.model.key_players import after_join, after_loss, structure
+from smugglesim.model.key_players import after_join, after_loss, is_hvt, structure
 from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup, Role, Smuggler, Vacancy
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ class OcgLifeCycle:
         member.arrested = True
         member.arrested_week = self.clock.week
         self.members_arrested += 1
-        self.hvts_arrested += member.hvt
+        self.hvts_arrested += is_hvt(member)  # as member.hvt, without the property's import
         ocg = member.ocg
         ocg.n_arrested += 1
         ocg.add_pressure(self.params.arrest_pressure / len(ocg.members))  # left, plus one
@@ -236,12 +236,11 @@ class OcgLifeCycle:
         week, through the contacts they leave in the group; a group with no member left is
         dismantled, a recruiter's adverts go down with them."""
         ocg = member.ocg
-        contacts = tuple(c for c in self.social._adj[member] if c.ocg is ocg and not c.gone)
-        arrested_week = self.clock.week if member.arrested else None
+        contacts = tuple([c for c in self.social._adj[member] if c.ocg is ocg and not c.gone])
+        week = self.clock.week
+        arrested_week = week if member.arrested else None
         ocg.pending_replacements.append(
-            Vacancy(
-                self.clock.week + 1, member.role, member.leg, member.node, contacts, arrested_week
-            )
+            Vacancy(week + 1, member.role, member.leg, member.node, contacts, arrested_week)
         )
         self._remove(member)
 
@@ -305,6 +304,7 @@ class OcgLifeCycle:
         cost = params.replacement_cost_eur
         miss = 1.0 - 1.0 / params.replacement_weeks
         cold = 1.0 / params.replacement_cold_weeks
+        table, i = self.table, ocg.ocg_id  # its cash read and paid from the table's row
         still: list[Vacancy] = []
         reach: set[Smuggler] | None = None  # worked out once, again after a recruit joins
         for pending in ocg.pending_replacements:
@@ -316,14 +316,14 @@ class OcgLifeCycle:
             if contacts:
                 if reach is None:
                     reach = structure(ocg).reach
-                sponsors = sum(map(reach.__contains__, contacts))
+                sponsors = len(reach.intersection(contacts))  # contacts: no one twice
             if rng.random() >= (1.0 - miss**sponsors if sponsors else cold):
                 still.append(pending)
-            elif ocg.cash < cost:
+            elif table.cash.item(i) < cost:
                 still.append(pending._replace(due=week + params.replacement_retry_weeks))
             else:
-                ocg.cash -= cost
-                ocg.spent += cost
+                table.cash[i] -= cost
+                table.spent[i] += cost
                 self._recruit(ocg, role, leg, node, rng, contacts)
                 reach = None
                 if arrested_week is not None and arrested_week >= 0:
@@ -395,13 +395,18 @@ class OcgLifeCycle:
             leg = ocg.legs[0]
         found = ocg.structure
         new = Smuggler(self.model, ocg, role, node, leg, self.routes.jurisdiction(node))
-        self.social.add_node(new)
         present = [c for c in contacts if c.ocg is ocg and not c.gone]
         if not present:
-            ranked = sorted(ocg.members, key=lambda m: (m.role > Role.COORDINATOR, rng.random()))
-            present = ranked[: 1 + int(rng.random() < self.params.recruit_second_tie_prob)]
-        for contact in present:
-            self.tie(new, contact)
+            # A uniform for each member in turn, then one for the second tie: one vector
+            # gives the same numbers as a draw each. Sorted by (not a leader, uniform),
+            # ties kept in the order of members, as a sort keyed by those two would.
+            members = ocg.members
+            u = rng.random(len(members) + 1).tolist()
+            second = u.pop() < self.params.recruit_second_tie_prob
+            not_leading = [m.role > Role.COORDINATOR for m in members]
+            ranked = sorted(zip(not_leading, u, range(len(u)), strict=True))
+            present = [members[k] for _, _, k in ranked[: 1 + second]]
+        self._tie_recruit(new, present)
         ocg.add_member(new)
         ocg.structure = after_join(ocg, new, found)  # who is linked to the command
         ocg.update_operating()
@@ -548,6 +553,28 @@ class OcgLifeCycle:
             a = ocg.members[int(rng.integers(len(ocg.members)))]
             b = other.members[int(rng.integers(len(other.members)))]
             self.tie(a, b)
+
+    def _tie_recruit(self, new: Smuggler, contacts: list[Smuggler]) -> None:
+        """A recruit not yet in the graph joins it, tied to ``contacts`` of its OCG: what
+        :meth:`tie` does for each, written into networkx's own dicts as ``Graph.add_node``
+        and ``Graph.add_edge`` would (the same dicts, filled in the same order), since the
+        recruit has no tie yet. Who is linked to the command is left to the caller
+        (``after_join``)."""
+        social = self.social
+        mine = social._adj[new] = {}
+        social._node[new] = {}
+        for contact in contacts:
+            mine[contact] = social._adj[contact][new] = {}  # one data dict, both ways
+        if cache := getattr(social, "__networkx_cache__", None):
+            cache.clear()  # as networkx does after every change
+        uid = new.unique_id
+        first, second = self.ties
+        tied = new.ocg.tied
+        for contact in contacts:
+            first.append(uid)
+            second.append(contact.unique_id)
+            tied.append(new)
+            tied.append(contact)
 
     def tie(self, a: Smuggler, b: Smuggler) -> None:
         """A social tie between two members (in the graph, and in the list of ties)."""

@@ -302,7 +302,7 @@ class Vacancy(NamedTuple):
     role: Role
     leg: int
     node: str
-    contacts: tuple[Smuggler, ...]  # the lost member's ties in the group
+    contacts: tuple[Smuggler, ...]  # the lost member's ties in the group, each once
     arrested_week: int | None = None  # the week of the arrest; None: left unpaid
 
 
@@ -396,12 +396,15 @@ class OrganisedCrimeGroup(Agent):
     def _count_member(self, member: Smuggler, change: int) -> None:
         self._member_roles = None
         self._eu_transporters = None
-        self._member_cdfs.clear()
-        self.table.roles[self.ocg_id, member.role] += change
-        if member.role == Role.TRANSPORTER:
-            self.table.transporters[self.ocg_id, member.leg] += change
+        if self._member_cdfs:
+            self._member_cdfs.clear()
+        table, i, role = self.table, self.ocg_id, member.role
+        table.roles[i, role] += change
+        if role == Role.TRANSPORTER:
+            table.transporters[i, member.leg] += change
         self.network_dirty = True
-        self.structure_changed()
+        self.structure = None  # as structure_changed(), run at every join and loss
+        table.reach_stale[i] = True
 
     def structure_changed(self) -> None:
         """Its members, their ties or their legs changed: who is linked to the command is
@@ -473,7 +476,7 @@ class OrganisedCrimeGroup(Agent):
         return self.assets_eu + self.assets_cooperating + self.assets_out_of_reach
 
     def add_pressure(self, amount: float) -> None:
-        self.pressure += amount
+        self.table.pressure[self.ocg_id] += amount  # as self.pressure += amount
 
 
 def ocg_efficiency(social: nx.Graph, ocg: OrganisedCrimeGroup) -> float:
@@ -520,6 +523,7 @@ def _pairs_by_distance(pos: dict, ties: dict) -> list[int]:
     known = reached[:]  # the searches that reached member v so far
     at = [0] * (n + 1)
     members = range(n)
+    unknown = n * (n - 1)  # ordered pairs of two members not yet found at some distance
     for k in range(1, n + 1):
         nxt = []
         count = 0
@@ -535,6 +539,9 @@ def _pairs_by_distance(pos: dict, ties: dict) -> list[int]:
         if not count:
             break
         at[k] = count
+        unknown -= count
+        if not unknown:
+            break  # every pair found: the next level would find none
         reached = nxt
     at[1] += self_ties
     return at
