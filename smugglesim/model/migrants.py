@@ -162,7 +162,9 @@ class MigrantPopulation:
     def _count(self, name: str, routes: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add per-route counts (or sums of ``weights``) to this week's tally."""
         tally = self.week_counts[name]
-        tally += np.bincount(routes, weights=weights, minlength=tally.size).astype(tally.dtype)
+        tally += np.bincount(routes, weights=weights, minlength=tally.size).astype(
+            tally.dtype, copy=False
+        )
 
     def _grow(self, extra: int) -> None:
         need = self.n + extra
@@ -335,8 +337,10 @@ class MigrantPopulation:
         # multiplier of the death risk, and the share of detections and interceptions not
         # evaded.
         risky = self.smugglers.risky_death_multiplier - 1.0
-        death_mult_of = 1.0 + np.append(self.market.risk, self.self_travel_risk_level) * risky
-        not_evaded_of = 1.0 - np.append(self.market.evasion, 0.0)
+        death_mult_of = (
+            1.0 + np.concatenate((self.market.risk, [self.self_travel_risk_level])) * risky
+        )
+        not_evaded_of = 1.0 - np.concatenate((self.market.evasion, [0.0]))
         died = rng.random(done.size) < routes.death_risk.take(legs) * death_mult_of.take(ocgs)
         # Interception by a third country's coast guard or border police, of those alive:
         # back to the leg's start, to buy the crossing again or go home.
