@@ -94,12 +94,13 @@ class Offers:
         q = legs + u
         # q's bin: legs are whole numbers, so floor(q * bins) is leg * bins + u's bin (with
         # q as rounded, which is what the comparisons below use too).
-        pick = self._guide.take((q * self.GUIDE_BINS).astype(np.intp))
+        # (Positions in range: gathered without numpy's check of each, as in migrants.py.)
+        pick = self._guide.take((q * self.GUIDE_BINS).astype(np.intp), mode="clip")
         cdf = self._cdf_padded
-        behind = np.flatnonzero(cdf.take(pick) <= q)
+        behind = np.flatnonzero(cdf.take(pick, mode="clip") <= q)
         while behind.size:
             pick[behind] += 1
-            behind = behind[cdf.take(pick.take(behind)) <= q.take(behind)]
+            behind = behind[cdf.take(pick.take(behind), mode="clip") <= q.take(behind)]
         return pick
 
 
