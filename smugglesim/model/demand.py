@@ -119,8 +119,8 @@ class OriginDemand:
         waiting[:, -1] += waiting[:, -2]
         waiting[:, 1:-1] = waiting[:, :-2]
         waiting[:, 0] = new + leaving
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(self.reference_cost > 0, cost / self.reference_cost, 1.0)
+        reference = self.reference_cost
+        ratio = np.divide(cost, reference, out=np.ones_like(cost), where=reference > 0)
         set_out = np.minimum(1.0, ratio**-demand.departure_elasticity)
         deciding = rng.binomial(waiting, demand.decision_prob_week)
         going = rng.binomial(deciding, set_out[:, None])

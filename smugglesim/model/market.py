@@ -8,6 +8,7 @@ demand it could not serve, which the OCG life cycle reads (entry, leg moves).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -19,6 +20,17 @@ if TYPE_CHECKING:
     from smugglesim.model.parameters import DemandParams, SmugglerParams
     from smugglesim.model.routes import RouteNetwork
     from smugglesim.model.smugglers import OcgTable, OrganisedCrimeGroup
+
+
+_INF = np.array([np.inf])
+
+
+@cache
+def _bin_starts(n_legs: int) -> np.ndarray:
+    """Where each bin of :class:`Offers`' guide table begins: ``leg + bin / GUIDE_BINS``
+    for every leg and bin (the same every week; not to be changed)."""
+    bins = np.arange(n_legs * Offers.GUIDE_BINS)
+    return bins // Offers.GUIDE_BINS + (bins % Offers.GUIDE_BINS) / Offers.GUIDE_BINS
 
 
 class Offers:
@@ -45,10 +57,10 @@ class Offers:
         risk: np.ndarray,
     ):
         self.ocg_ids = ocg_ids.astype(np.int32)  # the dtype of the migrants' ocg column
-        self.leg = leg.astype(np.int64)
-        self.price = price.astype(float)
-        self.reach = reach.astype(float)
-        self.capacity = capacity.astype(np.int64)
+        self.leg = leg.astype(np.int64, copy=False)
+        self.price = price.astype(float, copy=False)
+        self.reach = reach.astype(float, copy=False)
+        self.capacity = capacity.astype(np.int64, copy=False)
         rows = self.price.size
         count = np.bincount(self.leg, minlength=n_legs)
         # Per leg: chance to find at least one OCG, total capacity, mean price and risk.
@@ -56,14 +68,14 @@ class Offers:
         np.multiply.at(miss, self.leg, 1.0 - self.reach)
         self.p_find = 1.0 - miss
         self.leg_capacity = np.bincount(self.leg, weights=self.capacity, minlength=n_legs)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.leg_mean_price = (
-                np.bincount(self.leg, weights=self.price, minlength=n_legs) / count
-            )
-            self.leg_mean_risk = (
-                np.bincount(self.leg, weights=risk[self.ocg_ids], minlength=n_legs) / count
-            )
-        self.leg_has_offers = count > 0
+        self.leg_has_offers = offered = count > 0
+        # Means over a leg's offers; NaN on a leg without offers.
+        price_sum = np.bincount(self.leg, weights=self.price, minlength=n_legs)
+        risk_sum = np.bincount(self.leg, weights=risk.take(self.ocg_ids), minlength=n_legs)
+        self.leg_mean_price = np.divide(
+            price_sum, count, out=np.full(n_legs, np.nan), where=offered
+        )
+        self.leg_mean_risk = np.divide(risk_sum, count, out=np.full(n_legs, np.nan), where=offered)
         # Logit choice among the OCGs found on a leg: reach (being found) and price.
         self.leg_cdf = np.zeros(0)
         if rows:
@@ -73,13 +85,8 @@ class Offers:
             self.leg_cdf = grouped_cdf(self.leg, w, runs)
         # Guide table (Chen and Asau 1974): for each leg and each 1/GUIDE_BINS of [0, 1),
         # the first offer that a draw in that bin can pick; see :meth:`pick`.
-        bins = np.arange(n_legs * self.GUIDE_BINS)
-        self._guide = np.searchsorted(
-            self.leg_cdf,
-            bins // self.GUIDE_BINS + (bins % self.GUIDE_BINS) / self.GUIDE_BINS,
-            side="right",
-        )
-        self._cdf_padded = np.append(self.leg_cdf, np.inf)
+        self._guide = np.searchsorted(self.leg_cdf, _bin_starts(n_legs), side="right")
+        self._cdf_padded = np.concatenate((self.leg_cdf, _INF))
 
     def pick(self, legs: np.ndarray, u: np.ndarray) -> np.ndarray:
         """The offer chosen by migrants on ``legs`` with uniform draws ``u``: the same as
@@ -87,12 +94,13 @@ class Offers:
         q = legs + u
         # q's bin: legs are whole numbers, so floor(q * bins) is leg * bins + u's bin (with
         # q as rounded, which is what the comparisons below use too).
-        pick = self._guide.take((q * self.GUIDE_BINS).astype(np.intp))
+        # (Positions in range: gathered without numpy's check of each, as in migrants.py.)
+        pick = self._guide.take((q * self.GUIDE_BINS).astype(np.intp), mode="clip")
         cdf = self._cdf_padded
-        behind = np.flatnonzero(cdf.take(pick) <= q)
+        behind = np.flatnonzero(cdf.take(pick, mode="clip") <= q)
         while behind.size:
             pick[behind] += 1
-            behind = behind[cdf.take(pick.take(behind)) <= q.take(behind)]
+            behind = behind[cdf.take(pick.take(behind), mode="clip") <= q.take(behind)]
         return pick
 
 
@@ -130,6 +138,9 @@ class Market:
         self.risk = np.zeros(0)  # risk level taken by each OCG (by ocg_id), this week
         self.evasion = np.zeros(0)  # fall in detection probability, by ocg_id, this week
         self._outlook: PathOutlook | None = None
+        # Per path, the chance of being detected at least once, by the detection factor it
+        # was worked out for (the legs' detection probabilities never change in a run).
+        self._detected: tuple[float, np.ndarray] | None = None
         self.unserved_by_leg = np.zeros(n_legs, dtype=np.int64)  # since the last entry round
         self.waiting_by_leg = np.zeros(n_legs, dtype=np.int64)  # searching this week
         self.short_of_cash = 0  # operating OCGs whose cash could not pay every transporter
@@ -158,7 +169,7 @@ class Market:
         working = live[table.operating[live]]
         self.short_of_cash = int(table.put_to_work(working, params.transporter_cost_eur_week).sum())
         self.short_of_cash_weeks += self.short_of_cash
-        ids = np.fromiter((o.ocg_id for on_leg in self.leg_ocgs for o in on_leg), dtype=np.int64)
+        ids = np.array([o.ocg_id for on_leg in self.leg_ocgs for o in on_leg], dtype=np.int64)
         legs = np.repeat(np.arange(len(self.leg_ocgs)), [len(on_leg) for on_leg in self.leg_ocgs])
         capacity = table.capacity(ids, legs, routes.people_per_transporter)
         on = table.operating[ids] & (capacity > 0)
@@ -236,16 +247,14 @@ class Market:
                 np.where(offered, offers.p_find, 0.0),
                 np.maximum(self.self_travel_prob, demand.find_prob_floor),
             )
-            leg_detect = np.minimum(routes.detection_prob * detection_factor, 1.0)
             incidence = routes.path_leg_incidence  # paths x legs, 1 where a path uses a leg
-
-            def at_least_once(p: np.ndarray) -> np.ndarray:
-                return 1.0 - np.exp(incidence @ np.log1p(-np.minimum(p, 1.0 - 1e-12)))
-
             price = incidence @ leg_price
-            death = at_least_once(leg_death)
-            intercepted = at_least_once(self.interception_prob * interception_factor)
-            detected = at_least_once(leg_detect)
+            death = _at_least_once(incidence, leg_death)
+            intercepted = _at_least_once(incidence, self.interception_prob * interception_factor)
+            if self._detected is None or self._detected[0] != detection_factor:
+                leg_detect = np.minimum(routes.detection_prob * detection_factor, 1.0)
+                self._detected = (detection_factor, _at_least_once(incidence, leg_detect))
+            detected = self._detected[1]
             utility = (
                 routes.path_preference
                 - demand.price_sensitivity * price / 1000.0
@@ -262,6 +271,12 @@ class Market:
             )
             self._outlook = PathOutlook(factors, utility, cost)
         return self._outlook
+
+
+def _at_least_once(incidence: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per path (``incidence``: paths x legs), the chance that an event of probability
+    ``p`` on each leg happens on at least one of its legs."""
+    return 1.0 - np.exp(incidence @ np.log1p(-np.minimum(p, 1.0 - 1e-12)))
 
 
 class PathOutlook(NamedTuple):

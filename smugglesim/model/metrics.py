@@ -24,6 +24,7 @@ from smugglesim.model.outputs import (
     WEEKLY,
     Output,
     Snapshot,
+    TieArrays,
     period_start,
     route_names,
     week_counts,
@@ -103,6 +104,7 @@ class Recorder:
         self.totals = {key: np.zeros(len(self.routes)) for key in week_counts(model)}
         self.weeks_recorded = 0
         self.start: dict[str, Any] = {}
+        self._ties = TieArrays()  # converted a quarter's new ties at a time
 
     def open_period(self) -> None:
         """Week 0 begins (the warm-up is over): the running totals now are what the
@@ -117,7 +119,7 @@ class Recorder:
         counts = week_counts(self.model)
         for key, total in self.totals.items():
             total += counts[key]
-        s = Snapshot(self.model, counts, week + 1, self.start)
+        s = Snapshot(self.model, counts, week + 1, self.start, self._ties)
         last = self.model.n_weeks - 1
         for store, read, every in self._weekly:
             if every == 1 or week % every == 0 or week == last:

@@ -43,7 +43,10 @@ ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
 # The passes gather with ``take`` and index with ``np.intp`` arrays (a narrower index is
 # cast element by element at every use), and select rows by index lists from
 # ``flatnonzero`` where a boolean mask would be used more than once or is half full
-# (numpy copies the runs of a mask one by one).
+# (numpy copies the runs of a mask one by one). Positions known to be in range are gathered
+# with ``mode="clip"``, which spares numpy's check of each index (about a quarter fewer
+# instructions per element); the OCG -1 (travelling alone) is read as the last entry, with
+# the default mode.
 _COLUMNS = {
     "mid": np.int64,  # journey id
     "origin": np.int16,
@@ -162,7 +165,9 @@ class MigrantPopulation:
     def _count(self, name: str, routes: np.ndarray, weights: np.ndarray | None = None) -> None:
         """Add per-route counts (or sums of ``weights``) to this week's tally."""
         tally = self.week_counts[name]
-        tally += np.bincount(routes, weights=weights, minlength=tally.size).astype(tally.dtype)
+        tally += np.bincount(routes, weights=weights, minlength=tally.size).astype(
+            tally.dtype, copy=False
+        )
 
     def _grow(self, extra: int) -> None:
         need = self.n + extra
@@ -210,7 +215,7 @@ class MigrantPopulation:
             c[name][sl] = 0
         self.next_id += total
         self.n += total
-        self._count("departed", self.routes.route_of_path.take(chosen))
+        self._count("departed", self.routes.route_of_path.take(chosen, mode="clip"))
 
     def search(self, week: int) -> None:
         """Migrants waiting for a leg look for smugglers; the leg's OCGs sell places."""
@@ -223,11 +228,11 @@ class MigrantPopulation:
             self.market.waiting_by_leg[:] = 0
             return
         c = self.cols
-        legs = c["leg"].take(idx).astype(np.intp)
+        legs = c["leg"].take(idx, mode="clip").astype(np.intp)
         market = self.market.offers
         # Who finds a smuggler, and which one (logit on reach and price, per leg).
-        finders = np.flatnonzero(rng.random(idx.size) < market.p_find.take(legs))
-        pick = market.pick(legs.take(finders), rng.random(finders.size))
+        finders = np.flatnonzero(rng.random(idx.size) < market.p_find.take(legs, mode="clip"))
+        pick = market.pick(legs.take(finders, mode="clip"), rng.random(finders.size))
         # Each OCG takes those who picked it, in turn, up to its capacity; the rest go on
         # searching.
         n_offers = market.price.size
@@ -242,7 +247,7 @@ class MigrantPopulation:
             run_start = np.cumsum(sold) - sold
             kept_start = np.cumsum(kept) - kept
             ok = np.arange(kept_start[-1] + kept[-1]) + np.repeat(run_start - kept_start, kept)
-            finders = finders.take(order.take(ok))
+            finders = finders.take(order.take(ok, mode="clip"), mode="clip")
             pick = np.repeat(np.arange(n_offers), kept)
             sold = kept
         self.market.book_sales(sold)
@@ -250,23 +255,28 @@ class MigrantPopulation:
         served[finders] = True
         # Those who found nobody may go on alone where that is possible.
         rest = np.flatnonzero(~served)
-        alone = rest[rng.random(rest.size) < self.market.self_travel_prob.take(legs.take(rest))]
+        alone = rest[
+            rng.random(rest.size)
+            < self.market.self_travel_prob.take(legs.take(rest, mode="clip"), mode="clip")
+        ]
         served[alone] = True
         self.market.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
         unserved = np.flatnonzero(~served)
-        self.market.unserved_by_leg += np.bincount(legs.take(unserved), minlength=n_legs)
-        self._board(
-            idx.take(finders),
-            legs.take(finders),
-            week,
-            market.ocg_ids.take(pick),
-            market.price.take(pick),
+        self.market.unserved_by_leg += np.bincount(
+            legs.take(unserved, mode="clip"), minlength=n_legs
         )
-        self._board(idx.take(alone), legs.take(alone), week)
+        self._board(
+            idx.take(finders, mode="clip"),
+            legs.take(finders, mode="clip"),
+            week,
+            market.ocg_ids.take(pick, mode="clip"),
+            market.price.take(pick, mode="clip"),
+        )
+        self._board(idx.take(alone, mode="clip"), legs.take(alone, mode="clip"), week)
         # Those still searching wait, reconsider their path, or give up.
-        still = idx.take(unserved)
+        still = idx.take(unserved, mode="clip")
         if still.size:
-            wait = c["wait"].take(still) + 1
+            wait = c["wait"].take(still, mode="clip") + 1
             c["wait"][still] = wait
             quits = rng.random(still.size) < demand.abandon_prob_week
             self._finish(still[quits], ABANDONED)
@@ -288,15 +298,18 @@ class MigrantPopulation:
         routes = self.routes
         c["state"][rows] = TRAVELLING
         c["ocg"][rows] = -1 if ocg_ids is None else ocg_ids
-        c["due_week"][rows] = week - 1 + routes.duration.take(legs)
+        c["due_week"][rows] = week - 1 + routes.duration.take(legs, mode="clip")
         c["wait"][rows] = 0
         if prices is None:
             return
-        smuggled = c["legs_smuggled"].take(rows)
+        smuggled = c["legs_smuggled"].take(rows, mode="clip")
         first_leg = rows[smuggled == 0]
-        self._count("smuggled", routes.route_of_path.take(c["path"].take(first_leg)))
+        self._count(
+            "smuggled",
+            routes.route_of_path.take(c["path"].take(first_leg, mode="clip"), mode="clip"),
+        )
         c["legs_smuggled"][rows] = smuggled + 1
-        c["paid"][rows] = c["paid"].take(rows) + prices
+        c["paid"][rows] = c["paid"].take(rows, mode="clip") + prices
         c["escrow"][rows] = prices * (1.0 - self.demand.upfront_share)
         self.fees_paid += float(prices.sum())
 
@@ -329,15 +342,19 @@ class MigrantPopulation:
         done = np.flatnonzero((self.view("due_week") <= week) & (self.view("state") == TRAVELLING))
         if done.size == 0:
             return
-        legs = c["leg"].take(done).astype(np.intp)
-        ocgs = c["ocg"].take(done).astype(np.intp)
+        legs = c["leg"].take(done, mode="clip").astype(np.intp)
+        ocgs = c["ocg"].take(done, mode="clip").astype(np.intp)
         # Per OCG (``ocgs`` -1, travelling alone, reads the padding at the end): the
         # multiplier of the death risk, and the share of detections and interceptions not
         # evaded.
         risky = self.smugglers.risky_death_multiplier - 1.0
-        death_mult_of = 1.0 + np.append(self.market.risk, self.self_travel_risk_level) * risky
-        not_evaded_of = 1.0 - np.append(self.market.evasion, 0.0)
-        died = rng.random(done.size) < routes.death_risk.take(legs) * death_mult_of.take(ocgs)
+        death_mult_of = (
+            1.0 + np.concatenate((self.market.risk, [self.self_travel_risk_level])) * risky
+        )
+        not_evaded_of = 1.0 - np.concatenate((self.market.evasion, [0.0]))
+        died = rng.random(done.size) < routes.death_risk.take(
+            legs, mode="clip"
+        ) * death_mult_of.take(ocgs)
         # Interception by a third country's coast guard or border police, of those alive:
         # back to the leg's start, to buy the crossing again or go home.
         stopped = np.zeros(done.size, dtype=bool)
@@ -346,75 +363,81 @@ class MigrantPopulation:
         exposed = interception_prob > 0  # by leg
         if quota is not None:
             exposed |= quota.on
-        at_risk = np.flatnonzero(exposed.take(legs) & ~died)
+        at_risk = np.flatnonzero(exposed.take(legs, mode="clip") & ~died)
         if at_risk.size:
-            legs_at_risk = legs.take(at_risk)
+            legs_at_risk = legs.take(at_risk, mode="clip")
             p_stop = np.minimum(
-                interception_prob.take(legs_at_risk) * self.interception_factor, 1.0
+                interception_prob.take(legs_at_risk, mode="clip") * self.interception_factor, 1.0
             )
             if quota is not None:
                 p_stop = quota.chance(legs_at_risk, p_stop)
-            p_stop = p_stop * not_evaded_of.take(ocgs.take(at_risk))
+            p_stop = p_stop * not_evaded_of.take(ocgs.take(at_risk, mode="clip"))
             stopped[at_risk] = rng.random(at_risk.size) < p_stop
         # Escrow: refunded to the family on death or interception, released to the OCG
         # otherwise.
-        escrow = c["escrow"].take(done)
+        escrow = c["escrow"].take(done, mode="clip")
         refunded = died | stopped
         self.escrow_refunded += float(escrow[refunded].sum())
         on = ~refunded
         paid_out = np.flatnonzero(on & (ocgs >= 0))
         if paid_out.size:
             self.market.release_escrow(
-                np.bincount(ocgs.take(paid_out), weights=escrow.take(paid_out))
+                np.bincount(
+                    ocgs.take(paid_out, mode="clip"), weights=escrow.take(paid_out, mode="clip")
+                )
             )
         c["escrow"][done] = 0.0
         self._finish(done[died], DIED)
         if stopped.any():
             back = done[stopped]
-            self._count("intercepted", routes.route_of_path.take(c["path"].take(back)))
+            self._count(
+                "intercepted",
+                routes.route_of_path.take(c["path"].take(back, mode="clip"), mode="clip"),
+            )
             home = rng.random(back.size) < self.demand.give_up_after_return_prob
             self._finish(back[home], RETURNED)
             again = back[~home]
-            c["state"][again] = SEARCHING
+            c["state"][again] = SEARCHING  # their wait is 0 since they boarded
             c["ocg"][again] = -1
-            c["wait"][again] = 0
         # Detection at the EU external border, of those who went on: an entry, registered.
         # (Positions below index ``done``.)
         n_paths = len(routes.paths)
         entered = np.zeros(n_paths, dtype=np.int64)  # by path
-        at_border = np.flatnonzero(routes.is_border.take(legs) & on)
+        at_border = np.flatnonzero(routes.is_border.take(legs, mode="clip") & on)
         if at_border.size:
             factor = self.border_guards.detection_factor
-            p_detect = np.minimum(routes.detection_prob.take(legs.take(at_border)) * factor, 1.0)
-            p_detect = p_detect * not_evaded_of.take(ocgs.take(at_border))
+            p_detect = np.minimum(
+                routes.detection_prob.take(legs.take(at_border, mode="clip"), mode="clip") * factor,
+                1.0,
+            )
+            p_detect = p_detect * not_evaded_of.take(ocgs.take(at_border, mode="clip"))
             detected = np.zeros(done.size, dtype=bool)
             detected[at_border] = rng.random(at_border.size) < p_detect
             caught = np.flatnonzero(detected)
             if caught.size:
-                det_ocgs = ocgs.take(caught)
+                det_ocgs = ocgs.take(caught, mode="clip")
                 self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
-                det_rows = done.take(caught)
+                det_rows = done.take(caught, mode="clip")
                 self._finish(det_rows, DETECTED)
-                entered += np.bincount(c["path"].take(det_rows), minlength=n_paths)
+                entered += np.bincount(c["path"].take(det_rows, mode="clip"), minlength=n_paths)
                 on &= ~detected
-        rows = done.take(np.flatnonzero(on))
-        path = c["path"].take(rows).astype(np.intp)
-        pos = c["pos"].take(rows) + 1
+        rows = done.take(np.flatnonzero(on), mode="clip")
+        path = c["path"].take(rows, mode="clip").astype(np.intp)
+        pos = c["pos"].take(rows, mode="clip") + 1
         c["pos"][rows] = pos
-        arrived = pos >= routes.path_len.take(path)
+        arrived = pos >= routes.path_len.take(path, mode="clip")
         ends = np.flatnonzero(arrived)
-        self._finish(rows.take(ends), ARRIVED)
-        entered += np.bincount(path.take(ends), minlength=n_paths)
+        self._finish(rows.take(ends, mode="clip"), ARRIVED)
+        entered += np.bincount(path.take(ends, mode="clip"), minlength=n_paths)
         # Some of those who entered where another origin's migrants come from move on.
         for origin, paths in enumerate(self._paths_feeding):
             if paths.size:
-                self.origins.enter_origin(origin, int(entered.take(paths).sum()))
+                self.origins.enter_origin(origin, int(entered.take(paths, mode="clip").sum()))
         on = np.flatnonzero(~arrived)
-        nxt = rows.take(on)
+        nxt = rows.take(on, mode="clip")
         c["state"][nxt] = SEARCHING
-        c["leg"][nxt] = routes.leg_at(path.take(on), pos.take(on))
-        c["ocg"][nxt] = -1
-        c["wait"][nxt] = 0
+        c["leg"][nxt] = routes.leg_at(path.take(on, mode="clip"), pos.take(on, mode="clip"))
+        c["ocg"][nxt] = -1  # their wait is 0 since they boarded
 
     def _finish(self, rows: np.ndarray, outcome: int) -> None:
         """End journeys; :meth:`compact` counts and logs them at the end of the week."""
@@ -430,34 +453,34 @@ class MigrantPopulation:
         c = self.cols
         routes = self.routes
         n_routes = len(routes.route_names)
-        outcome = (-1 - state.take(rows)).astype(np.int8)
-        path = c["path"].take(rows)
-        route = routes.route_of_path.take(path)
+        outcome = (-1 - state.take(rows, mode="clip")).astype(np.int8)
+        path = c["path"].take(rows, mode="clip")
+        route = routes.route_of_path.take(path, mode="clip")
         per = np.bincount(outcome * n_routes + route, minlength=len(OUTCOMES) * n_routes)
         for k, name in enumerate(OUTCOMES):
             self.week_counts[name] += per[k * n_routes : (k + 1) * n_routes]
-        paid = c["paid"].take(rows)
-        smuggled = c["legs_smuggled"].take(rows)
+        paid = c["paid"].take(rows, mode="clip")
+        smuggled = c["legs_smuggled"].take(rows, mode="clip")
         fac = np.flatnonzero((outcome <= DETECTED) & (smuggled > 0))
-        fac_route = route.take(fac)
-        self._count("fees_sum", fac_route, paid.take(fac))
+        fac_route = route.take(fac, mode="clip")
+        self._count("fees_sum", fac_route, paid.take(fac, mode="clip"))
         self._count("fees_n", fac_route)
         log = self._log if week >= 0 else []  # the warm-up's journeys are not reported
         if week < 0:
             self.finished_in_warmup += rows.size
         log.append(
             {
-                "migrant": c["mid"].take(rows),
-                "origin": c["origin"].take(rows),
+                "migrant": c["mid"].take(rows, mode="clip"),
+                "origin": c["origin"].take(rows, mode="clip"),
                 "path": path,
                 "route": route.astype(np.int8),
                 "outcome": outcome,
-                "depart_week": c["depart_week"].take(rows),
+                "depart_week": c["depart_week"].take(rows, mode="clip"),
                 "end_week": np.full(rows.size, week, dtype=np.int32),
-                "legs_completed": c["pos"].take(rows),
+                "legs_completed": c["pos"].take(rows, mode="clip"),
                 "legs_smuggled": smuggled,
                 "fee_paid_eur": paid,
-                "last_ocg": c["ocg"].take(rows),
+                "last_ocg": c["ocg"].take(rows, mode="clip"),
             }
         )
         state[rows] = GONE
@@ -466,7 +489,7 @@ class MigrantPopulation:
             return
         keep = np.flatnonzero(state != GONE)
         for arr in self.cols.values():
-            arr[: keep.size] = arr.take(keep)
+            arr[: keep.size] = arr.take(keep, mode="clip")
         self.n = keep.size
         self.gone = 0
 

@@ -40,8 +40,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from smugglesim.model.intelligence import SOURCES
 from smugglesim.model.routes import ROUTES
@@ -158,15 +156,22 @@ class Output:
 class Snapshot:
     """The model as the outputs read it, now; values that several outputs use are computed
     once. ``tally`` is this week's journey counts when recording a week, the run's counts so
-    far for the summary; ``start`` the running totals at week 0 (:func:`period_start`)."""
+    far for the summary; ``start`` the running totals at week 0 (:func:`period_start`);
+    ``ties`` the recorder's :class:`TieArrays`, if any."""
 
     def __init__(
-        self, model: SmugglingModel, tally: Tally, weeks: int, start: dict[str, Any] | None = None
+        self,
+        model: SmugglingModel,
+        tally: Tally,
+        weeks: int,
+        start: dict[str, Any] | None = None,
+        ties: TieArrays | None = None,
     ) -> None:
         self.model = model
         self.tally = tally
         self.weeks = weeks
         self.start = start or {}
+        self.ties = ties  # the model's ties as arrays, kept from one snapshot to the next
 
     def in_period(self, name: str) -> Any:
         """The running total of output ``name`` (a counter or a ``running`` state) over the
@@ -202,29 +207,133 @@ class Snapshot:
     @cached_property
     def network(self) -> tuple[float, float, float]:
         """Members, largest connected component and mean OCG efficiency of the OCGs in
-        existence."""
+        existence (an OCG's efficiency is worked out again only when its members changed)."""
         model = self.model
         existing = [model.ocgs[i] for i in self.existing.tolist()]
         members = [m for o in existing for m in o.members]
         if not members:
             return 0.0, 0.0, 0.0
         uid = np.array([m.unique_id for m in members], dtype=np.int64)
-        tie_a, tie_b = (np.array(end, dtype=np.int64) for end in model.ties)
+        tie_a, tie_b = (self.ties or TieArrays()).arrays(model.ties)
         index = np.full(max(uid.max(), tie_a.max(initial=0), tie_b.max(initial=0)) + 1, -1)
         index[uid] = np.arange(uid.size)
-        rows, cols = index[tie_a], index[tie_b]
-        among = (rows >= 0) & (cols >= 0)  # ties between active members only
-        rows, cols = rows[among], cols[among]
-        graph = coo_matrix((np.ones(rows.size), (rows, cols)), shape=(len(members),) * 2)
-        _, labels = connected_components(graph, directed=False)
-        largest = int(np.bincount(labels).max())
-        effs = []
-        for o in existing:
-            if o.network_dirty:
-                o.efficiency = ocg_efficiency(model.social, o)
+        rows, cols = index.take(tie_a), index.take(tie_b)
+        among = np.flatnonzero((rows >= 0) & (cols >= 0))  # ties between active members only
+        rows, cols = rows.take(among), cols.take(among)
+        largest = _largest_component(len(members), rows, cols)
+        sizes = [len(o.members) for o in existing]
+        dirty = [g for g, o in enumerate(existing) if o.network_dirty]
+        if dirty:
+            found = _efficiencies(sizes, dirty, rows, cols)
+            for g in dirty:
+                o = existing[g]
+                o.efficiency = found[g] if g in found else ocg_efficiency(model.social, o)
                 o.network_dirty = False
-            effs.append(o.efficiency)
+        effs = [o.efficiency for o in existing]
         return float(len(members)), float(largest), float(np.mean(effs)) if effs else 0.0
+
+
+class TieArrays:
+    """The model's ties (``model.ties``: two lists of members' ids that only grow) as numpy
+    arrays, converting only the ties made since the last call."""
+
+    def __init__(self) -> None:
+        self._lists: tuple[list[int], list[int]] | None = None
+        self._a = self._b = np.zeros(0, dtype=np.int64)
+
+    def arrays(self, ties: tuple[list[int], list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Both ends of every tie, in the order of the lists."""
+        done = self._a.size
+        if ties is not self._lists or len(ties[0]) < done:  # other lists: start again
+            self._lists, done = ties, 0
+            self._a = self._b = np.zeros(0, dtype=np.int64)
+        if len(ties[0]) > done:
+            self._a = np.concatenate([self._a, np.array(ties[0][done:], dtype=np.int64)])
+            self._b = np.concatenate([self._b, np.array(ties[1][done:], dtype=np.int64)])
+        return self._a, self._b
+
+
+def _largest_component(n: int, a: np.ndarray, b: np.ndarray) -> int:
+    """The number of members in the largest group connected by ties (members 0 to n - 1;
+    ``a``, ``b``: the ties' ends). Each member points to a member of its group with a lower
+    number, or to itself (the group's root): each round, the larger root of each tie between
+    two groups points to the smaller, then every member to its root."""
+    root = np.arange(n)
+    while True:
+        root_a, root_b = root.take(a), root.take(b)
+        apart = np.flatnonzero(root_a != root_b)
+        if not apart.size:
+            return int(np.bincount(root).max())
+        root_a, root_b = root_a.take(apart), root_b.take(apart)
+        np.minimum.at(root, np.maximum(root_a, root_b), np.minimum(root_a, root_b))
+        while True:  # each member to its root
+            up = root.take(root)
+            if np.array_equal(up, root):
+                break
+            root = up
+
+
+def _efficiencies(
+    sizes: list[int], groups: list[int], rows: np.ndarray, cols: np.ndarray
+) -> dict[int, float]:
+    """The global efficiency (:func:`smugglesim.model.smugglers.ocg_efficiency`) of the
+    networks of several OCGs at once, by OCG number: the OCGs' members laid end to end
+    (``sizes``: members per OCG), ties between members' positions (``rows``, ``cols``), and
+    ``groups``, the OCGs to work out. An OCG of more than 64 members is left out.
+
+    The same breadth-first search on bit sets as ``ocg_efficiency``, each member's set one
+    unsigned 64-bit integer, run for every member of these OCGs together (the searches stay
+    within an OCG, since only the ties inside an OCG are followed); the ordered pairs at
+    each distance are counted per OCG and added up in the same order, so the values are the
+    same to the last bit."""
+    n_groups = len(sizes)
+    size = np.array(sizes, dtype=np.int64)
+    wanted = np.zeros(n_groups, dtype=bool)
+    wanted[groups] = True
+    wanted &= size <= 64
+    group_of = np.repeat(np.arange(n_groups), size)
+    local = np.arange(group_of.size) - (np.cumsum(size) - size).take(group_of)
+    group_a = group_of.take(rows)
+    inside = np.flatnonzero((group_a == group_of.take(cols)) & wanted.take(group_a))
+    a, b = rows.take(inside), cols.take(inside)
+    loop = a == b  # a member tied to itself: a pair at distance 1 (as ocg_efficiency)
+    self_ties = np.bincount(group_of.take(np.unique(a[loop])), minlength=n_groups)
+    a, b = a[~loop], b[~loop]
+    # Each member gathers the searches at its contacts: the ties both ways, by member.
+    src, dst = np.concatenate([a, b]), np.concatenate([b, a])
+    order = np.argsort(dst, kind="stable")
+    src, dst = src.take(order), dst.take(order)
+    starts = np.flatnonzero(np.diff(dst, prepend=-1))
+    gathers = dst.take(starts)
+    reached = np.left_shift(np.uint64(1), local.astype(np.uint64))
+    known = reached.copy()
+    at: list[np.ndarray] = []  # pairs at distance 1, 2, ..., by OCG
+    while src.size:
+        nxt = np.zeros_like(reached)
+        nxt[gathers] = np.bitwise_or.reduceat(reached.take(src), starts)
+        nxt &= ~known
+        known |= nxt
+        count = np.bincount(group_of, weights=np.bitwise_count(nxt), minlength=n_groups)
+        if not count.any():
+            break
+        at.append(count.astype(np.int64))
+        reached = nxt
+    pairs = np.array(at, dtype=np.int64).reshape(len(at), n_groups).T.tolist()
+    ones = self_ties.tolist()
+    found: dict[int, float] = {}
+    for g in np.flatnonzero(wanted).tolist():
+        n = sizes[g]
+        if n < 2:
+            found[g] = 0.0
+            continue
+        by_k = pairs[g]
+        total = float((by_k[0] if by_k else 0) + ones[g])  # pairs at distance 1
+        for k in range(2, min(n, len(by_k) + 1)):
+            if not by_k[k - 1]:
+                break
+            total += by_k[k - 1] / k
+        found[g] = total / (n * (n - 1))
+    return found
 
 
 def period_start(model: SmugglingModel) -> dict[str, Any]:
