@@ -50,8 +50,6 @@ def test_network_measures_are_read_quarterly_and_carried_forward(run):
 
 
 def test_network_measures_worked_out_together_equal_a_count_group_by_group(run):
-    import networkx as nx
-
     from smugglesim.model.smugglers import ocg_efficiency
 
     existing = [run.ocgs[i] for i in run.ocg_table.existing().tolist()]
@@ -66,11 +64,6 @@ def test_network_measures_worked_out_together_equal_a_count_group_by_group(run):
     assert [found[g] for g in range(len(existing))] == [
         ocg_efficiency(run.social, o) for o in existing
     ]
-    graph = nx.Graph()
-    graph.add_nodes_from(range(len(members)))
-    graph.add_edges_from(ties.tolist())
-    largest = max(len(c) for c in nx.connected_components(graph))
-    assert outputs._largest_component(len(members), rows, cols) == largest
 
 
 def test_efficiencies_count_self_ties_and_repeated_ties_as_ocg_efficiency_does():
@@ -79,7 +72,6 @@ def test_efficiencies_count_self_ties_and_repeated_ties_as_ocg_efficiency_does()
     found = outputs._efficiencies([3, 2], [0, 1], rows, cols)
     assert found[0] == (4 + 1 + 2 / 2) / 6  # 4 ordered pairs at distance 1, 1 self tie
     assert found[1] == 1.0
-    assert outputs._largest_component(5, rows, cols) == 3
 
 
 def test_a_new_declaration_is_recorded_and_summarised(monkeypatch):

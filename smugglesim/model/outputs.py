@@ -40,6 +40,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from smugglesim.model.intelligence import SOURCES
 from smugglesim.model.routes import ROUTES
@@ -220,7 +222,9 @@ class Snapshot:
         rows, cols = index.take(tie_a), index.take(tie_b)
         among = np.flatnonzero((rows >= 0) & (cols >= 0))  # ties between active members only
         rows, cols = rows.take(among), cols.take(among)
-        largest = _largest_component(len(members), rows, cols)
+        graph = coo_matrix((np.ones(rows.size), (rows, cols)), shape=(len(members),) * 2)
+        _, labels = connected_components(graph, directed=False)
+        largest = int(np.bincount(labels).max())
         sizes = [len(o.members) for o in existing]
         dirty = [g for g, o in enumerate(existing) if o.network_dirty]
         if dirty:
@@ -251,26 +255,6 @@ class TieArrays:
             self._a = np.concatenate([self._a, np.array(ties[0][done:], dtype=np.int64)])
             self._b = np.concatenate([self._b, np.array(ties[1][done:], dtype=np.int64)])
         return self._a, self._b
-
-
-def _largest_component(n: int, a: np.ndarray, b: np.ndarray) -> int:
-    """The number of members in the largest group connected by ties (members 0 to n - 1;
-    ``a``, ``b``: the ties' ends). Each member points to a member of its group with a lower
-    number, or to itself (the group's root): each round, the larger root of each tie between
-    two groups points to the smaller, then every member to its root."""
-    root = np.arange(n)
-    while True:
-        root_a, root_b = root.take(a), root.take(b)
-        apart = np.flatnonzero(root_a != root_b)
-        if not apart.size:
-            return int(np.bincount(root).max())
-        root_a, root_b = root_a.take(apart), root_b.take(apart)
-        np.minimum.at(root, np.maximum(root_a, root_b), np.minimum(root_a, root_b))
-        while True:  # each member to its root
-            up = root.take(root)
-            if np.array_equal(up, root):
-                break
-            root = up
 
 
 def _efficiencies(
