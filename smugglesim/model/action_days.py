@@ -109,10 +109,19 @@ class JointActionDays:
         """The day on ``unit``'s route, where ``ocgs`` operate."""
         rng = self.rng
         arrests = self.arrests
-        p_coop = self.arrest_prob * arrests.partners.arrest_prob_cooperating
-        for inv in list(unit.open):
-            suspects = [m for m in inv.identified if not m.gone]
-            arrested = arrests.draw(suspects, self.arrest_prob, p_coop, rng)
+        p_eu = self.arrest_prob
+        p_coop = p_eu * arrests.partners.arrest_prob_cooperating
+        # The suspects of each open investigation. An operation arrests members of its own
+        # OCG only, and no two investigations share an OCG, so the lists would be the same
+        # after the operations before them: one uniform per suspect, investigation after
+        # investigation, drawn at once (the same numbers as one draw each in turn).
+        cases = [(inv, [m for m in inv.identified if not m.gone]) for inv in unit.open]
+        draws = rng.random(sum([len(suspects) for _, suspects in cases])).tolist()
+        start = 0
+        for inv, suspects in cases:
+            end = start + len(suspects)
+            arrested = arrests.among(suspects, draws[start:end], p_eu, p_coop)
+            start = end
             if arrested:
                 arrests.operation(inv, suspects, arrested)
         for driver in self.caught_in_the_act(ocgs):
