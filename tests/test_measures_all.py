@@ -329,6 +329,20 @@ def test_csdp_missions_name_more_members_and_places_with_the_measure():
     assert all(m.node in nodes or m.role == Role.TRANSPORTER for m in queued)
 
 
+def test_csdp_boat_pilots_alone_are_those_of_every_active_member():
+    """Naming boat pilots alone (no nodes) looks only through the OCGs with transporters
+    on the sea legs: the same members, in the same order, as a look through every member."""
+    model = SmugglingModel(short("baseline", 0.5), rng=3).run()
+    csdp = model.csdp
+    sea_legs = {i for i, leg in enumerate(model.routes.legs) if leg.mode == "sea"}
+    every = [
+        m
+        for m in model.ocg_lifecycle.active_members()
+        if m.role == Role.TRANSPORTER and m.leg in sea_legs
+    ]
+    assert every and csdp._pilots(sea_legs) == every
+
+
 def test_partnerships_seize_assets_in_cooperating_countries():
     for seed in (2, 3):
         base = SmugglingModel(short("baseline", 1.0), rng=seed).run()

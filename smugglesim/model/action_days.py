@@ -107,19 +107,33 @@ class JointActionDays:
 
     def _on_route(self, unit: PoliceUnit, ocgs: list[OrganisedCrimeGroup]) -> None:
         """The day on ``unit``'s route, where ``ocgs`` operate."""
-        rng = self.rng
-        arrests = self.arrests
-        p_coop = self.arrest_prob * arrests.partners.arrest_prob_cooperating
-        for inv in list(unit.open):
-            suspects = [m for m in inv.identified if not m.gone]
-            arrested = arrests.draw(suspects, self.arrest_prob, p_coop, rng)
-            if arrested:
-                arrests.operation(inv, suspects, arrested)
+        self._arrest_identified(unit)
         for driver in self.caught_in_the_act(ocgs):
-            arrests.in_the_act(driver)
+            self.arrests.in_the_act(driver)
         if self.forger_identification_prob > 0:
             self._identify_forgers(ocgs)
         unit.divert(self.routine_work_share)
+
+    def _arrest_identified(self, unit: PoliceUnit) -> None:
+        """The members identified by ``unit``'s open investigations are arrested, each with
+        ``arrest_prob`` (in a cooperating third country times the partners' arrest
+        probability): one arrest operation per investigation with arrests, in turn."""
+        arrests = self.arrests
+        p_eu = self.arrest_prob
+        p_coop = p_eu * arrests.partners.arrest_prob_cooperating
+        # An operation arrests members of its own OCG only, and no two investigations share
+        # an OCG, so the suspects would be the same after the operations before them: one
+        # uniform per suspect, investigation after investigation, drawn at once (the same
+        # numbers as one draw each in turn).
+        cases = [(inv, [m for m in inv.identified if not m.gone]) for inv in unit.open]
+        suspects = [m for _, of_inv in cases for m in of_inv]
+        draws = self.rng.random(len(suspects)).tolist()
+        arrested = set(arrests.among(suspects, draws, p_eu, p_coop))
+        if not arrested:
+            return
+        for inv, of_inv in cases:
+            if found := [m for m in of_inv if m in arrested]:
+                arrests.operation(inv, of_inv, found)
 
     def caught_in_the_act(self, ocgs: list[OrganisedCrimeGroup]) -> list[Smuggler]:
         """The EU-resident transporters of ``ocgs`` whom the day's controls catch carrying

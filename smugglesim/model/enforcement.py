@@ -295,8 +295,25 @@ class CsdpMissions(ObservedMembersSource):
             if leg.mode == "sea" and leg.route in self.sea_routes
         }
         transporter = Role.TRANSPORTER
+        if not nodes:
+            return self._pilots(sea_legs)
         return [
             m
             for m in self.lifecycle.active_members()
             if m.node in nodes or (m.role == transporter and m.leg in sea_legs)
+        ]
+
+    def _pilots(self, legs: set[int]) -> list[Smuggler]:
+        """The active transporters on ``legs``, in the order of ``active_members``: only
+        the OCGs with transporters on those legs (by the table's count) are looked through."""
+        lifecycle = self.lifecycle
+        table, ocgs = lifecycle.table, lifecycle.ocgs
+        ids = table.existing()
+        ids = ids[table.transporters[ids][:, sorted(legs)].any(axis=1)]
+        transporter = Role.TRANSPORTER
+        return [
+            m
+            for i in ids.tolist()
+            for m in ocgs[i].members
+            if m.role == transporter and m.leg in legs
         ]

@@ -81,20 +81,27 @@ class Prosecution:
     def step(self) -> None:
         """Judge the cases due, as many as the prosecutors have room for this week."""
         week = self.clock.week
-        rng = self.rng
         room = self._room + self.prosecutors * self.judgments_per_prosecutor_year / 52.0
-        judged = 0
-        while self._pending and self._pending[0][0] <= week and judged + 1 <= room:
-            judged += 1
-            _, _, case = heapq.heappop(self._pending)
+        pending = self._pending
+        cases = []
+        while pending and pending[0][0] <= week and len(cases) + 1 <= room:
+            cases.append(heapq.heappop(pending)[2])
+        judged = len(cases)
+        # One uniform per defendant, case after case: the same numbers as one draw each in
+        # turn (the verdicts draw nothing else).
+        draws = self.rng.random(sum([len(c.defendants) for c in cases])).tolist() if cases else []
+        p_conviction = self.conviction_prob
+        p_cross_border = min(1.0, p_conviction + self.cross_border_conviction_bonus)
+        start = 0
+        for case in cases:
             case.judgment_week = week
             self.judgments += 1
-            n = len(case.defendants)
-            p = self.conviction_prob
-            if case.cross_border:
-                p = min(1.0, p + self.cross_border_conviction_bonus)
-            draws = rng.random(n).tolist()
-            case.convicted = [d for d, u in zip(case.defendants, draws, strict=True) if u < p]
+            end = start + len(case.defendants)
+            p = p_cross_border if case.cross_border else p_conviction
+            case.convicted = [
+                d for d, u in zip(case.defendants, draws[start:end], strict=True) if u < p
+            ]
+            start = end
             self.convictions += len(case.convicted)
             share = self.confiscation_given_conviction if case.convicted else 0.0
             confiscated = case.frozen_eur * share

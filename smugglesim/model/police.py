@@ -315,11 +315,20 @@ class Arrests:
         ``p_cooperating`` in a cooperating third country, never elsewhere."""
         if not suspects:
             return []
-        prob = {"eu": p_eu, "cooperating": p_cooperating}
         # One uniform per suspect, in order: the same numbers as one draw at a time.
-        draws = rng.random(len(suspects)).tolist()
+        return Arrests.among(suspects, rng.random(len(suspects)).tolist(), p_eu, p_cooperating)
+
+    @staticmethod
+    def among(
+        suspects: list[Smuggler], draws: list[float], p_eu: float, p_cooperating: float
+    ) -> list[Smuggler]:
+        """Those of ``suspects`` arrested, given one uniform each in ``draws``, in order."""
+        prob = {"eu": p_eu, "cooperating": p_cooperating}
+        p_max = max(p_eu, p_cooperating)  # most draws are above it: no look-up for them
         return [
-            m for m, u in zip(suspects, draws, strict=True) if u < prob.get(m.jurisdiction, 0.0)
+            m
+            for m, u in zip(suspects, draws, strict=True)
+            if u < p_max and u < prob.get(m.jurisdiction, 0.0)
         ]
 
     def operation(
