@@ -555,36 +555,28 @@ class OcgLifeCycle:
             self.tie(a, b)
 
     def _tie_recruit(self, new: Smuggler, contacts: list[Smuggler]) -> None:
-        """A recruit not yet in the graph joins it, tied to ``contacts`` of its OCG: what
-        :meth:`tie` does for each, written into networkx's own dicts as ``Graph.add_node``
-        and ``Graph.add_edge`` would (the same dicts, filled in the same order), since the
-        recruit has no tie yet. Who is linked to the command is left to the caller
-        (``after_join``)."""
-        social = self.social
-        mine = social._adj[new] = {}
-        social._node[new] = {}
+        """A recruit joins the graph, tied to ``contacts`` of its OCG: :meth:`tie` for each,
+        in one call to networkx, without marking the OCG's structure as changed (the caller
+        updates it: ``after_join``)."""
+        self.social.add_node(new)
+        self.social.add_edges_from([(new, contact) for contact in contacts])
         for contact in contacts:
-            mine[contact] = social._adj[contact][new] = {}  # one data dict, both ways
-        if cache := getattr(social, "__networkx_cache__", None):
-            cache.clear()  # as networkx does after every change
-        uid = new.unique_id
-        first, second = self.ties
-        tied = new.ocg.tied
-        for contact in contacts:
-            first.append(uid)
-            second.append(contact.unique_id)
-            tied.append(new)
-            tied.append(contact)
+            self._log_tie(new, contact)
 
     def tie(self, a: Smuggler, b: Smuggler) -> None:
         """A social tie between two members (in the graph, and in the list of ties)."""
         self.social.add_edge(a, b)
+        self._log_tie(a, b)
+        if a.ocg is b.ocg:
+            a.ocg.structure_changed()
+
+    def _log_tie(self, a: Smuggler, b: Smuggler) -> None:
+        """A new tie in the list of ties (the network measures read it) and in each end's
+        OCG's log of members who gained one (investigations read it)."""
         self.ties[0].append(a.unique_id)
         self.ties[1].append(b.unique_id)
         a.ocg.tied.append(a)
         b.ocg.tied.append(b)
-        if a.ocg is b.ocg:
-            a.ocg.structure_changed()
 
     def refresh_reach(self) -> None:
         """Count again, for the OCGs whose members or ties changed, the transporters by leg

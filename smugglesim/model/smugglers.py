@@ -403,8 +403,7 @@ class OrganisedCrimeGroup(Agent):
         if role == Role.TRANSPORTER:
             table.transporters[i, member.leg] += change
         self.network_dirty = True
-        self.structure = None  # as structure_changed(), run at every join and loss
-        table.reach_stale[i] = True
+        self.structure_changed()
 
     def structure_changed(self) -> None:
         """Its members, their ties or their legs changed: who is linked to the command is
