@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from smugglesim.model import SmugglingModel
 from smugglesim.model.intelligence import Lead
-from smugglesim.model.justice import Case
+from smugglesim.model.justice import Case, Prosecution
 from smugglesim.model.police import Investigation
 from tests.conftest import short
 
@@ -68,8 +69,8 @@ def test_measure_7_adds_the_financial_investigators_it_pays_for():
 
 def test_courts_judge_at_most_their_capacity_a_week_the_cases_due_longest_first():
     model = _model()
-    pros = model.prosecution
-    pros._pending.clear()
+    # A court with no cases yet, on the model's clock.
+    pros = Prosecution(model.config.justice, model.clock, np.random.default_rng(1))
     pros.prosecutors, pros.judgments_per_prosecutor_year, pros._room = 1.0, 52.0, 0.0
     ocg = model.ocgs[0]
     cases = [Case(ocg, []) for _ in range(3)]
@@ -134,3 +135,17 @@ def test_recovery_time_counts_the_weeks_from_an_arrest_to_the_refill():
         week += 1
     assert life.refilled == 1
     assert life.recovery_weeks() == week - 1 - arrested_week
+
+
+def test_cases_awaiting_judgment_are_the_cases_due_and_not_judged():
+    # Courts with room for a few judgments a year: a backlog of cases due builds up.
+    model = SmugglingModel(short("baseline", 1.0, **{"justice.prosecutors": 0.05}), rng=2)
+    pros = model.prosecution
+    backlog = []
+    while model.running:
+        model.step()
+        week = model.clock.week - 1  # the week just stepped
+        due = sum(case.judgment_week <= week for *_, case in pros._pending)
+        assert pros.waiting_judgment == due
+        backlog.append(due)
+    assert max(backlog) > 10

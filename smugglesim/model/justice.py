@@ -62,6 +62,11 @@ class Prosecution:
         # the status quo, where cross-border cases are judged like the others.
         self.cross_border_conviction_bonus = 0.0
         self._pending: list[tuple[int, int, Case]] = []
+        # The judgment weeks of the cases opened, earliest first, until their week comes:
+        # they count as due from then on (``_came_due``), so that the cases waiting need
+        # no pass over the backlog each week.
+        self._due_weeks: list[int] = []
+        self._came_due = 0  # cases whose judgment week has come, judged or not
         self._order = 0  # cases opened so far: ties in judgment week keep this order
         self.frozen_pending_eur = 0.0
         self.confiscated_eur = 0.0
@@ -77,6 +82,7 @@ class Prosecution:
         self.frozen_pending_eur += case.frozen_eur
         self._order += 1
         heapq.heappush(self._pending, (case.judgment_week, self._order, case))
+        heapq.heappush(self._due_weeks, case.judgment_week)
 
     def step(self) -> None:
         """Judge the cases due, as many as the prosecutors have room for this week."""
@@ -116,8 +122,12 @@ class Prosecution:
             ocg.assets_cooperating += released_coop
         # A part of a judgment carries over to next week; a whole one unused does not.
         self._room = (room - judged) % 1.0
-        waiting = self._pending and self._pending[0][0] <= week
-        self.waiting_judgment = sum(due <= week for due, _, _ in self._pending) if waiting else 0
+        due_weeks = self._due_weeks
+        while due_weeks and due_weeks[0] <= week:
+            heapq.heappop(due_weeks)
+            self._came_due += 1
+        # Every case judged so far was due when judged.
+        self.waiting_judgment = self._came_due - self._order + len(pending)
 
     @property
     def open_cases(self) -> int:
