@@ -4,10 +4,13 @@ week 0 (``run.warmup_years``)."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smugglesim.model import SmugglingModel
 from smugglesim.model.metrics import yearly
@@ -200,3 +203,60 @@ def test_a_batch_runs_seed_by_seed_and_keeps_its_results_in_scenario_order(tmp_p
     runs = run_batch(scenarios, 3, out=tmp_path / "out", progress=False)
     assert order == sorted(order, key=lambda x: x[0]) and len(order) == 6
     assert runs["replication"].tolist() == [0, 1, 2, 0, 1, 2]  # the results' order is kept
+
+
+def warming_up(task):
+    """A batch worker (top level, so that it pickles to worker processes) that runs
+    ``task`` and says whether its process had to warm up for it."""
+    from smugglesim.experiments import engines
+    from smugglesim.model import model as model_module
+
+    before = len(model_module._WARM_STATES)
+    result = engines.run_one(task)
+    result.metrics = {"warmed_up": len(model_module._WARM_STATES) > before}
+    return result
+
+
+def test_a_pool_hands_a_worker_a_seed_s_runs_together_and_each_seed_warms_up_once():
+    """With 2 worker processes, the two scenarios of each seed (which differ only in a
+    measure) go to one worker, which warms up once for both."""
+    from smugglesim.experiments.engines import ProcessEngine
+    from smugglesim.experiments.specs import RunTask, seed_by_seed
+
+    configs = [
+        warm(name, years=0.02, warmup=0.02).model_dump(mode="json")
+        for name in ("baseline", "iru_takedowns")
+    ]
+    tasks = seed_by_seed(
+        [
+            RunTask(f"{k}-{rep}", str(k), rep, 100 + rep, config)
+            for k, config in enumerate(configs)
+            for rep in range(8)
+        ]
+    )
+    engine = ProcessEngine(2)
+    try:
+        results = list(engine.imap_unordered(tasks, warming_up))
+    finally:
+        engine.close()
+    assert sorted(r.run_id for r in results) == sorted(t.run_id for t in tasks)
+    assert all(r.status == "ok" for r in results)
+    assert sum(r.metrics["warmed_up"] for r in results) == 8  # once per seed
+
+
+@given(
+    seeds=st.lists(st.integers(1, 4), max_size=60),
+    workers=st.integers(1, 8),
+)
+def test_bundles_are_consecutive_runs_of_one_seed_in_their_order(seeds, workers):
+    from smugglesim.experiments.engines import BUNDLES_PER_WORKER, bundles
+    from smugglesim.experiments.specs import RunTask
+
+    tasks = [RunTask(str(i), "s", i, seed, {}) for i, seed in enumerate(seeds)]
+    cut = bundles(tasks, workers)
+    assert [t for bundle in cut for t in bundle] == tasks  # every task once, in order
+    most = max(1, -(-len(tasks) // (BUNDLES_PER_WORKER * workers)))
+    for bundle in cut:
+        assert 1 <= len(bundle) <= most and len({t.seed for t in bundle}) == 1
+    for a, b in pairwise(cut):  # a seed's run goes on in the next
+        assert a[-1].seed != b[0].seed or len(a) == most  # bundle only once this one is full

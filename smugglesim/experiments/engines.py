@@ -5,9 +5,14 @@ Every engine takes :class:`~smugglesim.experiments.specs.RunTask` objects and yi
 :func:`run_one` is a top-level function of an importable module, so it pickles to worker
 processes and Dask workers, and notebooks need no ``if __name__ == "__main__"`` guard.
 A run that raises comes back as a result with ``status="failed"``, it does not stop the
-others; a worker that dies is reported the same way for the run it was doing. Losing the
+others; a worker that dies is reported the same way for the runs it was given. Losing the
 engine itself (the Dask scheduler, the connection to it) raises :class:`EngineLostError`: the
 runs in flight did not fail, they were not done.
+
+The pool engines hand a worker the runs of one seed together (:func:`bundles`): a worker
+process keeps each seed's warm state (``smugglesim.model.model``), so the configurations of
+a seed that differ only in their measures warm up once instead of once on every worker that
+happens to take one. Results are the same either way; only the cost changes.
 """
 
 from __future__ import annotations
@@ -83,6 +88,33 @@ Worker = Callable[[RunTask], RunResult]
 """What an engine calls for each task: :func:`run_one`, or another top-level function of an
 importable module that never raises (the hindcast's keeps only the figures it compares)."""
 
+BUNDLES_PER_WORKER = 4
+"""Bundles of runs are kept small enough that there are at least this many per worker (when
+there are that many runs), so that every worker stays busy to the end of a batch."""
+
+
+def bundles(tasks: Iterable[RunTask], workers: int) -> list[list[RunTask]]:
+    """``tasks`` cut, in their order, into bundles of consecutive tasks of one seed, each
+    handed to one worker (:func:`run_bundle`). A bundle holds at most ``len(tasks) /
+    (BUNDLES_PER_WORKER x workers)`` tasks (rounded up): with few runs per worker, one task
+    each. Tasks come seed by seed from the batch layer (``specs.seed_by_seed``); in any
+    other order, a seed's tasks apart from each other go to separate bundles."""
+    tasks = list(tasks)
+    most = max(1, -(-len(tasks) // (BUNDLES_PER_WORKER * max(1, workers))))
+    out: list[list[RunTask]] = []
+    for task in tasks:
+        if out and out[-1][-1].seed == task.seed and len(out[-1]) < most:
+            out[-1].append(task)
+        else:
+            out.append([task])
+    return out
+
+
+def run_bundle(worker: Worker, tasks: list[RunTask]) -> list[RunResult]:
+    """Run ``tasks`` one after another in this process with ``worker``: the first of a seed
+    warms up and keeps its state, the others of the same status quo take it over."""
+    return [worker(task) for task in tasks]
+
 
 def _since(start: float) -> float:
     return time.perf_counter() - start
@@ -150,8 +182,9 @@ class InlineEngine:
 class ProcessEngine:
     """A :class:`concurrent.futures.ProcessPoolExecutor` with a bounded queue of runs.
 
-    At most ``2 × workers`` runs are submitted at a time, so results stream to disk as
-    they finish and a killed batch loses only those. Workers are forked when this process
+    Runs go to the workers in :func:`bundles` (the runs of a seed together), at most ``2 ×
+    workers`` bundles at a time, so results stream to disk as bundles finish and a killed
+    batch loses only those in flight. Workers are forked when this process
     has no other thread (fast); otherwise they come from a forkserver, since forking a
     multi-threaded process can deadlock. Either way the caller's main module is not
     re-imported in the workers, so a script needs no ``if __name__ == "__main__"`` guard.
@@ -176,22 +209,23 @@ class ProcessEngine:
     def imap_unordered(
         self, tasks: Iterable[RunTask], worker: Worker = run_one
     ) -> Iterator[RunResult]:
-        pending: dict[cf.Future, RunTask] = {}
-        queue = iter(tasks)
+        pending: dict[cf.Future, list[RunTask]] = {}
+        queue = iter(bundles(tasks, self.workers))
 
         def top_up() -> None:
-            while len(pending) < 2 * self.workers and (task := next(queue, None)) is not None:
-                pending[self._pool.submit(worker, task)] = task
+            while len(pending) < 2 * self.workers and (bundle := next(queue, None)) is not None:
+                pending[self._pool.submit(run_bundle, worker, bundle)] = bundle
 
         top_up()
         while pending:
             done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for fut in done:
-                task = pending.pop(fut)
+                bundle = pending.pop(fut)
                 try:
-                    yield fut.result()
+                    results = fut.result()
                 except Exception as exc:  # the worker process died (BrokenProcessPool...)
-                    yield _failed(task, exc)
+                    results = [_failed(task, exc) for task in bundle]
+                yield from results
             top_up()
 
     def close(self) -> None:
@@ -257,24 +291,25 @@ class DaskEngine:
     ) -> Iterator[RunResult]:
         from dask.distributed import KilledWorker, as_completed
 
-        queue = iter(tasks)
-        pending: dict[Any, RunTask] = {}
+        queue = iter(bundles(tasks, self.workers))
+        pending: dict[Any, list[RunTask]] = {}
         running = as_completed()
 
-        def submit(task: RunTask) -> None:
-            fut = self._client.submit(worker, task, key=f"run-{task.run_id}", pure=False)
-            pending[fut.key] = task
+        def submit(bundle: list[RunTask]) -> None:
+            key = f"runs-{bundle[0].run_id}-{len(bundle)}"
+            fut = self._client.submit(run_bundle, worker, bundle, key=key, pure=False)
+            pending[fut.key] = bundle
             running.add(fut)
 
         for _ in range(2 * self.workers):
-            if (task := next(queue, None)) is not None:
-                submit(task)
+            if (bundle := next(queue, None)) is not None:
+                submit(bundle)
         for fut in running:
-            task = pending.pop(fut.key)
+            bundle = pending.pop(fut.key)
             try:
-                result = fut.result()
-            except KilledWorker as exc:  # the run took its worker down (memory, a crash)
-                result = _failed(task, exc)
+                results = fut.result()
+            except KilledWorker as exc:  # a run took its worker down (memory, a crash)
+                results = [_failed(task, exc) for task in bundle]
             except Exception as exc:  # cancelled or unreachable: the scheduler is gone
                 first = next(iter(str(exc).splitlines()), "")
                 raise EngineLostError(
@@ -282,7 +317,7 @@ class DaskEngine:
                 ) from exc
             finally:
                 fut.release()
-            yield result
+            yield from results
             if (nxt := next(queue, None)) is not None:
                 submit(nxt)
 
