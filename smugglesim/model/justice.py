@@ -63,10 +63,9 @@ class Prosecution:
         self.cross_border_conviction_bonus = 0.0
         self._pending: list[tuple[int, int, Case]] = []
         # The judgment weeks of the cases opened, earliest first, until their week comes:
-        # they count as due from then on (``_came_due``), so that the cases waiting need
-        # no pass over the backlog each week.
+        # each then counts as waiting until judged (``waiting_judgment``), so that the
+        # cases waiting need no pass over the backlog each week.
         self._due_weeks: list[int] = []
-        self._came_due = 0  # cases whose judgment week has come, judged or not
         self._order = 0  # cases opened so far: ties in judgment week keep this order
         self.frozen_pending_eur = 0.0
         self.confiscated_eur = 0.0
@@ -122,12 +121,13 @@ class Prosecution:
             ocg.assets_cooperating += released_coop
         # A part of a judgment carries over to next week; a whole one unused does not.
         self._room = (room - judged) % 1.0
+        # The cases whose week came, less those judged (each was due when judged).
         due_weeks = self._due_weeks
+        came_due = 0
         while due_weeks and due_weeks[0] <= week:
             heapq.heappop(due_weeks)
-            self._came_due += 1
-        # Every case judged so far was due when judged.
-        self.waiting_judgment = self._came_due - self._order + len(pending)
+            came_due += 1
+        self.waiting_judgment += came_due - judged
 
     @property
     def open_cases(self) -> int:
