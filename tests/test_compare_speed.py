@@ -31,3 +31,11 @@ def test_the_working_tree_against_itself_in_every_warm_up_mode(mode, monkeypatch
     out = capsys.readouterr().out
     assert f"warm-up {mode}, run.warmup_years = 0.05 in WORKTREE" in out
     assert "median ratio" in out
+
+
+def test_a_revision_git_does_not_know_stops_the_comparison_with_one_line(monkeypatch):
+    monkeypatch.setattr("sys.argv", ["compare_speed", "no-such-revision", "--trials", "1"])
+    with pytest.raises(
+        SystemExit, match=r"^no-such-revision: not a revision of .*\(git: [^\n]*\)$"
+    ):
+        main()

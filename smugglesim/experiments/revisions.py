@@ -36,9 +36,11 @@ def core_package(rev: str) -> str:
             ["git", "-C", str(ROOT), "ls-tree", "--name-only", rev, "smugglesim/model"],
             capture_output=True,
             text=True,
-            check=True,
-        ).stdout
-        moved = bool(listed.strip())
+        )
+        if listed.returncode != 0:  # the commands that take a revision stop on one line
+            said = (listed.stderr.strip().splitlines() or ["no message"])[0]
+            raise SystemExit(f"{rev}: not a revision of {ROOT} (git: {said})")
+        moved = bool(listed.stdout.strip())
     return "smugglesim.model" if moved else "model"
 
 
