@@ -75,15 +75,14 @@ def override(text: str) -> tuple[str, object]:
         raise argparse.ArgumentTypeError(f"{text}: {exc}") from None
 
 
-def main() -> int:
+def versions_parser(doc: str) -> argparse.ArgumentParser:
+    """A command-line parser for two versions, REV_A and REV_B (the working tree by
+    default), with ``--set KEY=VALUE`` overrides of REV_B's scenario."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("rev_a")
     parser.add_argument("rev_b", nargs="?", default=WORKTREE)
-    parser.add_argument("--trials", type=int, default=12)
-    parser.add_argument("--years", type=float, default=3.0)
-    parser.add_argument("--warm-up", choices=WARM_UP, default="as-it-comes")
     parser.add_argument(
         "--set",
         type=override,
@@ -92,8 +91,23 @@ def main() -> int:
         metavar="KEY=VALUE",
         help="override a parameter of REV_B's scenario (repeatable), the value as TOML",
     )
+    return parser
+
+
+def settings(args: argparse.Namespace) -> tuple[list[str], str]:
+    """The overrides of each version's scenario as JSON (none for REV_A), and how the
+    report names them."""
+    changes = "".join(f", {k} = {v!r} in {args.rev_b}" for k, v in args.set)
+    return ["{}", json.dumps(dict(args.set))], changes
+
+
+def main() -> int:
+    parser = versions_parser(__doc__)
+    parser.add_argument("--trials", type=int, default=12)
+    parser.add_argument("--years", type=float, default=3.0)
+    parser.add_argument("--warm-up", choices=WARM_UP, default="as-it-comes")
     args = parser.parse_args()
-    settings = ["{}", json.dumps(dict(args.set))]
+    overrides, changes = settings(args)
     with ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="smugglesim-speed-"))
         trees = [checkout(rev, Path(tmp)) for rev in (args.rev_a, args.rev_b)]
@@ -117,7 +131,7 @@ def main() -> int:
                     text=True,
                 )
             )
-            for (tree, package), setting in zip(trees, settings, strict=True)
+            for (tree, package), setting in zip(trees, overrides, strict=True)
         ]
         seconds: list[list[float]] = [[], []]
         for trial in range(args.trials):
@@ -130,7 +144,6 @@ def main() -> int:
                     raise SystemExit(f"compare_speed: the run of {rev} stopped; see above")
                 seconds[k].append(float(line))
     ratios = [b / a for a, b in zip(*seconds, strict=True)]
-    changes = "".join(f", {k} = {v!r} in {args.rev_b}" for k, v in args.set)
     print(
         f"{args.years:g}-year baseline replications, {args.trials} trials, warm-up "
         f"{args.warm_up}{changes}; CPU seconds"
