@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from pathlib import Path
 
 from smugglesim.experiments.compare_speed import BASELINE, settings, versions_parser
@@ -59,7 +58,7 @@ COUNTS = {
     "instructions": (("Ir",), "G"),
     "first-level instruction misses": (("I1mr",), "M"),
     "first-level data misses": (("D1mr", "D1mw"), "M"),
-    "last-level misses (1 MiB)": (("ILmr", "DLmr", "DLmw"), "M"),
+    "second-level misses (1 MiB)": (("ILmr", "DLmr", "DLmw"), "M"),  # the LL simulated
     "mispredicted branches": (("Bcm", "Bim"), "M"),
 }
 UNITS = {"G": 1e9, "M": 1e6}
@@ -127,8 +126,8 @@ def main() -> int:
     tool += (
         ["--cache-sim=yes", "--branch-sim=yes", *CACHES] if args.cache_sim else ["--cache-sim=no"]
     )
-    with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="smugglesim-count-")))
+    with tempfile.TemporaryDirectory(prefix="smugglesim-count-") as name:
+        tmp = Path(name)
         trees = [checkout(rev, tmp) for rev in revs]
 
         def count(job: tuple[int, int]) -> dict[str, int]:
