@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from smugglesim.model.key_players import brokerage, is_hvt, priority, structure
+from smugglesim.model.key_players import COMMAND, brokerage, is_hvt, priority, structure
 from smugglesim.model.model import SmugglingModel
 from smugglesim.model.scenario import ScenarioError, scenario_from_dict
 from smugglesim.model.smugglers import Role, Vacancy
@@ -55,6 +55,33 @@ def test_key_players_follow_from_the_ties():
     assert priority(organiser, "leaders_first") < priority(coordinator, "leaders_first")
     money = next(m for m in others if m.role == Role.MONEY_HANDLER)
     assert priority(money, "money_first") < priority(coordinator, "money_first")
+
+
+def test_a_leader_with_one_tie_can_be_the_only_link_of_a_member_to_the_command():
+    model, ocg = _model_and_ocg()
+    organiser, coordinator = _thin(model, ocg)
+    hangers = [m for m in ocg.members if m.role not in (*COMMAND, Role.MONEY_HANDLER)]
+    social = model.social
+    for m in hangers[1:]:  # every member but one hangs off the organiser instead
+        social.remove_edge(coordinator, m)
+        model.ocg_lifecycle.tie(organiser, m)
+    social.remove_edge(organiser, coordinator)
+    ocg.structure_changed()
+    # The coordinator's one tie in the group is the first hanger's only link to the command.
+    assert [c for c in social._adj[coordinator] if c.ocg is ocg] == [hangers[0]]
+    assert brokerage(coordinator) == 1
+    assert is_hvt(coordinator)
+    # A member outside the command with one tie to a present member links nobody, whatever
+    # ties it kept to members gone.
+    gone = hangers[1]
+    model.ocg_lifecycle.tie(gone, hangers[0])
+    model.ocg_lifecycle._remove(gone)
+    assert brokerage(hangers[0]) == 0
+    # Without the coordinator the first hanger is cut off; the organiser, now the whole
+    # command, cuts nobody off from a command that would no longer exist.
+    model.ocg_lifecycle._remove(coordinator)
+    assert hangers[0] not in structure(ocg).reach
+    assert brokerage(organiser) == 0
 
 
 def test_losing_the_only_broker_idles_the_leg_until_a_replacement_with_its_ties_joins():

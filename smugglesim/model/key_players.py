@@ -114,24 +114,31 @@ def structure(ocg: OrganisedCrimeGroup) -> Structure:
 
 def brokerage(member: Smuggler) -> int:
     """How many other members of its OCG would be cut off from the command without
-    ``member`` (0 for a member gone)."""
+    ``member`` (0 for a member gone, and for the last of the command: without a command
+    the group does not operate at all, and :func:`_reach` counts everyone)."""
     if member.gone:
         return 0
     ocg = member.ocg
     s = structure(ocg)
     value = s._brokerage.get(member)
     if value is None:
-        in_group = 0  # ties in the group, counted up to two (a loop: cheaper than sum())
-        for c in ocg.social._adj[member]:
-            if c.ocg is ocg:
-                in_group += 1
-                if in_group > 1:
-                    break
-        if in_group <= 1:
-            return 0  # a member with one tie in the group links nobody else to anyone
+        if member.role not in COMMAND:
+            # Ties to present members of the group, counted up to two (a loop: cheaper
+            # than sum()); members gone keep their ties in the graph but link nobody.
+            in_group = 0
+            for c in ocg.social._adj[member]:
+                if c.ocg is ocg and not c.gone:
+                    in_group += 1
+                    if in_group > 1:
+                        break
+            if in_group <= 1:
+                # One tie at most: nobody reaches the command through this member. A
+                # member of the command with one tie may still be the only link of the
+                # crew behind it to the command: worked out below.
+                return 0
         before = len(s.reach) - (member in s.reach)
         without = s._reach_without[member] = _reach(ocg, ocg.social, member)
-        value = s._brokerage[member] = before - len(without)
+        value = s._brokerage[member] = max(before - len(without), 0)
     return value
 
 
