@@ -817,7 +817,7 @@ class EnforcementParams(Section):
     )
     lead_reliability_concentration: float = Field(
         6.0,
-        gt=0,
+        ge=0.1,
         le=1000,
         description="Concentration (alpha + beta) of the Beta distribution of a lead's reliability around its source's mean (ASSUMPTION).",
     )
@@ -856,7 +856,7 @@ class EnforcementParams(Section):
     )
     investigation_duration_shape: float = Field(
         3.0,
-        gt=0,
+        ge=0.1,
         le=100,
         description="Shape of the Gamma distribution of an investigation's duration (ASSUMPTION).",
     )
@@ -1064,7 +1064,7 @@ class JusticeParams(Section):
     )
     prosecution_delay_shape: float = Field(
         4.0,
-        gt=0,
+        ge=0.1,
         le=100,
         description="Shape of the Gamma distribution of the delay from arrest to judgment (ASSUMPTION).",
     )
