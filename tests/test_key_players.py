@@ -174,6 +174,21 @@ def test_a_one_off_operation_arrests_members_at_its_week():
     assert organiser.arrested and organiser.arrested_week == 3
 
 
+@pytest.mark.parametrize("week", [0, 1])
+def test_an_operation_s_arrests_are_reported_in_its_week(week):
+    """Week 0's operation runs before week 0's step, inside the reported period: its
+    arrests were once left out of every reported figure (they ran before the period
+    opened), so that the run reported fewer arrests than the same run without it."""
+    op = {"week": week, "route": "all", "strategy": "hvt_first", "members_per_ocg": 2}
+    model = SmugglingModel(short("baseline", 2 / 52, operations=[op]), rng=1)
+    model.run()
+    arrested = model.operations[0].arrested
+    assert arrested > 100
+    weekly = model.timeseries()["members_arrested"].to_numpy()
+    assert weekly[week] >= arrested
+    assert model.summary()["members_arrested"] >= arrested
+
+
 def test_random_targeting_is_the_status_quo_and_key_players_are_counted():
     model = SmugglingModel(short("baseline", 0.1), rng=1)
     assert model.emsc.targeting == "random"

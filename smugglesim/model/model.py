@@ -245,9 +245,7 @@ class SmugglingModel(mesa.Model):
                 self.streams["operations"],
             )
             self.operations.append(op)
-            if spec.week == 0:
-                op.run()
-            else:
+            if spec.week > 0:
                 self.schedule_event(op.run, at=warmup + spec.week)
         # Dated events (the world around the smugglers changing from a date), at their weeks.
         self.events: list[DatedEvent] = []
@@ -269,6 +267,11 @@ class SmugglingModel(mesa.Model):
                 self.schedule_event(event.apply, at=warmup + week)
         self.recorder = Recorder(self)
         self.recorder.open_period()
+        # Operations of week 0 now, so that week 0 reports them (they ran before the
+        # reported period opened, and were left out of every figure).
+        for op in self.operations:
+            if op.spec.week == 0:
+                op.run()
 
     def _build(self, scenario: Scenario, seed: int, routes: RouteNetwork | None) -> None:
         """Every component, at the start of the warm-up (week ``-warmup_weeks``)."""
