@@ -75,6 +75,22 @@ def test_more_entries_into_greece_raise_western_balkans_departures(tmp_path):
     assert balkans(load_routes(doubled)) > 1.1 * balkans(load_routes())
 
 
+def test_the_pool_moving_on_from_greece_starts_at_the_run_s_scale():
+    """``demand.scale`` multiplies every origin's departures, the start of the pool of
+    migrants moving on from Greece too (once left out: at scale 0 the Western Balkans saw
+    1,429 departures in a year, and no other route any)."""
+    routes = load_routes()
+    fed = np.array([bool(o.get("fed_by")) for o in routes.origins])
+    rng = np.random.default_rng(1)
+    full = OriginDemand(routes, DemandParams(), rng).moving_on
+    tenth = OriginDemand(routes, DemandParams(scale=0.1), rng).moving_on
+    assert fed.any() and np.all(full[fed] > 0)
+    np.testing.assert_allclose(tenth[fed], full[fed] * 0.1, atol=0.5)
+    assert not OriginDemand(routes, DemandParams(scale=0.0), rng).moving_on.any()
+    model = SmugglingModel(short("baseline", years=0.25, **{"demand.scale": 0.0}), rng=1).run()
+    assert model.timeseries()["migrants_departed"].sum() == 0
+
+
 def test_interceptions_return_migrants_and_are_counted_apart():
     model = SmugglingModel(short("baseline", years=0.5), rng=2).run()
     s = model.summary()

@@ -64,10 +64,9 @@ class OriginDemand:
             place: o for o, origin in enumerate(origins) for place in origin.get("fed_by", [])
         }
         # Migrants who entered the EU and will move on, by origin they will leave from; at
-        # the start, enough for the origin's status-quo outflow.
-        self.moving_on = np.where(
-            self.fed, np.rint(self.rate * demand.secondary_movement_weeks), 0
-        ).astype(np.int64)
+        # the start, enough for the origin's status-quo outflow at the run's scale.
+        start = self.rate * demand.scale * demand.secondary_movement_weeks
+        self.moving_on = np.where(self.fed, np.rint(start), 0).astype(np.int64)
         self.waiting = np.zeros((n, MAX_WAIT_WEEKS), dtype=np.int64)
         self.reference_cost: np.ndarray | None = None
         self.gave_up_total = 0  # would-be migrants who gave up at their origin, so far
