@@ -218,6 +218,11 @@ def test_schedule_must_cover_the_reported_weeks(tmp_path, monkeypatch):
         ('legs = ["libya->italy"]\nweek = 60', "events.0.week", "is not within"),
         ('legs = ["libya->italy"]\nvalue = 1.5', "events.0.value", "above 0.99"),
         ("origin = 'maghreb'", "events.0.legs", "needs the legs it changes"),
+        (  # a factor on a fed origin's flow once validated and did nothing
+            "change = 'demand_factor'\norigin = 'greece_mainland'",
+            "events.0.origin",
+            "'greece_mainland' is fed by secondary movement",
+        ),
     ],
 )
 def test_bad_event_is_one_line_naming_the_file_and_key(tmp_path, monkeypatch, event, key, says):

@@ -35,7 +35,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from smugglesim.model.parameters import Section, cross_field_errors
-from smugglesim.model.routes import LEGS, ORIGINS, known
+from smugglesim.model.routes import FED_ORIGINS, LEGS, ORIGINS, known
 
 if TYPE_CHECKING:
     from smugglesim.model.market import Market
@@ -53,6 +53,14 @@ VALUE_MAX: dict[str, float] = {
     "self_travel_prob_week": 1.0,
     "demand_factor": 100.0,
 }
+
+
+# A fed origin's flow is the migrants moving on from where it is fed (secondary movement,
+# docs/ODD.md §7.1), not a rate a factor could multiply: a factor on it did nothing.
+_FED = (
+    "origin {origin!r} is fed by secondary movement: its flow follows the entries that "
+    "feed it, and demand_factor cannot change it"
+)
 
 
 class Event(Section):
@@ -80,7 +88,7 @@ class Event(Section):
         None,
         min_length=1,
         max_length=100,
-        description="Origin whose flow demand_factor multiplies.",
+        description="Origin whose flow demand_factor multiplies; not one fed by secondary movement (greece_mainland), whose flow follows the entries that feed it.",
     )
     value: float = Field(
         ...,
@@ -111,6 +119,8 @@ class Event(Section):
     def _known_origin(cls, origin: str | None) -> str | None:
         if origin is not None:
             known([origin], ORIGINS, "origin")
+            if origin in FED_ORIGINS:
+                raise ValueError(_FED.format(origin=origin))
         return origin
 
     @model_validator(mode="after")
@@ -220,6 +230,9 @@ class DatedEvent:
         origins = [o["node"] for o in routes.origins]
         if spec.origin is not None and spec.origin not in origins:
             out.append(("origin", f"unknown origin {spec.origin!r} in this route network"))
+        fed = [o["node"] for o in routes.origins if o.get("fed_by")]
+        if spec.origin in fed:
+            out.append(("origin", _FED.format(origin=spec.origin)))
         return out
 
     def apply(self) -> None:
