@@ -377,7 +377,11 @@ class MigrantPopulation:
         # otherwise.
         escrow = c["escrow"].take(done, mode="clip")
         refunded = died | stopped
-        self.escrow_refunded += float(escrow[refunded].sum())
+        back_to_family = escrow[refunded]
+        self.escrow_refunded += float(back_to_family.sum())
+        # What the migrant paid: less the escrow refunded (``fee_paid_eur``, the mean fee).
+        refund_rows = done[refunded]
+        c["paid"][refund_rows] = c["paid"].take(refund_rows, mode="clip") - back_to_family
         on = ~refunded
         paid_out = np.flatnonzero(on & (ocgs >= 0))
         if paid_out.size:

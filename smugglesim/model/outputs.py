@@ -608,12 +608,13 @@ OUTPUTS: tuple[Output, ...] = (
     # -- prices ----------------------------------------------------------------------------
     Output("mean_fee_eur", "ratio", "EUR per migrant", "mean fee", EUR,
            "Fees paid over the smuggled journeys on all routes that arrived or were "
-           "detected; none (NaN) without such journeys.",
+           "detected (escrow refunded after a death or an interception not counted); none "
+           "(NaN) without such journeys.",
            tally=lambda t: _ratio(t["fees_sum"].sum(), t["fees_n"].sum()), summary=float,
            headline=True),
     Output("mean_fee_eur_<route>", "ratio", "EUR per migrant", "mean fee", EUR,
-           "Fees paid over the smuggled journeys on the route that arrived or were detected; "
-           "none (NaN) without such journeys.",
+           "Fees paid over the smuggled journeys on the route that arrived or were detected "
+           "(escrow refunded not counted); none (NaN) without such journeys.",
            tally=_mean_fee, summary=float),
     # -- the measures ----------------------------------------------------------------------
     Output("measures", "info", "", "measures", TEXT,
