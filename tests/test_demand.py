@@ -100,7 +100,11 @@ def test_interceptions_return_migrants_and_are_counted_apart():
     assert s["interceptions_by_route"]["western_balkans"] == 0  # no third-country coast guard
     assert s["returned"] == (j["outcome"] == "returned").sum() > 0
     # a detection is an entry: entries are detected and undetected ones together
-    assert s["entries"] == int(j["outcome"].isin(["arrived", "detected"]).sum())
+    entered = j["outcome"].isin(["arrived", "detected"])
+    assert s["entries"] == int(entered.sum())
+    # ... with every leg of the path done (a detected one once counted one leg short)
+    path_len = model.routes.path_len[j.loc[entered, "path"].to_numpy()]
+    assert (j.loc[entered, "legs_completed"].to_numpy() == path_len).all()
 
 
 def test_the_fees_a_journey_paid_leave_out_the_escrow_refunded():

@@ -422,6 +422,8 @@ class MigrantPopulation:
                 det_ocgs = ocgs.take(caught, mode="clip")
                 self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
                 det_rows = done.take(caught, mode="clip")
+                # An entry: the crossing is done (legs_completed counts it, as for arrivals).
+                c["pos"][det_rows] = c["pos"].take(det_rows, mode="clip") + 1
                 self._finish(det_rows, DETECTED)
                 entered += np.bincount(c["path"].take(det_rows, mode="clip"), minlength=n_paths)
                 on &= ~detected
