@@ -189,6 +189,32 @@ def test_an_operation_s_arrests_are_reported_in_its_week(week):
     assert model.summary()["members_arrested"] >= arrested
 
 
+def test_the_hvts_an_operation_arrests_do_not_depend_on_the_order_of_its_arrests():
+    """The organiser and the coordinator who links the crew, arrested in one operation:
+    both were HVTs when it began. Judged arrest by arrest, the coordinator counted as a
+    broker only if arrested first (the last of the command cuts nobody off)."""
+    counted = []
+    for organiser_first in (True, False):
+        model = SmugglingModel(short("baseline", 0.1), rng=1)
+        ocg = next(
+            o
+            for o in model.ocgs
+            if o.count(Role.COORDINATOR) == 1 and brokerage(_of(o, Role.COORDINATOR)) > 0
+        )
+        leaders = [_of(ocg, Role.ORGANISER), _of(ocg, Role.COORDINATOR)]
+        assert all(is_hvt(m) for m in leaders)
+        if not organiser_first:
+            leaders.reverse()
+        before = model.hvts_arrested
+        model.arrests.operation(None, leaders, leaders)
+        counted.append(model.hvts_arrested - before)
+    assert counted == [2, 2]
+
+
+def _of(ocg, role):
+    return next(m for m in ocg.members if m.role == role)
+
+
 def test_random_targeting_is_the_status_quo_and_key_players_are_counted():
     model = SmugglingModel(short("baseline", 0.1), rng=1)
     assert model.emsc.targeting == "random"

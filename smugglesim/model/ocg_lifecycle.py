@@ -212,13 +212,15 @@ class OcgLifeCycle:
         market.unserved_by_leg[:] = 0
 
     # -- arrests and exits ------------------------------------------------------------------
-    def arrest(self, member: Smuggler) -> None:
+    def arrest(self, member: Smuggler, hvt: bool | None = None) -> None:
         """A member is arrested: the group loses them, feels the pressure and plans a
-        replacement; a recruiter's adverts go down with them."""
+        replacement; a recruiter's adverts go down with them. ``hvt``: whether they were a
+        High Value Target when the operation began (judged now if not given)."""
         member.arrested = True
         member.arrested_week = self.clock.week
         self.members_arrested += 1
-        self.hvts_arrested += is_hvt(member)  # as member.hvt, without the property's import
+        # as member.hvt, without the property's import
+        self.hvts_arrested += is_hvt(member) if hvt is None else hvt
         ocg = member.ocg
         ocg.n_arrested += 1
         ocg.add_pressure(self.params.arrest_pressure / len(ocg.members))  # left, plus one

@@ -534,7 +534,8 @@ OUTPUTS: tuple[Output, ...] = (
            "OCG members arrested, high-value targets included.",
            counter=lambda s: s.model.members_arrested, summary=int, headline=True),
     Output("hvts_arrested", "flow", "HVTs", "HVTs arrested", COUNT,
-           "High-value targets (organisers) arrested.",
+           "High Value Targets arrested: organisers, brokers and money handlers "
+           "(docs/ODD.md §7.17), as the arrest operation found them.",
            counter=lambda s: s.model.hvts_arrested, summary=int, headline=True),
     Output("capacity_offered", "stock", "places per week", "places offered", COUNT,
            "Places a week the operating OCGs offer: the transporters they put to work (as "

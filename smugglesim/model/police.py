@@ -349,8 +349,12 @@ class Arrests:
         )
         case.defendants = arrested
         case.cross_border = len({m.jurisdiction for m in suspects}) > 1
-        for m in arrested:
-            self.lifecycle.arrest(m)
+        # Who was a High Value Target is judged on the group as the operation found it:
+        # the arrests before in the same operation do not change it (a coordinator who
+        # linked a crew once counted as a broker only if arrested before the organiser).
+        hvts = [is_hvt(m) for m in arrested]
+        for m, hvt in zip(arrested, hvts, strict=True):
+            self.lifecycle.arrest(m, hvt)
         self.prosecution.open_case(case)
 
     def in_the_act(self, member: Smuggler) -> None:
