@@ -211,6 +211,35 @@ def test_the_hvts_an_operation_arrests_do_not_depend_on_the_order_of_its_arrests
     assert counted == [2, 2]
 
 
+def test_a_group_without_command_searches_cold_and_links_no_crew():
+    """Once its organiser and coordinators are all arrested, none of a group's members is
+    linked to a command: their contacts sponsor no replacement (a sponsor here finds one
+    at once, a cold search in 520 weeks on average), and no transporter counts as linked.
+    Both once counted every present contact and transporter as linked."""
+    scenario = short(
+        "baseline",
+        0.2,
+        **{"smugglers.replacement_weeks": 1, "smugglers.replacement_cold_weeks": 520},
+    )
+    model = SmugglingModel(scenario, rng=1)
+    lifecycle = model.ocg_lifecycle
+    ocg = next(
+        o
+        for o in model.ocgs
+        if o.count(Role.COORDINATOR) >= 1 and o.count(Role.TRANSPORTER) >= 2 and o.cash > 1e5
+    )
+    command = [m for m in ocg.members if m.role in COMMAND]
+    for m in command:
+        lifecycle.arrest(m)
+    assert not ocg.dismantled
+    assert any(v.contacts for v in ocg.pending_replacements)  # contacts are left in the group
+    for _ in range(3):
+        model.step()
+        assert ocg.count(Role.ORGANISER) + ocg.count(Role.COORDINATOR) == 0
+        assert model.ocg_table.reachable[ocg.ocg_id].sum() == 0
+    assert len(ocg.pending_replacements) == len(command)
+
+
 def _of(ocg, role):
     return next(m for m in ocg.members if m.role == role)
 

@@ -315,7 +315,7 @@ class OcgLifeCycle:
                 still.append(pending)
                 continue
             sponsors = 0
-            if contacts:
+            if contacts and _has_command(table, i):  # without one, nobody is linked to it
                 if reach is None:
                     reach = structure(ocg).reach
                 sponsors = len(reach.intersection(contacts))  # contacts: no one twice
@@ -595,6 +595,8 @@ class OcgLifeCycle:
         for i in stale.tolist():
             row = table.reachable[i]
             row[:] = 0
+            if not _has_command(table, i):
+                continue  # nobody is linked to a command the group does not have
             for leg, n in structure(self.ocgs[i]).reachable_by_leg.items():
                 row[leg] = n
 
@@ -624,3 +626,11 @@ class OcgLifeCycle:
         """Members joined, left or moved: forget the cached lists of members."""
         self._active_members = None
         self._members_in.clear()
+
+
+def _has_command(table: OcgTable, i: int) -> bool:
+    """Whether OCG ``i`` has an organiser or a coordinator (docs/ODD.md §7.12): without one,
+    none of its members is linked to a command (:func:`key_players.structure` then counts
+    every member in its reach, for brokerage: the last of the command cuts nobody off)."""
+    roles = table.roles
+    return roles.item(i, Role.ORGANISER) + roles.item(i, Role.COORDINATOR) > 0
