@@ -240,6 +240,58 @@ def test_a_group_without_command_searches_cold_and_links_no_crew():
     assert len(ocg.pending_replacements) == len(command)
 
 
+def test_a_moved_leg_takes_its_crew_its_recruiters_and_its_open_places(monkeypatch):
+    """An OCG moves its second leg to one starting elsewhere: the transporters and the
+    recruiters on it move to the new leg's start, and the place of a transporter arrested
+    there is filled on the new leg. The place and the recruiters once stayed behind (the
+    replacement joined the first leg, at the old leg's start)."""
+    model = SmugglingModel(short("baseline", 0.1), rng=1)
+    lifecycle, routes = model.ocg_lifecycle, model.routes
+
+    def elsewhere(leg: int) -> list[int]:
+        return [
+            a for a in routes.adjacent_legs[leg] if routes.legs[a].source != routes.legs[leg].source
+        ]
+
+    def on(ocg, role, leg):
+        return [m for m in ocg.members if m.role == role and m.leg == leg]
+
+    ocg = next(
+        o
+        for o in model.ocgs
+        if len(o.legs) == 2
+        and elsewhere(o.legs[1])
+        and len(on(o, Role.TRANSPORTER, o.legs[1])) >= 2
+        and on(o, Role.RECRUITER, o.legs[1])
+    )
+    old = ocg.legs[1]
+    lifecycle.arrest(on(ocg, Role.TRANSPORTER, old)[0])
+    monkeypatch.setattr(lifecycle, "leg_pressure", lambda leg: 0.0)
+    ocg.pressure = 10.0
+
+    class SecondLeg:  # a generator that moves the second leg
+        def integers(self, n):
+            return 1
+
+        def uniform(self, low, high):
+            return (low + high) / 2
+
+    waiting = np.full(len(routes.legs), 100)
+    adjacent = list(routes.adjacent_legs)
+    adjacent[old] = elsewhere(old)  # only legs starting elsewhere to move to
+    monkeypatch.setattr(routes, "adjacent_legs", adjacent)
+    lifecycle._move_leg(ocg, waiting, SecondLeg())
+    new = ocg.legs[1]
+    assert new != old and routes.legs[new].source != routes.legs[old].source
+    start = routes.legs[new].source
+    for role in (Role.TRANSPORTER, Role.RECRUITER):
+        assert on(ocg, role, new) and all(m.node == start for m in on(ocg, role, new))
+    (vacancy,) = ocg.pending_replacements
+    assert (vacancy.leg, vacancy.node) == (new, start)
+    lifecycle._recruit(ocg, vacancy.role, vacancy.leg, vacancy.node, np.random.default_rng(0))
+    assert (ocg.members[-1].leg, ocg.members[-1].node) == (new, start)
+
+
 def _of(ocg, role):
     return next(m for m in ocg.members if m.role == role)
 

@@ -451,12 +451,21 @@ class OcgLifeCycle:
         self.leg_ocgs[new].append(ocg)
         self._forget_member_lists()
         ocg.structure_changed()
+        along = (Role.TRANSPORTER, Role.RECRUITER)  # those who live along their leg
         for m in ocg.members:
             if m.leg == old:
                 m.leg = new
-                if m.role == Role.TRANSPORTER:
+                if m.role in along:
                     m.node = the_new.source
                     m.jurisdiction = self.routes.jurisdiction(m.node)
+        # The places still to fill on that leg move with it (a replacement joins the crew
+        # where it now works).
+        ocg.pending_replacements = [
+            v._replace(leg=new, node=the_new.source if v.role in along else v.node)
+            if v.leg == old
+            else v
+            for v in ocg.pending_replacements
+        ]
         ocg.members_moved()
 
     # -- founding ---------------------------------------------------------------------------
