@@ -292,6 +292,25 @@ def test_a_moved_leg_takes_its_crew_its_recruiters_and_its_open_places(monkeypat
     assert (ocg.members[-1].leg, ocg.members[-1].node) == (new, start)
 
 
+def test_a_group_sold_out_on_two_legs_keeps_its_reserve_through_both_expansions():
+    """Cash for one transporter above the reserve: it takes on one, not one per leg (the
+    reserve was once checked only before the first)."""
+    model = SmugglingModel(short("baseline", 0.1, **{"smugglers.expansion_prob_week": 1.0}), rng=1)
+    lifecycle, table = model.ocg_lifecycle, model.ocg_table
+    params = model.config.smugglers
+    ocg = next(o for o in model.ocgs if len(o.legs) == 2)
+    i = ocg.ocg_id
+    reserve = params.cash_reserve_weeks * table.fixed_costs_week(np.array([i]), params)[0]
+    table.cash[i] = reserve + params.replacement_cost_eur + 1.0
+    live = table.existing()
+    sold_out = np.zeros((live.size, len(model.routes.legs)), dtype=bool)
+    sold_out[np.flatnonzero(live == i)[0], ocg.legs] = True
+    before = table.transporters[i].sum()
+    lifecycle._expand(live, sold_out, np.random.default_rng(0))
+    assert table.transporters[i].sum() == before + 1
+    assert table.cash[i] >= reserve
+
+
 def _of(ocg, role):
     return next(m for m in ocg.members if m.role == role)
 

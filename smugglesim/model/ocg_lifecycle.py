@@ -342,10 +342,12 @@ class OcgLifeCycle:
         table = self.table
         reserve = params.cash_reserve_weeks * table.fixed_costs_week(ids, params)
         can_pay = table.cash[ids] - params.replacement_cost_eur >= reserve
-        for i, leg in zip(ids[can_pay].tolist(), legs[can_pay].tolist(), strict=True):
+        for i, leg, keep in zip(
+            ids[can_pay].tolist(), legs[can_pay].tolist(), reserve[can_pay].tolist(), strict=True
+        ):
             ocg = self.ocgs[i]
-            if table.cash[i] < params.replacement_cost_eur:
-                continue  # paid for an earlier expansion this week
+            if table.cash.item(i) - params.replacement_cost_eur < keep:
+                continue  # an earlier expansion this week took it to its reserve
             table.cash[i] -= params.replacement_cost_eur
             table.spent[i] += params.replacement_cost_eur
             node = self._place_member(Role.TRANSPORTER, leg, rng)

@@ -341,7 +341,7 @@ class SmugglerParams(Section):
         8.0,
         ge=0,
         le=104,
-        description="Weeks of fixed costs (pay and working transporters) an OCG keeps in cash: it launders only cash above this reserve and sells assets when below it (ASSUMPTION).",
+        description="Weeks of fixed costs (members' pay and the running cost of all its transporters) an OCG keeps in cash: it launders only cash above this reserve, sells assets when below it, and takes on a transporter only if its cash stays above it (ASSUMPTION).",
     )
     asset_sale_weeks: float = Field(
         12.0,
