@@ -311,6 +311,23 @@ def test_a_group_sold_out_on_two_legs_keeps_its_reserve_through_both_expansions(
     assert table.cash[i] >= reserve
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_each_poly_criminal_group_ties_one_member_to_another_group(seed):
+    """ODD §5: each poly-criminal OCG ties a random member to a random member of another;
+    one that drew itself once got no tie."""
+    model = SmugglingModel(short("baseline", 0.1), rng=seed)
+    by_id = {m.unique_id: m for o in model.ocgs for m in o.members}
+    a_ids, b_ids = model.ocg_lifecycle.ties
+    across = [
+        (by_id[a], by_id[b])
+        for a, b in zip(a_ids, b_ids, strict=True)
+        if by_id[a].ocg is not by_id[b].ocg
+    ]
+    poly = [o for o in model.ocgs if o.poly_criminal]
+    assert len(poly) > 10
+    assert sorted(a.ocg.ocg_id for a, _ in across) == [o.ocg_id for o in poly]
+
+
 def _of(ocg, role):
     return next(m for m in ocg.members if m.role == role)
 

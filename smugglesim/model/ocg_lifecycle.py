@@ -555,14 +555,15 @@ class OcgLifeCycle:
         return the_leg.source
 
     def _link_poly_criminal(self, rng: np.random.Generator) -> None:
-        """Poly-criminal OCGs share contacts (money handlers, leaders) with one another."""
+        """Each poly-criminal OCG ties a random member of its own to a random member of
+        another poly-criminal OCG (docs/ODD.md §5; a group once drew itself about once in
+        thirty and got no tie)."""
         poly = [o for o in self.ocgs if o.poly_criminal and o.members]
         if len(poly) < 2:
             return
-        for ocg in poly:
-            other = poly[int(rng.integers(len(poly)))]
-            if other is ocg:
-                continue
+        for k, ocg in enumerate(poly):
+            j = int(rng.integers(len(poly) - 1))  # any of the others
+            other = poly[j + (j >= k)]
             a = ocg.members[int(rng.integers(len(ocg.members)))]
             b = other.members[int(rng.integers(len(other.members)))]
             self.tie(a, b)
