@@ -74,7 +74,7 @@ TINY = ["-n", "2", "--years", "0.02", "-j", "1", "--quiet"]
 
 
 def test_compare_dose_response_prints_five_budgets_on_paired_seeds(capsys):
-    from smugglesim.experiments.measure_effects import DOWNSTREAM
+    from smugglesim.experiments.outcomes import DOWNSTREAM
 
     argv = ["--dose-response", "empact_action_days", *TINY, "--format", "csv"]
     assert main(["compare", *argv]) == 0
@@ -103,7 +103,7 @@ def test_compare_equal_budget_prints_a_row_per_measure_and_package(monkeypatch, 
 
 
 def test_the_compare_table_shows_every_outcome_measures_are_judged_on(tmp_path, capsys):
-    from smugglesim.experiments.measure_effects import DOWNSTREAM
+    from smugglesim.experiments.outcomes import DOWNSTREAM
 
     out = tmp_path / "cmp"
     fi = BASELINE.replace("baseline", "financial_investigations")

@@ -80,3 +80,23 @@ def test_python_m_ignores_the_users_model_and_experiments(users_folder, args, st
     assert proc.stdout.startswith(starts)
     # nothing imports the module before it runs (runpy warns, and it would run twice)
     assert "RuntimeWarning" not in proc.stderr
+
+
+def test_no_package_imports_a_module_that_python_m_runs(users_folder):
+    """Importing the packages leaves out every module with a command line: ``python -m`` on
+    such a module would find it imported already, warn (``RuntimeWarning``, runpy) and run it
+    twice. ``smugglesim.experiments.measure_effects`` was imported by the package (through
+    ``compare``) and warned on every run of its documented command."""
+    commands = sorted(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in (ROOT / "smugglesim").rglob("*.py")
+        if 'if __name__ == "__main__":' in path.read_text()
+    )
+    assert "smugglesim.experiments.measure_effects" in commands
+    code = (
+        "import sys, smugglesim, smugglesim.model, smugglesim.experiments\n"
+        f"print(sorted(set({commands!r}) & set(sys.modules)))"
+    )
+    proc = python(users_folder, "-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

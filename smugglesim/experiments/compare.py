@@ -21,7 +21,7 @@ import pandas as pd
 
 from smugglesim.experiments import intervals
 from smugglesim.experiments.intervals import mean_interval, ratio_interval, t_interval
-from smugglesim.experiments.measure_effects import DOWNSTREAM, over_run
+from smugglesim.experiments.outcomes import DOWNSTREAM, over_run
 from smugglesim.experiments.store import ID_COLUMNS
 from smugglesim.model import outputs
 
@@ -32,7 +32,7 @@ HEADLINE = [o.name for o in outputs.HEADLINE]
 """The figures the comparison table shows first (``headline`` in smugglesim/model/outputs.py)."""
 JUDGED = [key for key, _, _ in DOWNSTREAM]
 """The outcomes every measure and package is judged on
-(:data:`smugglesim.experiments.measure_effects.DOWNSTREAM`); the table shows them too."""
+(:data:`smugglesim.experiments.outcomes.DOWNSTREAM`); the table shows them too."""
 WEEKLY_JUDGED = [key for key in JUDGED if not outputs.lookup(key).summary]
 """Those the run summary lacks: each run's figure is taken over its weekly series
 (:func:`with_weekly_figures`)."""
@@ -67,7 +67,7 @@ def metric_columns(runs: pd.DataFrame) -> list[str]:
 def with_weekly_figures(runs: pd.DataFrame, timeseries: pd.DataFrame | None) -> pd.DataFrame:
     """``runs`` with a column per outcome of :data:`WEEKLY_JUDGED` it lacks: each run's
     figure over its weeks in ``timeseries`` (the total of a flow, the mean of a stock or
-    ratio, as :func:`smugglesim.experiments.measure_effects.figure`)."""
+    ratio, as :func:`smugglesim.experiments.outcomes.figure`)."""
     if timeseries is None:
         return runs
     names = [n for n in WEEKLY_JUDGED if n in timeseries and n not in runs]

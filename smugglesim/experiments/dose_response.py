@@ -11,7 +11,7 @@ package's budget is shared among its measures in proportion to their costs at th
 intensity. A budget below a measure's fixed cost is raised to it, one above what it can
 spend is lowered to that (the ``spent`` column says what was spent). Every level runs on the
 same paired seeds as the baseline (the target's scenario with every measure off), and the
-effect on each of :data:`~smugglesim.experiments.measure_effects.DOWNSTREAM` is the mean
+effect on each of :data:`~smugglesim.experiments.outcomes.DOWNSTREAM` is the mean
 paired change with a 95% interval: a t-interval for differences, a ratio interval
 (:func:`smugglesim.experiments.intervals.ratio_interval`) for relative changes. Diminishing
 returns, if any, are the model's: the cost model is linear in what it buys.
@@ -32,7 +32,8 @@ import pandas as pd
 
 from smugglesim.experiments import tables
 from smugglesim.experiments.intervals import ratio_interval, t_interval
-from smugglesim.experiments.measure_effects import DOWNSTREAM, PACKAGES, _downstream
+from smugglesim.experiments.measure_effects import PACKAGES
+from smugglesim.experiments.outcomes import DOWNSTREAM, downstream
 from smugglesim.experiments.specs import replication_seeds
 from smugglesim.model.measures import MEASURES
 from smugglesim.model.model import SmugglingModel
@@ -122,7 +123,7 @@ def _one_seed(job: tuple[dict[str, dict[str, Any]], int, float]) -> list[dict[st
         model = SmugglingModel(scenario, rng=seed).run()
         cost = model.measures_cost_eur / (scenario.weeks / 52)
         rows.append(
-            {"scenario": label, "seed": seed, "spent_eur_per_year": cost, **_downstream(model)}
+            {"scenario": label, "seed": seed, "spent_eur_per_year": cost, **downstream(model)}
         )
     return rows
 

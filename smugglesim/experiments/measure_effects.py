@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from smugglesim.experiments.outcomes import DOWNSTREAM, downstream, figure
 from smugglesim.model.measures import MEASURES
 from smugglesim.model.model import SmugglingModel
 from smugglesim.model.outputs import WEEKLY, label, lookup
@@ -39,17 +40,6 @@ PACKAGES = {
     "package_external_action": "11–13",
     "all_measures": "1–13",
 }
-
-
-def over_run(column: str) -> str:
-    """How a weekly column gives one figure for a run: ``"sum"`` (the total) of a flow,
-    ``"mean"`` of a stock or ratio."""
-    return "sum" if lookup(column).kind == "flow" else "mean"
-
-
-def figure(model: SmugglingModel, column: str) -> float:
-    """A weekly figure over a whole run: the total of a flow, the mean of a stock or ratio."""
-    return float(model.timeseries()[column].agg(over_run(column)))
 
 
 def figure_all(model: SmugglingModel) -> dict[str, float]:
@@ -140,47 +130,16 @@ def packages_table(years: float, seeds: int) -> str:
     return "\n".join(rows)
 
 
-# The outcomes every measure and package is judged on, whatever it changes first: (summary
-# key or weekly column, heading, how the change is shown).
-DOWNSTREAM = (
-    ("migrants_smuggled", "migrants smuggled", "percent"),
-    ("entries", "entries into the EU", "percent"),
-    ("departures_forgone", "departures given up", "count"),
-    ("deaths", "deaths", "percent"),
-    ("mean_fee_eur", "mean fee", "percent"),
-    ("proceeds_eur", "OCG proceeds", "percent"),
-    ("net_proceeds_eur", "OCG proceeds less confiscated", "percent"),
-    ("confiscation_ratio", "confiscation ratio", "points"),
-    ("members_arrested", "members arrested", "count"),
-    ("hvts_arrested", "HVTs arrested", "count"),
-    ("capacity_place_weeks", "capacity (place-weeks)", "count"),
-    ("ocgs_active", "OCGs operating (mean)", "count"),
-    ("ocgs_dismantled", "OCGs dismantled", "count"),
-    ("recovery_weeks", "recovery time (weeks)", "count"),
-)
-"""The outcomes every measure and package is judged on, whatever knob it turns: flows and
-harm, prices, money, arrests, and what the OCGs can still offer (``capacity_place_weeks``:
-a change is place-weeks of capacity gained or lost), and how fast the groups refill the places
-arrests leave (``recovery_weeks``)."""
-
-
-def _downstream(model: SmugglingModel) -> dict[str, float]:
-    """The :data:`DOWNSTREAM` outcomes of a run: from its summary, or over its weekly series
-    (:func:`figure`) for those the summary lacks (``ocgs_active``)."""
-    s = model.summary()
-    return {key: s[key] if key in s else figure(model, key) for key, _, _ in DOWNSTREAM}
-
-
 def downstream_table(years: float, seeds: int) -> str:
     """Every measure and package against the baseline on the same outcomes: the mean
     paired change, and the two-sided paired t-test's p (``=`` when every seed gives the
     same value)."""
-    base = [_downstream(run("baseline", years, s)) for s in range(1, seeds + 1)]
+    base = [downstream(run("baseline", years, s)) for s in range(1, seeds + 1)]
     head = " | ".join(h for _, h, _ in DOWNSTREAM)
     rows = [f"| scenario | {head} |", "|---|" + "---|" * len(DOWNSTREAM)]
     names = [*MEASURES, *PACKAGES]
     for name in names:
-        other = [_downstream(run(name, years, s)) for s in range(1, seeds + 1)]
+        other = [downstream(run(name, years, s)) for s in range(1, seeds + 1)]
         cells = [f"{MEASURES[name].number}. `{name}`" if name in MEASURES else f"`{name}`"]
         for key, _, how in DOWNSTREAM:
             b = np.array([r[key] for r in base], dtype=float)
