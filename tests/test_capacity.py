@@ -52,6 +52,24 @@ def test_strands_beyond_the_financial_investigators_capacity_wait_largest_case_f
     assert finance.running == 0 and finance.waiting == [] and not small.financial
 
 
+
+def test_a_request_lapsed_while_waiting_does_not_hold_up_the_next_one():
+    """A free place goes at once to a request behind one that closed while waiting: the
+    lapsed request is no one waiting (it used to hold the new one back until the week's
+    step)."""
+    model = _model()
+    finance = model.financial_investigators
+    finance.waiting, finance.running = [], 0
+    finance.staff, finance.strands_per_investigator = 10, 0.1  # one strand at once
+    first, lapsed, new = (_investigation(model, 1) for _ in range(3))
+    finance.ask(first)
+    finance.ask(lapsed)
+    finance.end(lapsed)  # closed while waiting
+    finance.end(first)  # a place is free, and no open request waits for it
+    finance.ask(new)
+    assert new.financial and finance.running == 1
+    assert finance.waiting == []
+
 def test_no_financial_investigators_no_strand_and_nothing_traced():
     model = _model(years=0.5, **{"finance.financial_investigators": 0.0})
     ts = model.timeseries()

@@ -398,7 +398,9 @@ class FinancialInvestigators:
 
     def ask(self, inv: Investigation) -> None:
         """The police ask for a financial strand beside ``inv``: it starts now if there is
-        room, else it waits."""
+        room and no open request waits before it, else it waits. Requests whose
+        investigation closed while they waited have lapsed and hold no one up."""
+        self.waiting = [w for w in self.waiting if not w.closed]  # lapsed requests
         if self.running < self.capacity and not self.waiting:
             self._start(inv)
         else:
