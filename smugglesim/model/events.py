@@ -11,8 +11,9 @@ the same thing. The changes, each onto the actor attribute it sets:
   (``Market.interception_prob``, which migrants expect and meet); ends a count set on
   the leg;
 - ``interceptions_per_year``: the third country stops this many crossings a year on the
-  legs together (times ``demand.scale``): each week a crossing that ends is stopped with
-  probability ``min(max_share, the week's count / crossings ending there that week)``
+  legs together (times ``demand.scale``): each week ``min(the week's count, max_share x
+  the crossings ending there that week)`` are stopped in expectation, shared among those
+  crossings in proportion to the share of detection their OCG does not evade
   (:class:`InterceptionQuota`, ``MigrantPopulation.interception_quota``). This is how a
   yearly count reported by IOM, UNHCR or a coast guard enters the model without the
   crossings of that year, which are what the model is judged on;
@@ -171,19 +172,25 @@ class InterceptionQuota:
         self.on[legs] = False
         self.group[legs] = -1
 
-    def chance(self, legs: np.ndarray, p: np.ndarray) -> np.ndarray:
-        """``p`` (the chance of being stopped, by crossing ending on ``legs``) with the
-        counts' chance in place of it on the legs under a count."""
+    def chance(self, legs: np.ndarray, p: np.ndarray, not_evaded: np.ndarray) -> np.ndarray:
+        """The chance that each crossing ending on ``legs`` is stopped: ``p`` times the share
+        its OCG does not evade (``not_evaded``), or on the legs under a count, the count's.
+
+        A count is what the third country stopped, so the OCGs' evasion decides which
+        crossings it stops, not how many: the week's count (at most ``max_share`` of the
+        crossings) is shared in proportion to ``not_evaded``, so that it is met in
+        expectation whatever the evasion (a crossing's chance is at most 1)."""
         group = self.group[legs]
         counted = group >= 0
+        p = p * not_evaded
         if not counted.any():
             return p
-        crossings = np.bincount(group[counted], minlength=len(self.per_week))
-        share = np.minimum(
-            np.asarray(self.per_week) / np.maximum(crossings, 1), np.asarray(self.max_share)
-        )
-        p = p.copy()
-        p[counted] = share[group[counted]]
+        groups = len(self.per_week)
+        crossings = np.bincount(group[counted], minlength=groups)
+        exposed = np.bincount(group[counted], weights=not_evaded[counted], minlength=groups)
+        stopped = np.minimum(np.asarray(self.per_week), np.asarray(self.max_share) * crossings)
+        share = stopped / np.maximum(exposed, 1e-12)
+        p[counted] = np.minimum(share[group[counted]] * not_evaded[counted], 1.0)
         return p
 
 

@@ -162,8 +162,10 @@ class Market:
         n = table.n
         self.risk = table.risk_level[:n].copy()
         forger = (table.roles[:n, Role.DOCUMENT_FORGER] > 0).astype(float)
-        self.evasion = (
-            params.risky_detection_evasion * self.risk + params.forger_detection_reduction * forger
+        # At most all of it: the two falls may add up to more than 1 within their ranges.
+        self.evasion = np.minimum(
+            params.risky_detection_evasion * self.risk + params.forger_detection_reduction * forger,
+            1.0,
         )
         live = table.existing()
         working = live[table.operating[live]]

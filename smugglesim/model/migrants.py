@@ -369,9 +369,11 @@ class MigrantPopulation:
             p_stop = np.minimum(
                 interception_prob.take(legs_at_risk, mode="clip") * self.interception_factor, 1.0
             )
+            not_evaded = not_evaded_of.take(ocgs.take(at_risk, mode="clip"))
             if quota is not None:
-                p_stop = quota.chance(legs_at_risk, p_stop)
-            p_stop = p_stop * not_evaded_of.take(ocgs.take(at_risk, mode="clip"))
+                p_stop = quota.chance(legs_at_risk, p_stop, not_evaded)
+            else:
+                p_stop = p_stop * not_evaded
             stopped[at_risk] = rng.random(at_risk.size) < p_stop
         # Escrow: refunded to the family on death or interception, released to the OCG
         # otherwise.
