@@ -52,7 +52,6 @@ def test_strands_beyond_the_financial_investigators_capacity_wait_largest_case_f
     assert finance.running == 0 and finance.waiting == [] and not small.financial
 
 
-
 def test_a_request_lapsed_while_waiting_does_not_hold_up_the_next_one():
     """A free place goes at once to a request behind one that closed while waiting: the
     lapsed request is no one waiting (it used to hold the new one back until the week's
@@ -70,6 +69,7 @@ def test_a_request_lapsed_while_waiting_does_not_hold_up_the_next_one():
     assert new.financial and finance.running == 1
     assert finance.waiting == []
 
+
 def test_no_financial_investigators_no_strand_and_nothing_traced():
     model = _model(years=0.5, **{"finance.financial_investigators": 0.0})
     ts = model.timeseries()
@@ -83,6 +83,28 @@ def test_measure_7_adds_the_financial_investigators_it_pays_for():
     added = fi.financial_investigators.staff - base.financial_investigators.staff
     assert added == pytest.approx((0.6 - 0.3) * 400.0)  # the cost model's staff
     assert fi.financial_investigators.capacity > base.financial_investigators.capacity
+
+
+def test_a_unit_drops_stale_leads_wherever_they_wait_and_opens_the_oldest():
+    """Leads arrive out of age order (a lead checked at the border arrives before older
+    leads the EMSC analyses later in the week): a stale lead behind a fresh one is dropped
+    too, and the oldest lead opens first, not the first to arrive. Before, only stale leads
+    at the front were dropped and the first to arrive opened (review: with measure 3, 26 of
+    147 investigations opened on a lead older than 26 weeks, seed 1, 2 years)."""
+    model = _model()
+    unit = model.police_units["central_med"]
+    member = next(o for o in model.ocgs if o.route == "central_med").members[0]
+    week = model.clock.week
+    fresh, stale, older = (
+        Lead(member, "debriefing", w, 0.9) for w in (week, week - unit.max_wait_weeks - 1, week - 2)
+    )
+    unit.waiting.clear()
+    unit.waiting.extend([fresh, stale, older])
+    unit.capacity = 0  # no investigation opens this week: only the drop
+    unit.step()
+    assert list(unit.waiting) == [fresh, older]
+    assert unit.next_lead() is older
+    assert unit.next_lead() is fresh
 
 
 def test_courts_judge_at_most_their_capacity_a_week_the_cases_due_longest_first():

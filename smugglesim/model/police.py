@@ -207,15 +207,21 @@ class PoliceUnit:
             self.waiting.append(lead)
 
     def next_lead(self) -> Lead | None:
-        """The lead to open next: oldest first, or, under a targeting strategy, the oldest
-        of those on the members it puts first."""
+        """The lead to open next: the oldest (the week it was made, not the week it
+        arrived: a lead checked at the border arrives before older leads the EMSC analyses
+        later that week; among equals, the first to arrive), or, under a targeting
+        strategy, the oldest of those on the members it puts first."""
         waiting = self.waiting
         if not waiting:
             return None
         strategy = self.targeting
         if strategy == "random":
-            return waiting.popleft()
-        best, lead = min(enumerate(waiting), key=lambda t: (priority(t[1].target, strategy), t[0]))
+            best, lead = min(enumerate(waiting), key=lambda t: (t[1].week, t[0]))
+        else:
+            best, lead = min(
+                enumerate(waiting),
+                key=lambda t: (priority(t[1].target, strategy), t[1].week, t[0]),
+            )
         del waiting[best]
         return lead
 
@@ -238,8 +244,11 @@ class PoliceUnit:
             else:
                 still.append(inv)
         self.open = still
-        while self.waiting and week - self.waiting[0].week > self.max_wait_weeks:
-            self.waiting.popleft()
+        # Stale leads go wherever they wait: the queue is in order of arrival, not of age.
+        if any(week - lead.week > self.max_wait_weeks for lead in self.waiting):
+            self.waiting = deque(
+                lead for lead in self.waiting if week - lead.week <= self.max_wait_weeks
+            )
         while len(self.open) < self.capacity:
             lead = self.next_lead()
             if lead is None:
