@@ -456,6 +456,30 @@ def test_on_the_spot_checks_are_limited_by_the_teams_capacity():
     assert emsc.checked == 2
 
 
+def test_only_leads_checked_on_the_spot_have_the_measures_reliability(monkeypatch):
+    """Measure 3's ``reliability`` is that of a debriefing lead cross-checked on the spot; a
+    lead beyond the week's checks was not checked and keeps the status quo's. Before, the
+    measure raised every debriefing lead's (review: 0.600 for checked, queued and unmarked
+    leads alike, seed 1, 1 year)."""
+    model = SmugglingModel(short("frontline_information", 0.1), rng=1).run()
+    guards, emsc = model.border_guards, model.emsc
+    status_quo = short("baseline").enforcement.reliability_debriefing
+    assert guards.reliability == status_quo < guards.checked_reliability == 0.6
+    emsc.reliability_concentration = 1e9  # a lead's reliability is then its mean
+    emsc.checks_left = 1.0
+    analysed = []
+    analyse = emsc._analyse
+    monkeypatch.setattr(emsc, "_analyse", lambda lead: (analysed.append(lead), analyse(lead)))
+    target = next(m for o in model.ocgs for m in o.members)
+    rng = np.random.default_rng(0)
+    for _ in range(2):  # one check left: the first is checked, the second queues
+        emsc.new_lead(
+            target, "debriefing", guards.reliability, rng, True, guards.checked_reliability
+        )
+    assert [round(lead.reliability, 3) for lead in analysed] == [0.6]
+    assert round(emsc.queue[-1].reliability, 3) == status_quo
+
+
 # -- packages ------------------------------------------------------------------------------
 def test_all_measures_are_the_documents_13_and_cost_the_sum_of_their_yearly_costs():
     years = 0.5

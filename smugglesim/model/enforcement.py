@@ -81,7 +81,9 @@ class BorderGuards:
         self.detection_factor = 1.0  # multiplies every leg's detection probability
         # Share of debriefing leads cross-checked on the spot against Europol data and
         # analysed at once (front-line access, mobile analyst teams); none in the status quo.
+        # A lead so checked has the mean reliability ``checked_reliability`` (measure 3).
         self.realtime_check_share = 0.0
+        self.checked_reliability = self.reliability
 
     def act_on_detections(self, detected_by_ocg: np.ndarray) -> None:
         """Debrief migrants detected this week (``detected_by_ocg``: how many, by OCG id)."""
@@ -97,7 +99,9 @@ class BorderGuards:
             for _ in range(rng.binomial(n, p_lead)):
                 target = pick_member(ocg, self.visibility, rng)
                 checked = check_share > 0 and self.frontline_rng.random() < check_share
-                self.emsc.new_lead(target, "debriefing", self.reliability, rng, checked)
+                self.emsc.new_lead(
+                    target, "debriefing", self.reliability, rng, checked, self.checked_reliability
+                )
             if rng.random() < self.flagrante_arrest_prob:
                 pilots = [m for m in ocg.members if m.role == Role.TRANSPORTER]
                 if pilots:

@@ -136,6 +136,7 @@ class Emsc:
         mean_reliability: float,
         rng: np.random.Generator,
         checked: bool = False,
+        checked_reliability: float | None = None,
     ) -> None:
         """Create and submit a lead; reliability ~ Beta with the source's mean and
         ``reliability_concentration``.
@@ -143,13 +144,18 @@ class Emsc:
         A lead ``checked`` on the spot against Europol data (front-line access, mobile
         analyst teams) is analysed at once instead of queueing for the analysts, as long as
         the teams have checks left this week (``realtime_checks_per_week``); beyond that it
-        queues like any other.
+        queues like any other. A lead that was checked has the mean reliability
+        ``checked_reliability`` (if given) in place of ``mean_reliability``; one beyond the
+        checks was not cross-checked and keeps the source's.
         """
+        on_the_spot = checked and self.checks_left >= 1
+        if on_the_spot and checked_reliability is not None:
+            mean_reliability = checked_reliability
         conc = self.reliability_concentration
         mean = min(max(mean_reliability, 1e-3), 1 - 1e-3)
         reliability = float(rng.beta(mean * conc, (1 - mean) * conc))
         lead = Lead(target, source, self.clock.week, reliability)
-        if checked and self.checks_left >= 1:
+        if on_the_spot:
             self.checks_left -= 1
             self.checked += 1
             self.produced[source] += 1

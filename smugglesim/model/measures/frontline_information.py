@@ -11,8 +11,9 @@ debriefing) and a debriefing names a member of the smuggling OCG more often; a s
 the debriefing leads is cross-checked on the spot against Europol data (front-line access,
 mobile analyst teams at the hubs) and analysed at once, without queueing for the EMSC's
 analysts, as far as the teams' capacity goes (``realtime_checks_per_week``; beyond it the
-leads queue like any other); and cross-checked information is more reliable, so more leads pass the
-analysts' reliability threshold. Without the on-the-spot checks, extra debriefing leads
+leads queue like any other); and cross-checked information is more reliable
+(``reliability``: only the leads checked on the spot), so more of them pass the analysts'
+reliability threshold. Without the on-the-spot checks, extra debriefing leads
 only lengthen the analysts' queue, in which leads go stale.
 
 Cost: mobile analyst team deployments, ``realtime_checks_per_week /
@@ -67,7 +68,7 @@ class FrontlineInformationParams(MeasureParams):
         0.6,
         ge=0,
         le=1,
-        description="Mean reliability of a debriefing lead cross-checked in real time (status quo 0.5).",
+        description="Mean reliability of a debriefing lead cross-checked on the spot (status quo 0.5, as any debriefing lead); a lead beyond the week's checks keeps enforcement.reliability_debriefing.",
     )
 
 
@@ -106,6 +107,6 @@ class FrontlineInformation(Measure):
         self.raise_to(bg, "debrief_share", p.debrief_share)
         self.raise_to(bg, "lead_per_debriefing", p.lead_per_debriefing)
         self.raise_to(bg, "realtime_check_share", p.realtime_check_share)
-        self.raise_to(bg, "reliability", p.reliability)
+        self.raise_to(bg, "checked_reliability", p.reliability)
         self.raise_to(model.emsc, "realtime_checks_per_week", p.realtime_checks_per_week)
         model.emsc.checks_left = model.emsc.realtime_checks_per_week
