@@ -16,16 +16,17 @@ On a day each police unit, on its route:
 - catches in the act transporters at work on the EU side of the route: each EU-resident
   transporter of an operating OCG with ``action_day_control_catch_prob`` times the share of
   that OCG's transporters on the leg that its cash put to work this week
-  (``OcgTable.working``), so that an OCG running fewer crossings loses fewer;
+  (``OcgTable.working``, at most 1), so that an OCG running fewer crossings loses fewer;
 - with document-fraud experts deployed (``forger_identification_prob``, none in the
   status quo), identifies a document forger of an operating OCG, who joins the open case on
   the OCG or becomes a lead.
 
 Every arrest thus comes from an open investigation or a crossing under way. A day takes
 ``action_day_routine_work_share`` of each unit's investigative work of the week
-(:meth:`smugglesim.model.police.PoliceUnit.divert`): the trade-off of an operation against routine
-work. The days fall evenly over the year, in the weekly step after the investigations; they
-draw from their own random stream (``action_days``).
+(:meth:`smugglesim.model.police.PoliceUnit.divert`, booked by :meth:`JointActionDays.take_routine_work`
+before the units' step): the trade-off of an operation against routine work. The days fall
+evenly over the year, in the weekly step after the investigations; they draw from their own
+random stream (``action_days``).
 """
 
 from __future__ import annotations
@@ -89,6 +90,15 @@ class JointActionDays:
         rate = self.per_year / 52.0
         return math.floor(rate * (week + 1)) - math.floor(rate * week)
 
+    def take_routine_work(self) -> None:
+        """The days of this week take their share of each unit's investigative work of the
+        week: called before the units' step, since the days are known in advance and are
+        held after it."""
+        days = self.days_in_week(self.clock.week)
+        if days:
+            for unit in self.police_units.values():
+                unit.divert(days * self.routine_work_share)
+
     def step(self) -> None:
         for _ in range(self.days_in_week(self.clock.week)):
             self.day()
@@ -112,7 +122,6 @@ class JointActionDays:
             self.arrests.in_the_act(driver)
         if self.forger_identification_prob > 0:
             self._identify_forgers(ocgs)
-        unit.divert(self.routine_work_share)
 
     def _arrest_identified(self, unit: PoliceUnit) -> None:
         """The members identified by ``unit``'s open investigations are arrested, each with
@@ -149,8 +158,10 @@ class JointActionDays:
         caught = []
         for i, eu in eu_of:
             for m in eu:
+                # At most all of them: ``working`` was set at the week's market refresh and
+                # the week's earlier arrests may have left fewer on the leg since.
                 on_leg = transporters.item(i, m.leg)
-                at_work = working.item(i, m.leg) / on_leg if on_leg else 0.0
+                at_work = min(working.item(i, m.leg) / on_leg, 1.0) if on_leg else 0.0
                 if next(draws) < p_catch * at_work:
                     caught.append(m)
         return caught

@@ -408,6 +408,7 @@ class SmugglingModel(mesa.Model):
         for _, source in self.lead_sources:  # 6. intelligence: online, liaison officers,
             source.step()  # partners, and the sources measures add
         self.emsc.step()  # 7. analysis of leads, hand-over to the police
+        self.action_days.take_routine_work()  # this week's action days take police work
         for unit in self.police_units.values():  # 8. investigations, arrests, freezing
             unit.step()
         self.financial_investigators.step()  # freed places go to waiting financial strands
