@@ -492,6 +492,23 @@ def test_on_the_spot_checks_are_limited_by_the_teams_capacity():
     assert emsc.checked == 2
 
 
+def test_a_fraction_of_a_check_a_week_carries_over():
+    """1.5 checks a week make 3 in two weeks (a budget sets a fractional number); unused
+    checks lapse. Before, the fraction was paid for and never used (review: 52 checks in
+    52 weeks against 78 paid for)."""
+    model = SmugglingModel(short("baseline", 0.1), rng=1).run()
+    emsc = model.emsc
+    emsc.realtime_checks_per_week = 1.5
+    target = next(m for o in model.ocgs for m in o.members)
+    rng = np.random.default_rng(0)
+    checked = emsc.checked
+    for _ in range(4):
+        emsc.step()
+        for _ in range(3):
+            emsc.new_lead(target, "debriefing", 0.9, rng, checked=True)
+    assert emsc.checked - checked == 6
+
+
 def test_only_leads_checked_on_the_spot_have_the_measures_reliability(monkeypatch):
     """Measure 3's ``reliability`` is that of a debriefing lead cross-checked on the spot; a
     lead beyond the week's checks was not checked and keeps the status quo's. Before, the

@@ -119,6 +119,7 @@ class Emsc:
         # quo; front-line information, measure 3), and those left this week.
         self.realtime_checks_per_week = 0.0
         self.checks_left = 0.0
+        self._checks_carry = 0.0  # a fraction of a check, carried to the next week
         self.checked = 0
         self.produced = dict.fromkeys(SOURCES, 0)
         self.analysed = 0
@@ -165,7 +166,11 @@ class Emsc:
 
     def step(self) -> None:
         week = self.clock.week
-        self.checks_left = self.realtime_checks_per_week  # for the week to come
+        # For the week to come: whole checks (those unused lapse); a fraction carries over,
+        # so 1.5 checks a week make 3 in two weeks, as the analysts' capacity below does.
+        self._checks_carry += self.realtime_checks_per_week
+        self.checks_left = float(int(self._checks_carry))
+        self._checks_carry -= self.checks_left
         queue = self.queue
         while queue and week - queue[0].week > self.max_age_weeks:
             queue.popleft()
