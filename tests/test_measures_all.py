@@ -693,6 +693,30 @@ def test_a_measure_restores_what_it_changed_when_it_stops():
     assert model.emsc.leads_per_week == before
 
 
+
+def test_a_measure_that_stops_takes_away_its_own_change_and_no_others():
+    """Measures 5 and 6 both raise the Central Mediterranean unit's cross-border factor
+    (0.6 in the status quo; 0.75 and 0.8). With 5 in weeks 0-10 and 6 in weeks 5-30, the
+    factor is the larger of the active ones' each week. Before, each measure put back the
+    value it found: 0.6 in weeks 10-29 while measure 6 was on, 0.75 from week 30 after
+    measure 5 had stopped (42 of 52 weeks wrong)."""
+    overrides = {
+        "measures.joint_liaison_task_force.enabled": True,
+        "measures.joint_liaison_task_force.end_week": 10,
+        "measures.joint_operational_platforms.enabled": True,
+        "measures.joint_operational_platforms.start_week": 5,
+        "measures.joint_operational_platforms.end_week": 30,
+    }
+    model = SmugglingModel(short("baseline", 35 / 52, **overrides), rng=1)
+    unit = model.police_units["central_med"]
+    seen = []
+    while model.running:
+        seen.append((unit.cross_border_factor, unit.targeting))
+        model.step()
+    expected = [0.75] * 5 + [0.8] * 5 + [0.8] * 20 + [0.6] * 5
+    assert [factor for factor, _ in seen] == expected
+    assert [t for _, t in seen] == ["hvt_first"] * 10 + ["random"] * 25
+
 def test_a_measure_that_adds_a_source_of_leads_removes_it_when_it_stops():
     sc = short("operational_partnerships", 0.5, **{"measures.operational_partnerships.end_week": 6})
     baseline = SmugglingModel(short("baseline", 0.5), rng=1)

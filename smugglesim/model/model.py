@@ -47,6 +47,7 @@ from smugglesim.model.intelligence import Emsc, LeadSource
 from smugglesim.model.justice import Prosecution
 from smugglesim.model.market import Market
 from smugglesim.model.measures import MEASURES, Measure
+from smugglesim.model.measures.base import MeasureChanges
 from smugglesim.model.metrics import Recorder, yearly
 from smugglesim.model.migrants import MigrantPopulation
 from smugglesim.model.ocg_lifecycle import OcgLifeCycle
@@ -218,6 +219,7 @@ class SmugglingModel(mesa.Model):
         # from week 0, which Mesa's time reaches after the warm-up's steps; a measure
         # starting in week 0 starts now, before the step of week 0.
         self.measures: list[Measure] = []
+        self.measure_changes = MeasureChanges()  # what they changed, to undo one alone
         for key_, params in scenario.active_measures():
             measure = MEASURES[key_](params, self)
             self.measures.append(measure)

@@ -4,9 +4,13 @@ A measure is one module of this package with one :class:`Measure` subclass and i
 ``Params`` (the table ``[measures.<key>]`` of a scenario file). Its mechanism is
 :meth:`Measure.activate`, which changes the model's actors through the helpers below
 (:meth:`Measure.set`, :meth:`Measure.raise_to`, :meth:`Measure.lower_to`,
-:meth:`Measure.scale`, :meth:`Measure.raise_by`): each remembers the value it replaced, so
-that :meth:`Measure.deactivate` restores it, and fails loudly on an attribute the actor does
-not have. A measure that adds a process of its own (action days, a new source of leads)
+:meth:`Measure.scale`, :meth:`Measure.raise_by`, :meth:`Measure.add_to`), and fails loudly on
+an attribute the actor does not have. Measures may change the same attribute (measures 5 and
+6 both raise a unit's ``cross_border_factor``): :class:`MeasureChanges` keeps each changed
+attribute's value before any measure and the active measures' changes in the order made,
+and the attribute is those changes applied in turn, so that :meth:`Measure.deactivate`
+takes away its own change and no other's, whatever the order in which measures start and
+stop. A measure that adds a process of its own (action days, a new source of leads)
 schedules and runs it itself, with Mesa events or :meth:`Measure.add_lead_source`,
 and stops it in ``deactivate``. A measure never writes an output metric; the outputs move
 only because the actors behave differently.
@@ -26,6 +30,8 @@ from __future__ import annotations
 
 import sys
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, Field, model_validator
@@ -71,6 +77,53 @@ class MeasureParams(BaseModel):
         return self
 
 
+@dataclass
+class _Changed:
+    obj: Any
+    attr: str
+    before: Any  # the value before any measure changed it
+    changes: list[tuple[Measure, Callable[[Any], Any]]] = field(default_factory=list)
+
+
+class MeasureChanges:
+    """The actors' attributes that active measures changed, in one run.
+
+    Each changed attribute keeps its value before any measure and each measure's change
+    (a function of the value below it) in the order the changes were made; the attribute
+    holds those changes applied in turn. A measure that stops takes its changes away and
+    the attribute is worked out again from the rest, so stopping one measure never undoes
+    another's, nor brings back a change of a measure that stopped before."""
+
+    def __init__(self) -> None:
+        self._changed: dict[tuple[int, str], _Changed] = {}
+
+    def change(self, measure: Measure, obj: Any, attr: str, how: Callable[[Any], Any]) -> None:
+        """``measure`` changes ``obj.attr`` by ``how`` (applied to the value below it)."""
+        key = (id(obj), attr)
+        if key not in self._changed:
+            self._changed[key] = _Changed(obj, attr, getattr(obj, attr))
+        changed = self._changed[key]
+        changed.changes.append((measure, how))
+        self._apply(changed)
+
+    def undo(self, measure: Measure) -> None:
+        """Take away every change ``measure`` made."""
+        for key, changed in list(self._changed.items()):
+            kept = [(m, how) for m, how in changed.changes if m is not measure]
+            if len(kept) < len(changed.changes):
+                changed.changes = kept
+                self._apply(changed)
+                if not kept:
+                    del self._changed[key]
+
+    @staticmethod
+    def _apply(changed: _Changed) -> None:
+        value = changed.before
+        for _, how in changed.changes:
+            value = how(value)
+        setattr(changed.obj, changed.attr, value)
+
+
 class Measure(ABC):
     """A measure of Council document 15250/18 and its mechanism in the model."""
 
@@ -111,11 +164,11 @@ class Measure(ABC):
         """Change the actors (through the helpers below) and start any process of its own."""
 
     def deactivate(self, model: SmugglingModel) -> None:
-        """Undo :meth:`activate`: by default restore every attribute the helpers changed.
-        and every source of leads it added. A measure with another process of its own (a
-        Mesa event) stops it here, then calls this."""
-        for obj, attr, old in reversed(self._saved):
-            setattr(obj, attr, old)
+        """Undo :meth:`activate`: by default take away every change the helpers made (other
+        measures' changes to the same attributes stay, :class:`MeasureChanges`) and every
+        source of leads it added. A measure with another process of its own (a Mesa event)
+        stops it here, then calls this."""
+        model.measure_changes.undo(self)
         self._saved.clear()
         for source in self._sources:
             model.remove_lead_source(source)
@@ -128,45 +181,46 @@ class Measure(ABC):
         self._sources.append(source)
 
     # -- the only ways a measure changes an actor --------------------------------------
-    def set(self, obj: Any, attr: str, value: Any) -> None:
-        """Set ``obj.attr`` to ``value``, remembering the old value for :meth:`deactivate`.
+    def _change(self, obj: Any, attr: str, how: Callable[[Any], Any]) -> None:
+        """Change ``obj.attr`` by ``how`` until the measure stops (:class:`MeasureChanges`).
 
         Raises:
             AttributeError: ``obj`` has no attribute ``attr`` (a misspelled name would
                 otherwise add a new attribute that nothing reads).
         """
-        try:
-            old = getattr(obj, attr)
-        except AttributeError:
-            raise AttributeError(
-                f"measure {self.key}: {type(obj).__name__} has no attribute {attr!r} to change"
-            ) from None
-        self._saved.append((obj, attr, old))
-        setattr(obj, attr, value)
-
-    def raise_to(self, obj: Any, attr: str, value: Any) -> None:
-        """Raise ``obj.attr`` to ``value``; a measure never lowers what is already done."""
-        self.set(obj, attr, max(self._current(obj, attr), value))
-
-    def lower_to(self, obj: Any, attr: str, value: Any) -> None:
-        """Lower ``obj.attr`` to ``value`` (a delay, a duplication); never raise it."""
-        self.set(obj, attr, min(self._current(obj, attr), value))
-
-    def raise_by(self, obj: Any, attr: str, amount: Any, at_most: Any = None) -> None:
-        """Add ``amount`` to ``obj.attr``, capped at ``at_most`` when given."""
-        value = self._current(obj, attr) + amount
-        self.set(obj, attr, value if at_most is None else min(at_most, value))
-
-    def scale(self, obj: Any, attr: str, factor: float) -> None:
-        """Multiply ``obj.attr`` by ``factor``."""
-        self.set(obj, attr, self._current(obj, attr) * factor)
-
-    def _current(self, obj: Any, attr: str) -> Any:
         if not hasattr(obj, attr):
             raise AttributeError(
                 f"measure {self.key}: {type(obj).__name__} has no attribute {attr!r} to change"
             )
-        return getattr(obj, attr)
+        self._saved.append((obj, attr, getattr(obj, attr)))
+        self.model.measure_changes.change(self, obj, attr, how)
+
+    def set(self, obj: Any, attr: str, value: Any) -> None:
+        """Set ``obj.attr`` to ``value``."""
+        self._change(obj, attr, lambda _: value)
+
+    def raise_to(self, obj: Any, attr: str, value: Any) -> None:
+        """Raise ``obj.attr`` to ``value``; a measure never lowers what is already done."""
+        self._change(obj, attr, lambda old: max(old, value))
+
+    def lower_to(self, obj: Any, attr: str, value: Any) -> None:
+        """Lower ``obj.attr`` to ``value`` (a delay, a duplication); never raise it."""
+        self._change(obj, attr, lambda old: min(old, value))
+
+    def raise_by(self, obj: Any, attr: str, amount: Any, at_most: Any = None) -> None:
+        """Add ``amount`` to ``obj.attr``, capped at ``at_most`` when given."""
+        if at_most is None:
+            self._change(obj, attr, lambda old: old + amount)
+        else:
+            self._change(obj, attr, lambda old: min(at_most, old + amount))
+
+    def scale(self, obj: Any, attr: str, factor: float) -> None:
+        """Multiply ``obj.attr`` by ``factor``."""
+        self._change(obj, attr, lambda old: old * factor)
+
+    def add_to(self, obj: Any, attr: str, items: frozenset) -> None:
+        """Add ``items`` to the set ``obj.attr``."""
+        self._change(obj, attr, lambda old: old | items)
 
     def weekly_cost_eur(self) -> float:
         return self.cost_eur_per_year / 52.0 if self.active else 0.0

@@ -105,5 +105,5 @@ class CsdpLinks(Measure):
         p = self.params
         self.raise_to(csdp, "leads_per_week", p.leads_per_week)
         self.raise_to(csdp, "reliability", p.reliability)
-        self.set(csdp, "nodes", csdp.nodes | frozenset(p.nodes))
-        self.set(csdp, "sea_routes", csdp.sea_routes | frozenset(p.sea_routes))
+        self.add_to(csdp, "nodes", frozenset(p.nodes))
+        self.add_to(csdp, "sea_routes", frozenset(p.sea_routes))
