@@ -1,6 +1,6 @@
 """Measure each measure's and each package's effect on paired seeds, for docs/measures.md.
 
-    python -m smugglesim.experiments.measure_effects            # prints the Markdown tables (about 10 minutes)
+    python -m smugglesim.experiments.measure_effects            # prints the Markdown tables (about 12 minutes)
     python -m smugglesim.experiments.measure_effects --write    # and replaces them in docs/measures.md
     python -m smugglesim.experiments.measure_effects --tables downstream --write   # one table only
 
