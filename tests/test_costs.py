@@ -4,6 +4,7 @@ and the dose-response experiment runs measures at budgets on paired seeds."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -37,6 +38,34 @@ def test_a_measure_s_cost_never_falls_as_its_scaled_parameter_rises(key):
     costs = [cls._cost_at(v, cls.Params(), DEFAULT) for v in values]
     assert all(b >= a for a, b in itertools.pairwise(costs)), key
     assert costs[-1] > costs[0], f"{key}: the cost does not move with {cls.scaled}"
+
+
+def _lowest(field) -> float:
+    """The lowest value a unit cost's range allows (the nearest float above an open end)."""
+    from annotated_types import Ge, Gt
+
+    for m in field.metadata:
+        if isinstance(m, Ge):
+            return float(m.ge)
+        if isinstance(m, Gt):
+            return math.nextafter(float(m.gt), math.inf)
+    raise AssertionError(f"{field} has no lower bound")
+
+
+@pytest.mark.parametrize("key", NUMERIC)
+def test_a_measure_s_cost_is_finite_with_every_unit_cost_at_its_lowest(key):
+    """Every unit cost and productivity at the lowest value its range allows, the measure at
+    its highest intensity: the yearly cost is a number. A productivity (leads an analyst
+    analyses a week, checks a mobile team makes) divides the intensity a measure adds: at
+    the smallest positive float its range allowed, measure 3's cost was infinite (found by
+    the slow property test, 4 December 2026)."""
+    cls = MEASURES[key]
+    costs = {name: _lowest(field) for name, field in type(DEFAULT.costs).model_fields.items()}
+    scenario = Scenario.model_validate({"costs": costs})
+    _, high = _bounds(cls.Params, cls.scaled)
+    kind = cls.Params.model_fields[cls.scaled].annotation
+    params = cls.Params.model_validate({cls.scaled: kind(min(high, 1e12))})
+    assert math.isfinite(cls.yearly_cost_eur(params, scenario)), key
 
 
 @pytest.mark.parametrize("key", NUMERIC)

@@ -155,19 +155,19 @@ class CostParams(Section):
     # Productivity: how much intensity one unit of staff buys.
     emsc_leads_per_analyst_week: float = Field(
         0.4,
-        gt=0,
+        ge=0.004,  # a hundredth of the default: it divides the intensity a measure adds
         le=100,
         description="Leads one analyst analyses per week, cross-checks and reports included (ASSUMPTION: about 20 a year).",
     )
     ich_share_per_analyst: float = Field(
         0.04,
-        gt=0,
+        ge=0.0004,  # a hundredth of the default: it divides the intensity a measure adds
         le=1,
         description="Share of third-country intelligence one ICH analyst brings to EU analysis (ASSUMPTION: five analysts raise the status quo's 0.3 to 0.5).",
     )
     checks_per_mobile_team_week: float = Field(
         2.0,
-        gt=0,
+        ge=0.02,  # a hundredth of the default: it divides the intensity a measure adds
         le=1000,
         description="On-the-spot checks one mobile analyst team deployment makes a week (ASSUMPTION).",
     )
@@ -209,13 +209,13 @@ class CostParams(Section):
     )
     iru_referrals_per_analyst_week: float = Field(
         2.0,
-        gt=0,
+        ge=0.02,  # a hundredth of the default: it divides the intensity a measure adds
         le=1000,
         description="Smuggling adverts one IRU analyst finds and refers a week (ASSUMPTION).",
     )
     csdp_leads_per_officer_week: float = Field(
         0.5,
-        gt=0,
+        ge=0.005,  # a hundredth of the default: it divides the intensity a measure adds
         le=100,
         description="Leads on persons one Europol visiting officer in a CSDP mission passes on a week (ASSUMPTION).",
     )
