@@ -554,7 +554,7 @@ OUTPUTS: tuple[Output, ...] = (
            "Mean weeks from an arrest (from week 0) to the refill of the member's place by "
            "a replacement found through the group's ties and paid for: places refilled, and "
            "places still open at the end counted up to the end (a lower bound); places of "
-           "groups dismantled meanwhile are left out. NaN when no place was lost.",
+           "groups dismantled meanwhile are left out; none (NaN) when no place was lost.",
            state=lambda s: s.model.ocg_lifecycle.recovery_weeks(), weekly=False,
            summary=float, headline=True),
     Output("members_left_unpaid", "flow", "members", "members left unpaid", COUNT,
