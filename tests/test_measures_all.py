@@ -693,7 +693,6 @@ def test_a_measure_restores_what_it_changed_when_it_stops():
     assert model.emsc.leads_per_week == before
 
 
-
 def test_a_measure_that_stops_takes_away_its_own_change_and_no_others():
     """Measures 5 and 6 both raise the Central Mediterranean unit's cross-border factor
     (0.6 in the status quo; 0.75 and 0.8). With 5 in weeks 0-10 and 6 in weeks 5-30, the
@@ -716,6 +715,7 @@ def test_a_measure_that_stops_takes_away_its_own_change_and_no_others():
     expected = [0.75] * 5 + [0.8] * 5 + [0.8] * 20 + [0.6] * 5
     assert [factor for factor, _ in seen] == expected
     assert [t for _, t in seen] == ["hvt_first"] * 10 + ["random"] * 25
+
 
 def test_a_measure_that_adds_a_source_of_leads_removes_it_when_it_stops():
     sc = short("operational_partnerships", 0.5, **{"measures.operational_partnerships.end_week": 6})
