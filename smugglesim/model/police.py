@@ -215,13 +215,12 @@ class PoliceUnit:
         if not waiting:
             return None
         strategy = self.targeting
-        if strategy == "random":
-            best, lead = min(enumerate(waiting), key=lambda t: (t[1].week, t[0]))
-        else:
-            best, lead = min(
-                enumerate(waiting),
-                key=lambda t: (priority(t[1].target, strategy), t[1].week, t[0]),
-            )
+
+        def order(t: tuple[int, Lead]) -> tuple:
+            first = 0 if strategy == "random" else priority(t[1].target, strategy)
+            return first, t[1].week, t[0]
+
+        best, lead = min(enumerate(waiting), key=order)
         del waiting[best]
         return lead
 
