@@ -658,8 +658,9 @@ def test_a_measure_restores_the_entities_at_its_end_week(key):
     for _ in range(6):
         model.step()
     added = [s for _, s in model.lead_sources if s not in sources]
-    assert measure.active and (measure._saved or added), f"{key} changed nothing while active"
-    changed = [(obj, attr, old, getattr(obj, attr)) for obj, attr, old in measure._saved]
+    made = model.measure_changes.made_by(measure)
+    assert measure.active and (made or added), f"{key} changed nothing while active"
+    changed = [(obj, attr, old, getattr(obj, attr)) for obj, attr, old in made]
     assert added or any(new != old for _, _, old, new in changed)
     while model.running:
         model.step()

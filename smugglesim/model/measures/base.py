@@ -106,6 +106,15 @@ class MeasureChanges:
         changed.changes.append((measure, how))
         self._apply(changed)
 
+    def made_by(self, measure: Measure) -> list[tuple[Any, str, Any]]:
+        """The attributes ``measure`` changes now: (actor, attribute, value before any
+        measure)."""
+        return [
+            (c.obj, c.attr, c.before)
+            for c in self._changed.values()
+            if any(m is measure for m, _ in c.changes)
+        ]
+
     def undo(self, measure: Measure) -> None:
         """Take away every change ``measure`` made."""
         for key, changed in list(self._changed.items()):
@@ -145,7 +154,6 @@ class Measure(ABC):
         self.cost_eur_per_year = type(self).yearly_cost_eur(self.params, scenario)
         self.model = model
         self.active = False
-        self._saved: list[tuple[Any, str, Any]] = []
         self._sources: list[LeadSource] = []
 
     # -- life cycle, driven by the model's event schedule ------------------------------
@@ -169,7 +177,6 @@ class Measure(ABC):
         source of leads it added. A measure with another process of its own (a Mesa event)
         stops it here, then calls this."""
         model.measure_changes.undo(self)
-        self._saved.clear()
         for source in self._sources:
             model.remove_lead_source(source)
         self._sources.clear()
@@ -192,7 +199,6 @@ class Measure(ABC):
             raise AttributeError(
                 f"measure {self.key}: {type(obj).__name__} has no attribute {attr!r} to change"
             )
-        self._saved.append((obj, attr, getattr(obj, attr)))
         self.model.measure_changes.change(self, obj, attr, how)
 
     def set(self, obj: Any, attr: str, value: Any) -> None:
