@@ -509,6 +509,25 @@ def test_a_fraction_of_a_check_a_week_carries_over():
     assert emsc.checked - checked == 6
 
 
+def test_measure_3_allots_its_first_weeks_checks_as_every_weeks():
+    """Started in week 3 at 1.5 checks a week, with more checked leads every week than
+    checks, measure 3 makes 15 checks in the 10 weeks of weeks 3-12, the fraction of its
+    first week carried over as later weeks' are. Before, its start set that week's checks
+    to 1.5 without the carry: 14."""
+    key = "measures.frontline_information"
+    model = SmugglingModel(
+        short(
+            "frontline_information",
+            13 / 52,
+            **{f"{key}.start_week": 3, f"{key}.realtime_checks_per_week": 1.5},
+        ),
+        rng=1,
+    )
+    assert model.n_weeks == 13
+    model.run()
+    assert model.emsc.checked == 15
+
+
 def test_only_leads_checked_on_the_spot_have_the_measures_reliability(monkeypatch):
     """Measure 3's ``reliability`` is that of a debriefing lead cross-checked on the spot; a
     lead beyond the week's checks was not checked and keeps the status quo's. Before, the

@@ -164,13 +164,18 @@ class Emsc:
         else:
             self.submit(lead)
 
-    def step(self) -> None:
-        week = self.clock.week
-        # For the week to come: whole checks (those unused lapse); a fraction carries over,
-        # so 1.5 checks a week make 3 in two weeks, as the analysts' capacity below does.
+    def allot_checks(self) -> None:
+        """The on-the-spot checks of a week: whole checks (those unused lapse); a fraction
+        carries over, so 1.5 checks a week make 3 in two weeks, as the analysts' capacity
+        in :meth:`step` does. Called by :meth:`step` for the week to come, and by measure 3
+        when it starts, for the week it starts in."""
         self._checks_carry += self.realtime_checks_per_week
         self.checks_left = float(int(self._checks_carry))
         self._checks_carry -= self.checks_left
+
+    def step(self) -> None:
+        week = self.clock.week
+        self.allot_checks()  # for the week to come
         queue = self.queue
         while queue and week - queue[0].week > self.max_age_weeks:
             queue.popleft()

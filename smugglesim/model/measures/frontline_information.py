@@ -109,4 +109,4 @@ class FrontlineInformation(Measure):
         self.raise_to(bg, "realtime_check_share", p.realtime_check_share)
         self.raise_to(bg, "checked_reliability", p.reliability)
         self.raise_to(model.emsc, "realtime_checks_per_week", p.realtime_checks_per_week)
-        model.emsc.checks_left = model.emsc.realtime_checks_per_week
+        model.emsc.allot_checks()  # this week's, as the EMSC's step allots the next's
