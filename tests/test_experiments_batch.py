@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -158,12 +159,32 @@ def test_dask_local_cluster_gives_the_same_results_as_the_process_engine(tmp_pat
     assert manifest["engine"] == "dask" and manifest["workers"] == 2
 
 
+def test_a_local_dask_cluster_starts_while_another_holds_port_8787():
+    """The scheduler of a local cluster serves its HTTP routes on a free port, not on
+    dask's default 8787: with that port taken (another cluster on the machine, or a Dask
+    test in another pytest worker) it warned, which these tests make an error (two slow
+    Dask tests failed so when they ran at once)."""
+    pytest.importorskip("dask.distributed")
+    with socket.socket() as holder:
+        try:
+            holder.bind(("0.0.0.0", 8787))
+            holder.listen()
+        except OSError:
+            pass  # taken already, which is the case to test
+        engine = smugglesim.experiments.engines.DaskEngine(1)
+        try:
+            assert engine.workers == 1
+        finally:
+            engine.close()
+
+
 @pytest.mark.slow
 def test_dask_engine_sends_runs_to_a_running_scheduler(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR
-    ) as cluster:
+        n_workers=1, threads_per_worker=1, dashboard_address=None, silence_logs=logging.ERROR,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # not 8787: see below
+    ) as cluster:  # fmt: skip
         runs = run_batch(
             [FIN], 2, out=tmp_path / "remote", engine="dask", overrides=SHORT,
             scheduler=cluster.scheduler_address, progress=False,

@@ -272,6 +272,10 @@ class DaskEngine:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                # No dashboard, but the scheduler still serves its HTTP routes, by default
+                # on port 8787: a second cluster on the machine (another batch, a parallel
+                # test) found it taken and warned. A free port on this host instead.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
             self._client = Client(self._cluster)
