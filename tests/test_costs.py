@@ -97,6 +97,42 @@ def test_a_budget_buys_whole_platforms_on_the_first_routes():
         assert cls.yearly_cost_eur(params, DEFAULT) <= budget
 
 
+def test_a_new_platform_on_a_route_that_has_one_in_the_status_quo_is_refused(tmp_path):
+    """The Western Balkans has the JOO Vienna in the status quo: measure 6 there cost EUR
+    500,000 a year and changed nothing (review, 4 December 2026). Now a one-line error
+    naming the file and the key; a status quo without that platform accepts it."""
+    path = tmp_path / "wb.toml"
+    path.write_text(
+        'extends = "baseline.toml"\n[measures.joint_operational_platforms]\nenabled = true\n'
+        'routes = ["central_med", "western_balkans"]\n'
+    )
+    (tmp_path / "baseline.toml").write_text("")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert err.value.errors == [
+        f"{path}: measures.joint_operational_platforms.routes: western_balkans already has a "
+        "platform in the status quo (enforcement.platform_routes): a new one there would cost "
+        "and change nothing"
+    ]
+    elsewhere = load_scenario(path, {"enforcement.platform_routes": []})
+    assert elsewhere.measures.joint_operational_platforms.routes[-1] == "western_balkans"
+    off = {"measures.joint_operational_platforms.enabled": False}
+    assert load_scenario(path, off).measures.joint_operational_platforms.enabled is False
+
+
+def test_referral_action_days_without_referrals_are_neither_held_nor_paid_for():
+    """Measure 10 with ``referrals_per_action_day`` 0 schedules no action day; it paid for
+    four (EUR 266,667 of its EUR 2.37 million, review of 4 December 2026)."""
+    cls = MEASURES["iru_takedowns"]
+    with_days = cls.yearly_cost_eur(cls.Params(), DEFAULT)
+    without = cls.yearly_cost_eur(cls.Params(referrals_per_action_day=0), DEFAULT)
+    assert with_days - without == pytest.approx(4 * DEFAULT.costs.action_day_eur)
+    key = "measures.iru_takedowns"
+    off = {f"{key}.enabled": True, f"{key}.referrals_per_action_day": 0, "run.years": 0.1}
+    model = SmugglingModel(load_scenario("scenarios/baseline.toml", off), rng=1)
+    assert model.measures[0]._action_days is None
+
+
 def test_without_a_budget_a_measure_runs_at_its_parameters_and_costs_its_cost_model():
     model = SmugglingModel(
         load_scenario("scenarios/emsc_capacity.toml", {"run.years": 0.25}), rng=1

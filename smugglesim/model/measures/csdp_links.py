@@ -47,7 +47,7 @@ class CsdpLinksParams(MeasureParams):
         0.55,
         ge=0,
         le=1,
-        description="Mean reliability of a lead from a CSDP mission.",
+        description="Mean reliability of a lead from a CSDP mission, raised to this value if above the status quo's (enforcement.reliability_csdp, 0.55: so the default changes nothing, and a lower value is not applied) (ASSUMPTION).",
     )
     # Where CSDP missions and operations worked on the routes in 2018 (15250/18, Annex IV.11):
     # EUBAM Libya and EUNAVFOR MED Sophia (Libya, the central Mediterranean), EUCAP Sahel

@@ -13,7 +13,8 @@ action days (Mesa recurring events) add bursts of referrals.
 
 Cost: the IRU analysts that the added referrals take, ``(referrals_per_week - status quo) /
 iru_referrals_per_analyst_week`` at ``analyst_eur_per_year`` (17.5 at the default
-intensity), and the referral action days at ``action_day_eur``: EUR 2.37 million a year at
+intensity), and the referral action days at ``action_day_eur`` (none are held, or paid
+for, with no ``referrals_per_action_day``): EUR 2.37 million a year at
 the default intensity. Better takedowns and mapping come with the analysts. A budget sets
 ``referrals_per_week``.
 """
@@ -77,8 +78,13 @@ class IruTakedowns(Measure):
             item(
                 "IRU analysts", added / c.iru_referrals_per_analyst_week, "analyst_eur_per_year", c
             ),
-            item("referral action days", params.action_days_per_year, "action_day_eur", c),
+            item("referral action days", cls.days_held(params), "action_day_eur", c),
         ]
+
+    @staticmethod
+    def days_held(params: IruTakedownsParams) -> int:
+        """Referral action days held a year: none without referrals to make on them."""
+        return params.action_days_per_year if params.referrals_per_action_day > 0 else 0
 
     def activate(self, model: SmugglingModel) -> None:
         iru = self._iru = model.iru
@@ -87,7 +93,7 @@ class IruTakedowns(Measure):
         self.raise_to(iru, "takedown_success", p.takedown_success)
         self.raise_to(iru, "mapping_lead_prob", p.mapping_lead_prob)
         self._action_days = None
-        if p.action_days_per_year > 0 and p.referrals_per_action_day > 0:
+        if self.days_held(p) > 0:
             self._action_days = model.schedule_recurring(
                 self.action_day,
                 Schedule(interval=52.0 / p.action_days_per_year, start=model.time + 1),

@@ -8,16 +8,18 @@ Mechanism: the status quo has one platform, the JOO Vienna on the Western Balkan
 (``enforcement.platform_routes``); the document adds "such or similar facilities" in other
 locations, so this measure sets up platforms like it on ``routes`` (by default the three
 Mediterranean routes), each with the JOO's effect: on a route with a platform the Member
-States' police unit runs its cross-border investigations as joint operations, which end in
-arrests more often (``enforcement.platform_cross_border_factor``) and take less time
-(``enforcement.platform_investigation_mean_weeks``), freeing capacity for the next lead.
+States' police unit runs its investigations as joint operations, whose cross-border cases
+end in arrests more often (``enforcement.platform_cross_border_factor``) and all of which
+take less time (``enforcement.platform_investigation_mean_weeks``, the mean drawn for every
+investigation the unit opens, as ODD 7.8 says), freeing capacity for the next lead.
 
 Cost: per platform, its operating cost (``platform_eur_per_year``: premises, meetings) and
 its seconded officers (``platform_officers`` at ``seconded_officer_eur_per_year``): EUR
 500,000 a platform, EUR 1.5 million a year for the default three. A budget sets how many
 platforms there are: the first of ``routes``, in the order given, as many as it pays for
 (whole platforms); a platform's effect is the status quo JOO's, so there is no other
-intensity to buy.
+intensity to buy. A route that has a platform in the status quo already (the Western
+Balkans, unless ``enforcement.platform_routes`` says otherwise) is refused in ``routes``.
 """
 
 from __future__ import annotations
@@ -96,11 +98,25 @@ class JointOperationalPlatforms(Measure):
 
     @classmethod
     def budget_problems(cls, params: MeasureParams, scenario: Scenario) -> list[tuple[str, str]]:
+        """A budget out of range, as for every measure; and, when the measure is on, a route
+        given that has a platform in the status quo already (``enforcement.platform_routes``):
+        a second one there would be paid for and change nothing."""
+        assert isinstance(params, cls.Params)
+        problems = []
+        existing = [r for r in params.routes if r in scenario.enforcement.platform_routes]
+        if params.enabled and existing:
+            problems.append(
+                (
+                    "routes",
+                    f"{', '.join(existing)} already has a platform in the status quo "
+                    "(enforcement.platform_routes): a new one there would cost and change nothing",
+                )
+            )
         budget = params.budget_eur_per_year
         fixed, most = cls.budget_range(params, scenario)
         if budget is None or fixed * (1 - 1e-9) <= budget <= most * (1 + 1e-9):
-            return []
-        return [("budget_eur_per_year", cls._out_of_range(budget, fixed, most))]
+            return problems
+        return [*problems, ("budget_eur_per_year", cls._out_of_range(budget, fixed, most))]
 
     @classmethod
     def _out_of_range(cls, budget: float, fixed: float, most: float) -> str:
