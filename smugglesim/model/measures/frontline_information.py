@@ -22,7 +22,8 @@ intensity); front-line access to Europol systems (``frontline_access_eur_per_yea
 added debriefings, ``(debrief_share - status quo) x detections_per_year`` at
 ``debriefing_eur``: EUR 4.05 million a year at the default intensity. More reliable and
 more productive debriefings come with the teams, at no cost of their own. A budget sets
-``realtime_checks_per_week``.
+``realtime_checks_per_week``; the more productive debriefings come with any budget, even
+one at the fixed cost that buys no team (``lead_per_debriefing`` is raised all the same).
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ iru_referrals_per_analyst_week`` at ``analyst_eur_per_year`` (17.5 at the defaul
 intensity), and the referral action days at ``action_day_eur`` (none are held, or paid
 for, with no ``referrals_per_action_day``): EUR 2.37 million a year at
 the default intensity. Better takedowns and mapping come with the analysts. A budget sets
-``referrals_per_week``.
+``referrals_per_week``; the better takedowns and mapping come with any budget, even one at
+the fixed cost (the action days) that buys no analyst.
 """
 
 from __future__ import annotations
