@@ -2,8 +2,10 @@
 
 Each subsystem draws from its own stream, derived from the run's seed and the stream's
 name with :class:`numpy.random.SeedSequence`. Switching a measure on therefore does not
-shift the draws of unrelated processes, which keeps paired comparisons low-noise, and a
-stream's draws do not depend on which other streams exist.
+shift the draws of processes on other streams, which keeps paired comparisons low-noise,
+and a stream's draws do not depend on which other streams exist. A measure that adds draws
+to a stream shifts the later draws of that stream's other processes (docs/ODD.md, "Order
+within a process", names the two cases).
 """
 
 from __future__ import annotations
