@@ -1,10 +1,13 @@
 """Where a replication's time goes: CPU seconds per phase of the weekly step.
 
     python -m smugglesim.experiments.profile_step [--years 5] [--seed 1] [--scenario scenarios/baseline.toml]
+        [--set KEY=VALUE ...]
 
 Wraps each phase that ``SmugglingModel.step`` calls with a CPU timer, runs one replication
-and prints the phases, costliest first. For finer detail use a profiler (cProfile,
-line_profiler) on the phase that dominates.
+and prints the phases, costliest first. ``--set`` overrides a parameter of the scenario, the
+value as TOML reads it, as for :mod:`smugglesim.experiments.compare_speed` (``--set
+demand.scale=10``: where the time goes at ten times the 2018 volume). For finer detail use
+a profiler (cProfile, line_profiler) on the phase that dominates.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from smugglesim.experiments.compare_speed import override
 from smugglesim.model import SmugglingModel, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,8 +30,17 @@ def main() -> int:
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "baseline.toml")
     parser.add_argument("--years", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--set",
+        type=override,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter of the scenario (repeatable), the value as TOML",
+    )
     args = parser.parse_args()
-    model = SmugglingModel(load_scenario(args.scenario, {"run.years": args.years}), rng=args.seed)
+    changes = {"run.years": args.years, **dict(args.set)}
+    model = SmugglingModel(load_scenario(args.scenario, changes), rng=args.seed)
     spent: dict[str, float] = defaultdict(float)
 
     def timed(name, fn):
@@ -62,7 +75,10 @@ def main() -> int:
     start = time.process_time()
     model.run()
     total = time.process_time() - start
-    print(f"{args.scenario.name}, {args.years:g} years, seed {args.seed}: {total:.2f} s CPU")
+    overrides = "".join(f", {k} = {v!r}" for k, v in args.set)
+    print(
+        f"{args.scenario.name}, {args.years:g} years{overrides}, seed {args.seed}: {total:.2f} s CPU"
+    )
     for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<20}{seconds:7.3f} s  {seconds / total:6.1%}")
     rest = total - sum(spent.values())
