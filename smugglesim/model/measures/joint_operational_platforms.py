@@ -105,11 +105,13 @@ class JointOperationalPlatforms(Measure):
         problems = []
         existing = [r for r in params.routes if r in scenario.enforcement.platform_routes]
         if params.enabled and existing:
+            one = len(existing) == 1
             problems.append(
                 (
                     "routes",
-                    f"{', '.join(existing)} already has a platform in the status quo "
-                    "(enforcement.platform_routes): a new one there would cost and change nothing",
+                    f"{', '.join(existing)} already {'has a platform' if one else 'have platforms'}"
+                    " in the status quo (enforcement.platform_routes): "
+                    f"{'a new one' if one else 'new ones'} there would cost and change nothing",
                 )
             )
         budget = params.budget_eur_per_year
