@@ -83,15 +83,21 @@ def versions_parser(doc: str) -> argparse.ArgumentParser:
     )
     parser.add_argument("rev_a")
     parser.add_argument("rev_b", nargs="?", default=WORKTREE)
+    add_overrides(parser, "REV_B's scenario")
+    return parser
+
+
+def add_overrides(parser: argparse.ArgumentParser, whose: str) -> None:
+    """``--set KEY=VALUE`` (repeatable): overrides of ``whose`` parameters, as :func:`override`
+    reads them, collected in ``args.set`` as (key, value) pairs."""
     parser.add_argument(
         "--set",
         type=override,
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a parameter of REV_B's scenario (repeatable), the value as TOML",
+        help=f"override a parameter of {whose} (repeatable), the value as TOML",
     )
-    return parser
 
 
 def settings(args: argparse.Namespace) -> tuple[list[str], str]:

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from smugglesim.experiments.compare_speed import override
+from smugglesim.experiments.compare_speed import add_overrides
 from smugglesim.model import SmugglingModel, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,14 +30,7 @@ def main() -> int:
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "baseline.toml")
     parser.add_argument("--years", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--set",
-        type=override,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a parameter of the scenario (repeatable), the value as TOML",
-    )
+    add_overrides(parser, "the scenario")
     args = parser.parse_args()
     changes = {"run.years": args.years, **dict(args.set)}
     model = SmugglingModel(load_scenario(args.scenario, changes), rng=args.seed)
