@@ -297,9 +297,64 @@ def test_action_days_arrest_about_ten_members_a_day():
 def test_measure_4_adds_days_and_document_fraud_experts_to_the_status_quo():
     model = SmugglingModel(short("empact_action_days", 1.0), rng=1).run()
     assert model.action_days.held == 53 + 6
+    assert model.action_days.held_with_experts == 6
     base = SmugglingModel(short("baseline", 0.1), rng=1)
     assert base.action_days.forger_identification_prob == 0.0
     assert model.action_days.forger_identification_prob == 0.3
+
+
+def test_measure_4_deploys_experts_only_on_the_days_it_pays_for():
+    """The experts come with the added days, which the measure's cost covers, not with the
+    status quo's 53 (before: they joined those too, and at 0 added days, EUR 0, the measure
+    still identified 612 forgers in a year, seed 1)."""
+    found = {}
+    for days in (0.0, 6.0):
+        name = "empact_action_days"
+        scenario = short(name, 1.0, **{f"measures.{name}.action_days_per_year": days})
+        model = SmugglingModel(scenario, rng=1)
+        identified = []
+        model.action_days._identify_forgers = identified.append
+        model.run()
+        assert model.action_days.held == 53 + days
+        assert model.action_days.held_with_experts == days
+        found[days] = len(identified)
+    assert found == {0.0: 0, 6.0: 6 * 4}  # an expert day on each of the four routes
+
+
+def test_the_experts_draw_nothing_from_the_days_stream():
+    """The experts draw from their own stream (``forgers``), so adding them leaves the
+    days' arrests and controls drawn as they were (before, they shared the days' stream,
+    and a day's experts shifted the next day's draws)."""
+    states = []
+    for experts in (False, True):
+        model = SmugglingModel(short("baseline", 0.3), rng=2).run()
+        days = model.action_days
+        days.forger_identification_prob = 1.0
+        forgers_before = days.forger_rng.bit_generator.state
+        days.day(experts=experts)
+        states.append(days.rng.bit_generator.state)
+        assert (days.forger_rng.bit_generator.state != forgers_before) == experts
+    assert states[0] == states[1]
+
+
+def test_more_debriefing_leads_leave_the_arrests_in_the_act_as_they_were():
+    """Arrests in the act at the border draw from their own stream (``border_arrests``),
+    not from the debriefings' (``border``): a measure that adds debriefing leads (measure
+    3) arrests the same transporters in the act (before, seed 2, week 0: member 455 in the
+    baseline, 455 and 489 with measure 3)."""
+    arrested = []
+    for per_debriefing in (0.05, 0.5):
+        model = SmugglingModel(short("baseline", 0.3), rng=2).run()
+        guards = model.border_guards
+        guards.lead_per_debriefing = per_debriefing
+        guards.flagrante_arrest_prob = 0.5
+        caught = []
+        guards.arrests.in_the_act = caught.append
+        detected = np.zeros(model.ocg_table.n, dtype=np.int64)
+        detected[[o.ocg_id for o in model.ocgs if o.operating]] = 40
+        guards.act_on_detections(detected)
+        arrested.append([m.unique_id for m in caught])
+    assert arrested[0] and arrested[0] == arrested[1]
 
 
 @pytest.mark.parametrize("per_year", [0.0, 6.0, 53.0, 104.0])

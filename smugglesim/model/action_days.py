@@ -19,14 +19,17 @@ On a day each police unit, on its route:
   (``OcgTable.working``, at most 1), so that an OCG running fewer crossings loses fewer;
 - with document-fraud experts deployed (``forger_identification_prob``, none in the
   status quo), identifies a document forger of an operating OCG, who joins the open case on
-  the OCG or becomes a lead.
+  the OCG or becomes a lead. The experts come with the days measure 4 pays for
+  (``expert_days_per_year`` of the days, spread over the year as the days are), not with
+  the status quo's days, which nothing in the measure pays for.
 
 Every arrest thus comes from an open investigation or a crossing under way. A day takes
 ``action_day_routine_work_share`` of each unit's investigative work of the week
 (:meth:`smugglesim.model.police.PoliceUnit.divert`, booked by :meth:`JointActionDays.take_routine_work`
 before the units' step): the trade-off of an operation against routine work. The days fall
 evenly over the year, in the weekly step after the investigations; they draw from their own
-random stream (``action_days``).
+random stream (``action_days``), and the experts from theirs (``forgers``), so that adding
+experts leaves the days' arrests and controls drawn as they were.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class JointActionDays:
         arrests: The arrest operation.
         emsc: Where leads on identified forgers go.
         rng: The days' own random stream.
+        forger_rng: The document-fraud experts' stream.
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class JointActionDays:
         arrests: Arrests,
         emsc: Emsc,
         rng: np.random.Generator,
+        forger_rng: np.random.Generator,
     ) -> None:
         self.clock = clock
         self.lifecycle = lifecycle
@@ -76,19 +81,27 @@ class JointActionDays:
         self.arrests = arrests
         self.emsc = emsc
         self.rng = rng
+        self.forger_rng = forger_rng
         self.per_year = params.action_days_per_year
         self.arrest_prob = params.action_day_arrest_prob
         self.control_catch_prob = params.action_day_control_catch_prob
         self.routine_work_share = params.action_day_routine_work_share
         self.reliability = params.reliability_investigation
-        # Document-fraud experts on the days: none in the status quo (measure 4 adds them).
+        # Document-fraud experts, on ``expert_days_per_year`` of the days: none in the status
+        # quo (measure 4 adds them with the days it adds).
         self.forger_identification_prob = 0.0
+        self.expert_days_per_year = 0.0
         self.held = 0
+        self.held_with_experts = 0
 
     def days_in_week(self, week: int) -> int:
         """The days that fall in ``week``: ``per_year`` spread evenly over 52 weeks."""
-        rate = self.per_year / 52.0
-        return math.floor(rate * (week + 1)) - math.floor(rate * week)
+        return spread(self.per_year, week)
+
+    def expert_days_in_week(self, week: int) -> int:
+        """Of the days in ``week``, those with document-fraud experts: their own
+        ``expert_days_per_year`` spread the same way (at most the week's days)."""
+        return min(spread(self.expert_days_per_year, week), self.days_in_week(week))
 
     def take_routine_work(self) -> None:
         """The days of this week take their share of each unit's investigative work of the
@@ -100,12 +113,16 @@ class JointActionDays:
                 unit.divert(days * self.routine_work_share)
 
     def step(self) -> None:
-        for _ in range(self.days_in_week(self.clock.week)):
-            self.day()
+        week = self.clock.week
+        experts = self.expert_days_in_week(week) if self.forger_identification_prob > 0 else 0
+        for i in range(self.days_in_week(week)):
+            self.day(experts=i < experts)
 
-    def day(self) -> None:
-        """One joint action day: every police unit acts on its route."""
+    def day(self, experts: bool = False) -> None:
+        """One joint action day: every police unit acts on its route (with
+        document-fraud experts if ``experts``)."""
         self.held += 1
+        self.held_with_experts += experts
         lifecycle = self.lifecycle
         table = lifecycle.table
         operating: dict[str, list[OrganisedCrimeGroup]] = {}
@@ -113,14 +130,14 @@ class JointActionDays:
             ocg = lifecycle.ocgs[i]
             operating.setdefault(ocg.route, []).append(ocg)
         for unit in self.police_units.values():
-            self._on_route(unit, operating.get(unit.route, []))
+            self._on_route(unit, operating.get(unit.route, []), experts)
 
-    def _on_route(self, unit: PoliceUnit, ocgs: list[OrganisedCrimeGroup]) -> None:
+    def _on_route(self, unit: PoliceUnit, ocgs: list[OrganisedCrimeGroup], experts: bool) -> None:
         """The day on ``unit``'s route, where ``ocgs`` operate."""
         self._arrest_identified(unit)
         for driver in self.caught_in_the_act(ocgs):
             self.arrests.in_the_act(driver)
-        if self.forger_identification_prob > 0:
+        if experts:
             self._identify_forgers(ocgs)
 
     def _arrest_identified(self, unit: PoliceUnit) -> None:
@@ -169,7 +186,7 @@ class JointActionDays:
     def _identify_forgers(self, ocgs: list[OrganisedCrimeGroup]) -> None:
         """Document-fraud experts find forged documents: a forger of the OCG is identified
         and joins its open case, or becomes a lead."""
-        rng = self.rng
+        rng = self.forger_rng
         for ocg in ocgs:
             if ocg.dismantled or not ocg.has_role(Role.DOCUMENT_FORGER):
                 continue
@@ -181,3 +198,10 @@ class JointActionDays:
                 ocg.investigation.add_target(forger)
             else:
                 self.emsc.new_lead(forger, "investigation", self.reliability, rng)
+
+
+def spread(per_year: float, week: int) -> int:
+    """How many of ``per_year`` events a year, spread evenly over 52 weeks, fall in ``week``:
+    week w holds floor(r(w+1)) - floor(rw), r = ``per_year`` / 52."""
+    rate = per_year / 52.0
+    return math.floor(rate * (week + 1)) - math.floor(rate * week)

@@ -55,8 +55,10 @@ class BorderGuards:
         lifecycle: The OCGs (by id), whose members the debriefings name.
         emsc: Where debriefing leads go.
         arrests: The arrest operation (transporters arrested in the act).
-        rng: Their random stream.
+        rng: The debriefings' random stream (the leads they yield).
         frontline_rng: The stream of on-the-spot checks (none in the status quo).
+        arrest_rng: The stream of arrests in the act, apart from the debriefings' so that a
+            measure that adds leads (measure 3) leaves those arrests' draws as they were.
     """
 
     def __init__(
@@ -67,12 +69,14 @@ class BorderGuards:
         arrests: Arrests,
         rng: np.random.Generator,
         frontline_rng: np.random.Generator,
+        arrest_rng: np.random.Generator,
     ) -> None:
         self.lifecycle = lifecycle
         self.emsc = emsc
         self.arrests = arrests
         self.rng = rng
         self.frontline_rng = frontline_rng
+        self.arrest_rng = arrest_rng
         self.debrief_share = params.debrief_share
         self.lead_per_debriefing = params.lead_per_debriefing
         self.flagrante_arrest_prob = params.flagrante_arrest_prob
@@ -88,6 +92,7 @@ class BorderGuards:
     def act_on_detections(self, detected_by_ocg: np.ndarray) -> None:
         """Debrief migrants detected this week (``detected_by_ocg``: how many, by OCG id)."""
         rng = self.rng
+        arrest_rng = self.arrest_rng
         ocgs = self.lifecycle.ocgs
         p_lead = self.debrief_share * self.lead_per_debriefing
         check_share = self.realtime_check_share
@@ -102,10 +107,10 @@ class BorderGuards:
                 self.emsc.new_lead(
                     target, "debriefing", self.reliability, rng, checked, self.checked_reliability
                 )
-            if rng.random() < self.flagrante_arrest_prob:
+            if arrest_rng.random() < self.flagrante_arrest_prob:
                 pilots = [m for m in ocg.members if m.role == Role.TRANSPORTER]
                 if pilots:
-                    self.arrests.in_the_act(pilots[int(rng.integers(len(pilots)))])
+                    self.arrests.in_the_act(pilots[int(arrest_rng.integers(len(pilots)))])
 
 
 class InternetReferralUnit:

@@ -329,6 +329,7 @@ class SmugglingModel(mesa.Model):
             self.arrests,
             self.emsc,
             streams["action_days"],
+            streams["forgers"],
         )
         self.border_guards = BorderGuards(
             enforcement,
@@ -337,6 +338,7 @@ class SmugglingModel(mesa.Model):
             self.arrests,
             streams["border"],
             streams["frontline"],
+            streams["border_arrests"],
         )
         self.iru = InternetReferralUnit(
             enforcement,

@@ -266,12 +266,23 @@ class PoliceUnit:
         if is_hvt(lead.target):  # a case against a High Value Target takes longer
             mean *= self.hvt_factor
         weeks = max(self.min_weeks, round(rng.gamma(shape, mean / shape)))
-        inv = Investigation(self, lead.target.ocg, lead, week, weeks)
-        lead.target.ocg.investigation = inv
+        ocg = lead.target.ocg
+        inv = Investigation(self, ocg, lead, week, weeks)
+        ocg.investigation = inv
         self.open.append(inv)
         self.opened += 1
         if rng.random() < self.finance.parallel_share:
             self.finance.ask(inv)
+        # The leads on this OCG already waiting join the case now, as later ones do on
+        # arrival (receive); the OCG's leads all come to this unit, its route's.
+        if any(waiting.target.ocg is ocg for waiting in self.waiting):
+            keep: deque[Lead] = deque()
+            for waiting in self.waiting:
+                if waiting.target.ocg is not ocg:
+                    keep.append(waiting)
+                elif not waiting.target.gone:
+                    inv.add_target(waiting.target)
+            self.waiting = keep
 
     def _close(self, inv: Investigation, rng: np.random.Generator) -> None:
         ocg = inv.ocg

@@ -3,9 +3,11 @@
 Each subsystem draws from its own stream, derived from the run's seed and the stream's
 name with :class:`numpy.random.SeedSequence`. Switching a measure on therefore does not
 shift the draws of processes on other streams, which keeps paired comparisons low-noise,
-and a stream's draws do not depend on which other streams exist. A measure that adds draws
-to a stream shifts the later draws of that stream's other processes (docs/ODD.md, "Order
-within a process", names the two cases).
+and a stream's draws do not depend on which other streams exist. Two processes that a
+measure can change apart draw from separate streams (the debriefings' leads and the arrests
+in the act at the border; the joint action days and their document-fraud experts), so that
+a measure's added draws do not shift another process's (docs/ODD.md, "Order within a
+process").
 """
 
 from __future__ import annotations

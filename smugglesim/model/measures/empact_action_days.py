@@ -8,10 +8,10 @@ third countries in EMPACT actions.
 Mechanism: the status quo already has joint action days, 53 in 2018
 (``enforcement.action_days_per_year``; :mod:`smugglesim.model.action_days`); this measure adds what
 the document adds: more days from the enhanced funding (``action_days_per_year`` on top of
-the status quo's), and document-fraud experts on every day, who identify a document forger
-of an operating OCG with ``forger_identification_prob`` (none in the status quo); the
-forger joins the open case on the OCG or becomes a lead. Every arrest on a day comes from
-an open investigation or from a crossing under way, and every day takes routine
+the status quo's), with document-fraud experts on each of them, who identify a document
+forger of an operating OCG with ``forger_identification_prob`` (none in the status quo);
+the forger joins the open case on the OCG or becomes a lead. Every arrest on a day comes
+from an open investigation or from a crossing under way, and every day takes routine
 investigative work from the police units, as in the status quo
 (:class:`smugglesim.model.action_days.JointActionDays`).
 
@@ -21,11 +21,11 @@ the enhanced EMPACT funding made available for the 2019 Operational Action Plan 
 facilitation of illegal immigration (out of EUR 3 million of EMPACT high-value grants); the
 unit cost is that figure over six days (ASSUMPTION). The document says this does not
 finance all planned operations, so it is a lower bound for the default intensity. A budget
-sets ``action_days_per_year``. Not priced: the experts on the status quo's 53 days, which
-they join too. So at 0 added days (or a budget of 0) the measure costs nothing and still
-identifies forgers (612 in a year against 654 at the default 6 days; seed 1, no warm-up):
-in comparisons at equal budget its forger identification comes free (a known defect,
-docs/measures.md; pricing it needs a cost of an expert's day, which no source here gives).
+sets ``action_days_per_year``. The experts come only with the days the measure pays for,
+not on the status quo's 53 (ASSUMPTION: the document asks to deploy them "more
+systematically", without a cost for the status quo's days; until 4 December 2026 they
+joined those days too, unpriced, and identified 612 forgers a year at 0 added days, seed 1,
+docs/measures.md).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class EmpactActionDaysParams(MeasureParams):
         0.3,
         ge=0,
         le=1,
-        description="Probability per operating OCG with a forger that document-fraud experts identify one on an action day (ASSUMPTION; status quo 0).",
+        description="Probability per operating OCG with a forger that document-fraud experts identify one on an action day the measure adds (ASSUMPTION; status quo 0).",
     )
 
 
@@ -78,4 +78,5 @@ class EmpactActionDays(Measure):
         days = model.action_days
         p = self.params
         self.raise_by(days, "per_year", p.action_days_per_year)
+        self.raise_by(days, "expert_days_per_year", p.action_days_per_year)
         self.raise_to(days, "forger_identification_prob", p.forger_identification_prob)
