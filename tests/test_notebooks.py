@@ -34,7 +34,10 @@ def test_notebook_is_committed_without_outputs(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_top_to_bottom(name):
+def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
+    # The kernel inherits TMPDIR: what a notebook writes to a temporary folder (03's
+    # results, with OUT = None) goes under pytest's, not into the machine's /tmp for good.
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     nb = _read(name)
     client = nbclient.NotebookClient(
         nb,
