@@ -98,11 +98,6 @@ class JointActionDays:
         """The days that fall in ``week``: ``per_year`` spread evenly over 52 weeks."""
         return spread(self.per_year, week)
 
-    def expert_days_in_week(self, week: int) -> int:
-        """Of the days in ``week``, those with document-fraud experts: their own
-        ``expert_days_per_year`` spread the same way (at most the week's days)."""
-        return min(spread(self.expert_days_per_year, week), self.days_in_week(week))
-
     def take_routine_work(self) -> None:
         """The days of this week take their share of each unit's investigative work of the
         week: called before the units' step, since the days are known in advance and are
@@ -114,8 +109,12 @@ class JointActionDays:
 
     def step(self) -> None:
         week = self.clock.week
-        experts = self.expert_days_in_week(week) if self.forger_identification_prob > 0 else 0
-        for i in range(self.days_in_week(week)):
+        days = self.days_in_week(week)
+        # The first of them have the experts: their own days a year, spread the same way.
+        experts = 0
+        if self.forger_identification_prob > 0:
+            experts = min(spread(self.expert_days_per_year, week), days)
+        for i in range(days):
             self.day(experts=i < experts)
 
     def day(self, experts: bool = False) -> None:

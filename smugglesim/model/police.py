@@ -255,9 +255,6 @@ class PoliceUnit:
             target = lead.target
             if target.gone or target.ocg.dismantled:
                 continue
-            if target.ocg.investigation is not None:
-                target.ocg.investigation.add_target(target)
-                continue
             self._open(lead, week, rng)
 
     def _open(self, lead: Lead, week: int, rng: np.random.Generator) -> None:
@@ -274,15 +271,15 @@ class PoliceUnit:
         if rng.random() < self.finance.parallel_share:
             self.finance.ask(inv)
         # The leads on this OCG already waiting join the case now, as later ones do on
-        # arrival (receive); the OCG's leads all come to this unit, its route's.
-        if any(waiting.target.ocg is ocg for waiting in self.waiting):
-            keep: deque[Lead] = deque()
-            for waiting in self.waiting:
-                if waiting.target.ocg is not ocg:
-                    keep.append(waiting)
-                elif not waiting.target.gone:
-                    inv.add_target(waiting.target)
-            self.waiting = keep
+        # arrival (receive); the OCG's leads all come to this unit, its route's. So no lead
+        # in the queue is on an OCG with an open case.
+        keep: deque[Lead] = deque()
+        for waiting in self.waiting:
+            if waiting.target.ocg is not ocg:
+                keep.append(waiting)
+            elif not waiting.target.gone:
+                inv.add_target(waiting.target)
+        self.waiting = keep
 
     def _close(self, inv: Investigation, rng: np.random.Generator) -> None:
         ocg = inv.ocg
