@@ -3,7 +3,7 @@ item 3; docs/calibration.md, "Calibration by inference").
 
     python -m smugglesim.experiments.abc --quick     # 12 particles of 1-year runs, 15-25 s
     python -m smugglesim.experiments.abc --out posterior.csv   # the fit kept in the repository:
-        # 500 particles of 3-year runs, 1,084 simulations, 18 min on 2 cores
+        # 500 particles of 3-year runs, 1,112 simulations, 13 min on 2 cores
 
 It fits :data:`PARAMETERS`, every number of the status quo's mechanisms whose description
 says ``ASSUMPTION`` (71), with uniform priors over the ranges
