@@ -211,9 +211,11 @@ def warming_up(task):
     from smugglesim.experiments import engines
     from smugglesim.model import model as model_module
 
-    before = len(model_module._WARM_STATES)
+    # A new key, not a longer cache: a forked worker starts with its parent's warm states,
+    # which may be at WARM_STATES_KEPT already (the oldest then makes way).
+    before = set(model_module._WARM_STATES)
     result = engines.run_one(task)
-    result.metrics = {"warmed_up": len(model_module._WARM_STATES) > before}
+    result.metrics = {"warmed_up": bool(set(model_module._WARM_STATES) - before)}
     return result
 
 

@@ -84,24 +84,12 @@ class Offers:
             w = self.reach * np.exp(-price_sensitivity_per_eur * (self.price - cheapest))
             self.leg_cdf = grouped_cdf(self.leg, w, runs)
         # Guide table (Chen and Asau 1974): for each leg and each 1/GUIDE_BINS of [0, 1),
-        # the first offer that a draw in that bin can pick; see :meth:`pick`.
-        self._guide = np.searchsorted(self.leg_cdf, _bin_starts(n_legs), side="right")
-        self._cdf_padded = np.concatenate((self.leg_cdf, _INF))
-
-    def pick(self, legs: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """The offer chosen by migrants on ``legs`` with uniform draws ``u``: the same as
-        ``searchsorted(leg_cdf, legs + u, side="right")``, without a binary search."""
-        q = legs + u
-        # q's bin: legs are whole numbers, so floor(q * bins) is leg * bins + u's bin (with
-        # q as rounded, which is what the comparisons below use too).
-        # (Positions in range: gathered without numpy's check of each, as in migrants.py.)
-        pick = self._guide.take((q * self.GUIDE_BINS).astype(np.intp), mode="clip")
-        cdf = self._cdf_padded
-        behind = np.flatnonzero(cdf.take(pick, mode="clip") <= q)
-        while behind.size:
-            pick[behind] += 1
-            behind = behind[cdf.take(pick.take(behind), mode="clip") <= q.take(behind)]
-        return pick
+        # the first offer that a draw in that bin can pick, so that the pick (the same as
+        # ``searchsorted(leg_cdf, leg + u, side="right")``) needs no binary search:
+        # :func:`smugglesim.model.kernels.searchers_find` steps from it to the first offer
+        # whose ``cdf_padded`` (``leg_cdf`` and an infinite end) is above ``leg + u``.
+        self.guide = np.searchsorted(self.leg_cdf, _bin_starts(n_legs), side="right")
+        self.cdf_padded = np.concatenate((self.leg_cdf, _INF))
 
 
 class Market:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import pandas as pd
 
+from smugglesim.model import kernels
 from smugglesim.model.demand import OriginDemand
 from smugglesim.model.sampling import Groups, grouped_cdf
 
@@ -40,13 +41,13 @@ OUTCOMES = ("arrived", "detected", "died", "abandoned", "returned")
 ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
 
 # Narrow types: the weekly passes are bound by memory traffic more than by arithmetic.
-# The passes gather with ``take`` and index with ``np.intp`` arrays (a narrower index is
-# cast element by element at every use), and select rows by index lists from
-# ``flatnonzero`` where a boolean mask would be used more than once or is half full
-# (numpy copies the runs of a mask one by one). Positions known to be in range are gathered
-# with ``mode="clip"``, which spares numpy's check of each index (about a quarter fewer
-# instructions per element); the OCG -1 (travelling alone) is read as the last entry, with
-# the default mode.
+# The search and the travel are loops compiled by numba (:mod:`smugglesim.model.kernels`),
+# which read each row once. The numpy passes (departures, compaction) gather with ``take``
+# and index with ``np.intp`` arrays (a narrower index is cast element by element at every
+# use), and select rows by index lists from ``flatnonzero`` where a boolean mask would be
+# used more than once or is half full (numpy copies the runs of a mask one by one).
+# Positions known to be in range are gathered with ``mode="clip"``, which spares numpy's
+# check of each index (about a quarter fewer instructions per element).
 _COLUMNS = {
     "mid": np.int64,  # journey id
     "origin": np.int16,
@@ -222,96 +223,38 @@ class MigrantPopulation:
         routes = self.routes
         rng = self._rng_market
         demand = self.demand
-        n_legs = len(routes.legs)
-        idx = np.flatnonzero(self.view("state") == SEARCHING)
+        c = self.cols
+        market = self.market.offers
+        # Who finds a smuggler, and which one (logit on reach and price, per leg); each OCG
+        # takes those who picked it, in turn, up to its capacity; the rest go on searching.
+        idx, legs = kernels.searching(self.n, c["state"], c["leg"])
         if idx.size == 0:
             self.market.waiting_by_leg[:] = 0
             return
-        c = self.cols
-        legs = c["leg"].take(idx, mode="clip").astype(np.intp)
-        market = self.market.offers
-        # Who finds a smuggler, and which one (logit on reach and price, per leg).
         finders = np.flatnonzero(rng.random(idx.size) < market.p_find.take(legs, mode="clip"))
-        pick = market.pick(legs.take(finders, mode="clip"), rng.random(finders.size))
-        # Each OCG takes those who picked it, in turn, up to its capacity; the rest go on
-        # searching.
-        n_offers = market.price.size
-        sold = np.bincount(pick, minlength=n_offers)
-        if (sold > market.capacity).any():
-            # Rank among those who picked the same offer, by a stable (radix) sort: each
-            # offer keeps the first ``kept`` of its run in the sorted order.
-            order = np.argsort(
-                pick.astype(np.int16 if n_offers < 2**15 else np.int64), kind="stable"
-            )
-            kept = np.minimum(sold, market.capacity)
-            run_start = np.cumsum(sold) - sold
-            kept_start = np.cumsum(kept) - kept
-            ok = np.arange(kept_start[-1] + kept[-1]) + np.repeat(run_start - kept_start, kept)
-            finders = finders.take(order.take(ok, mode="clip"), mode="clip")
-            pick = np.repeat(np.arange(n_offers), kept)
-            sold = kept
+        taken, pick, sold = kernels.pick_offers(
+            legs, finders, rng.random(finders.size), market.guide, market.cdf_padded,
+            market.GUIDE_BINS, market.capacity,
+        )  # fmt: skip
         self.market.book_sales(sold)
-        served = np.zeros(idx.size, dtype=bool)
-        served[finders] = True
-        # Those who found nobody may go on alone where that is possible.
-        rest = np.flatnonzero(~served)
-        alone = rest[
-            rng.random(rest.size)
-            < self.market.self_travel_prob.take(legs.take(rest, mode="clip"), mode="clip")
-        ]
-        served[alone] = True
-        self.market.waiting_by_leg[:] = np.bincount(legs, minlength=n_legs)
-        unserved = np.flatnonzero(~served)
-        self.market.unserved_by_leg += np.bincount(
-            legs.take(unserved, mode="clip"), minlength=n_legs
+        self.fees_paid += float(market.price.take(pick, mode="clip").sum())
+        # Those taken board; those who found nobody may go on alone where that is possible;
+        # those still searching wait, give up, or (stuck) reconsider their path.
+        how, left = kernels.passages(
+            legs, taken, self.market.self_travel_prob, rng.random(idx.size - taken.size)
         )
-        self._board(
-            idx.take(finders, mode="clip"),
-            legs.take(finders, mode="clip"),
-            week,
-            market.ocg_ids.take(pick, mode="clip"),
-            market.price.take(pick, mode="clip"),
-        )
-        self._board(idx.take(alone, mode="clip"), legs.take(alone, mode="clip"), week)
-        # Those still searching wait, reconsider their path, or give up.
-        still = idx.take(unserved, mode="clip")
-        if still.size:
-            wait = c["wait"].take(still, mode="clip") + 1
-            c["wait"][still] = wait
-            quits = rng.random(still.size) < demand.abandon_prob_week
-            self._finish(still[quits], ABANDONED)
-            stuck = still[(wait >= demand.reroute_after_weeks) & ~quits]
-            if stuck.size:
-                self._reroute(stuck, rng)
-
-    def _board(
-        self,
-        rows: np.ndarray,
-        legs: np.ndarray,
-        week: int,
-        ocg_ids: np.ndarray | None = None,
-        prices: np.ndarray | None = None,
-    ) -> None:
-        """Migrants (``rows``, starting ``legs``) start their leg, with the OCGs
-        ``ocg_ids`` at ``prices`` (paying), or alone (no OCG, no fare)."""
-        c = self.cols
-        routes = self.routes
-        c["state"][rows] = TRAVELLING
-        c["ocg"][rows] = -1 if ocg_ids is None else ocg_ids
-        c["due_week"][rows] = week - 1 + routes.duration.take(legs, mode="clip")
-        c["wait"][rows] = 0
-        if prices is None:
-            return
-        smuggled = c["legs_smuggled"].take(rows, mode="clip")
-        first_leg = rows[smuggled == 0]
-        self._count(
-            "smuggled",
-            routes.route_of_path.take(c["path"].take(first_leg, mode="clip"), mode="clip"),
-        )
-        c["legs_smuggled"][rows] = smuggled + 1
-        c["paid"][rows] = c["paid"].take(rows, mode="clip") + prices
-        c["escrow"][rows] = prices * (1.0 - self.demand.upfront_share)
-        self.fees_paid += float(prices.sum())
+        waiting, unserved, smuggled, stuck = kernels.board(
+            week, idx, legs, how, taken, pick, rng.random(left), market.ocg_ids, market.price,
+            demand.upfront_share, routes.duration, routes.route_of_path,
+            len(routes.route_names), len(routes.legs), demand.abandon_prob_week,
+            demand.reroute_after_weeks, c["state"], c["ocg"], c["due_week"], c["wait"],
+            c["legs_smuggled"], c["paid"], c["escrow"], c["path"],
+        )  # fmt: skip
+        self.market.waiting_by_leg[:] = waiting
+        self.market.unserved_by_leg += unserved
+        self.week_counts["smuggled"] += smuggled
+        if stuck.size:
+            self._reroute(stuck, rng)
 
     def _reroute(self, rows: np.ndarray, rng: np.random.Generator) -> None:
         """Migrants stuck at a hub switch to the best path still open to them (logit)."""
@@ -339,31 +282,28 @@ class MigrantPopulation:
         routes = self.routes
         rng = self._rng_travel
         c = self.cols
-        done = np.flatnonzero((self.view("due_week") <= week) & (self.view("state") == TRAVELLING))
-        if done.size == 0:
-            return
-        legs = c["leg"].take(done, mode="clip").astype(np.intp)
-        ocgs = c["ocg"].take(done, mode="clip").astype(np.intp)
-        # Per OCG (``ocgs`` -1, travelling alone, reads the padding at the end): the
-        # multiplier of the death risk, and the share of detections and interceptions not
-        # evaded.
+        # Per OCG (-1, travelling alone, reads the padding at the end): the multiplier of
+        # the death risk, and the share of detections and interceptions not evaded.
         risky = self.smugglers.risky_death_multiplier - 1.0
         death_mult_of = (
             1.0 + np.concatenate((self.market.risk, [self.self_travel_risk_level])) * risky
         )
         not_evaded_of = 1.0 - np.concatenate((self.market.evasion, [0.0]))
-        died = rng.random(done.size) < routes.death_risk.take(
-            legs, mode="clip"
-        ) * death_mult_of.take(ocgs)
-        # Interception by a third country's coast guard or border police, of those alive:
-        # back to the leg's start, to buy the crossing again or go home.
-        stopped = np.zeros(done.size, dtype=bool)
         interception_prob = self.market.interception_prob
         quota = self.interception_quota
         exposed = interception_prob > 0  # by leg
         if quota is not None:
             exposed |= quota.on
-        at_risk = np.flatnonzero(exposed.take(legs, mode="clip") & ~died)
+        done = kernels.travelling_due(self.n, week, c["due_week"], c["state"])
+        if done.size == 0:
+            return
+        legs, ocgs, died, at_risk = kernels.leg_ends(
+            done, c["leg"], c["ocg"], routes.death_risk, death_mult_of, exposed,
+            rng.random(done.size),
+        )  # fmt: skip
+        # Interception by a third country's coast guard or border police, of those alive:
+        # back to the leg's start, to buy the crossing again or go home.
+        stopped = np.zeros(done.size, dtype=bool)
         if at_risk.size:
             legs_at_risk = legs.take(at_risk, mode="clip")
             p_stop = np.minimum(
@@ -375,77 +315,31 @@ class MigrantPopulation:
             else:
                 p_stop = p_stop * not_evaded
             stopped[at_risk] = rng.random(at_risk.size) < p_stop
-        # Escrow: refunded to the family on death or interception, released to the OCG
-        # otherwise.
-        escrow = c["escrow"].take(done, mode="clip")
-        refunded = died | stopped
-        back_to_family = escrow[refunded]
-        self.escrow_refunded += float(back_to_family.sum())
-        # What the migrant paid: less the escrow refunded (``fee_paid_eur``, the mean fee).
-        refund_rows = done[refunded]
-        c["paid"][refund_rows] = c["paid"].take(refund_rows, mode="clip") - back_to_family
-        on = ~refunded
-        paid_out = np.flatnonzero(on & (ocgs >= 0))
-        if paid_out.size:
-            self.market.release_escrow(
-                np.bincount(
-                    ocgs.take(paid_out, mode="clip"), weights=escrow.take(paid_out, mode="clip")
-                )
-            )
-        c["escrow"][done] = 0.0
-        self._finish(done[died], DIED)
-        if stopped.any():
-            back = done[stopped]
-            self._count(
-                "intercepted",
-                routes.route_of_path.take(c["path"].take(back, mode="clip"), mode="clip"),
-            )
-            home = rng.random(back.size) < self.demand.give_up_after_return_prob
-            self._finish(back[home], RETURNED)
-            again = back[~home]
-            c["state"][again] = SEARCHING  # their wait is 0 since they boarded
-            c["ocg"][again] = -1
-        # Detection at the EU external border, of those who went on: an entry, registered.
-        # (Positions below index ``done``.)
-        n_paths = len(routes.paths)
-        entered = np.zeros(n_paths, dtype=np.int64)  # by path
-        at_border = np.flatnonzero(routes.is_border.take(legs, mode="clip") & on)
-        if at_border.size:
-            factor = self.border_guards.detection_factor
-            p_detect = np.minimum(
-                routes.detection_prob.take(legs.take(at_border, mode="clip"), mode="clip") * factor,
-                1.0,
-            )
-            p_detect = p_detect * not_evaded_of.take(ocgs.take(at_border, mode="clip"))
-            detected = np.zeros(done.size, dtype=bool)
-            detected[at_border] = rng.random(at_border.size) < p_detect
-            caught = np.flatnonzero(detected)
-            if caught.size:
-                det_ocgs = ocgs.take(caught, mode="clip")
-                self.detected_by_ocg = np.bincount(det_ocgs[det_ocgs >= 0])
-                det_rows = done.take(caught, mode="clip")
-                # An entry: the crossing is done (legs_completed counts it, as for arrivals).
-                c["pos"][det_rows] = c["pos"].take(det_rows, mode="clip") + 1
-                self._finish(det_rows, DETECTED)
-                entered += np.bincount(c["path"].take(det_rows, mode="clip"), minlength=n_paths)
-                on &= ~detected
-        rows = done.take(np.flatnonzero(on), mode="clip")
-        path = c["path"].take(rows, mode="clip").astype(np.intp)
-        pos = c["pos"].take(rows, mode="clip") + 1
-        c["pos"][rows] = pos
-        arrived = pos >= routes.path_len.take(path, mode="clip")
-        ends = np.flatnonzero(arrived)
-        self._finish(rows.take(ends, mode="clip"), ARRIVED)
-        entered += np.bincount(path.take(ends, mode="clip"), minlength=n_paths)
+        # Escrow refunded to the family on death or interception (what the migrant paid is
+        # less the refund: ``fee_paid_eur``, the mean fee), released to the OCG otherwise;
+        # the stopped go home or search again; the others are detected at the EU external
+        # border (an entry, registered), arrive or search for their next leg.
+        u_home = rng.random(np.count_nonzero(stopped))
+        gone = died | stopped
+        u_detect = rng.random(np.count_nonzero(routes.is_border.take(legs, mode="clip") & ~gone))
+        refunds, released, intercepted, entered, caught, by_ocg = kernels.leg_outcomes(
+            done, legs, ocgs, died, stopped, u_home, u_detect, c["escrow"], c["paid"],
+            c["state"], c["pos"], c["path"], c["leg"], c["ocg"], routes.route_of_path,
+            len(routes.route_names), routes.is_border, routes.detection_prob,
+            self.border_guards.detection_factor, not_evaded_of,
+            self.demand.give_up_after_return_prob, routes.path_len, routes.path_legs.ravel(),
+            routes.path_legs.shape[1], self.market.risk.size,
+        )  # fmt: skip
+        self.escrow_refunded += float(refunds.sum())
+        if released.any():
+            self.market.release_escrow(released)
+        self.week_counts["intercepted"] += intercepted
+        if caught:
+            self.detected_by_ocg = by_ocg
         # Some of those who entered where another origin's migrants come from move on.
         for origin, paths in enumerate(self._paths_feeding):
             if paths.size:
                 self.origins.enter_origin(origin, int(entered.take(paths, mode="clip").sum()))
-        on = np.flatnonzero(~arrived)
-        nxt = rows.take(on, mode="clip")
-        c["state"][nxt] = SEARCHING
-        c["leg"][nxt] = routes.leg_at(path.take(on, mode="clip"), pos.take(on, mode="clip"))
-        c["ocg"][nxt] = -1  # their wait is 0 since they boarded
 
     def _finish(self, rows: np.ndarray, outcome: int) -> None:
         """End journeys; :meth:`compact` counts and logs them at the end of the week."""
