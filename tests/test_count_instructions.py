@@ -111,3 +111,21 @@ def test_without_valgrind_it_stops_with_one_line(monkeypatch, capsys):
     assert count_instructions.main() == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "valgrind not found" in err
+
+
+def test_a_tree_is_primed_with_its_compiled_loops_before_it_is_counted(tmp_path, monkeypatch):
+    """The first run compiles numba's loops into the cache; every counted process then
+    loads them from there alike (else the first to run pays the compilation)."""
+    from smugglesim.experiments.revisions import ROOT, prime
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    prime(ROOT, "smugglesim.model", ROOT / "scenarios" / "baseline.toml")
+    cached = {p.name.split("-")[0] for p in tmp_path.rglob("*.nbi")}
+    assert {"kernels.pick_offers", "kernels.board", "kernels.leg_outcomes"} <= cached
+
+
+def test_a_tree_that_cannot_run_stops_the_priming_with_one_line(tmp_path):
+    from smugglesim.experiments.revisions import ROOT, prime
+
+    with pytest.raises(SystemExit, match=r": a first run to compile its loops failed: .+"):
+        prime(ROOT, "smugglesim.model", tmp_path / "missing.toml")

@@ -11,8 +11,10 @@ counts the same to about 0.3%): the imports and the scenario alone, then one run
 runs on one seed. The differences are what a replication costs: the first run warms up
 itself (and keeps its warm state in the process), the second takes the kept state over, as
 every replication but the first on a seed does in a batch or a comparison. A version
-without warm-up runs both alike. ``--set`` overrides a parameter of REV_B's scenario only,
-as ``compare_speed`` does, to see what a mechanism costs.
+without warm-up runs both alike. Each version's tree first runs a week, uncounted, so that
+numba's compiled loops are in its cache and every counted process loads them alike, in its
+first run (:func:`smugglesim.experiments.revisions.prime`). ``--set`` overrides a parameter
+of REV_B's scenario only, as ``compare_speed`` does, to see what a mechanism costs.
 
 ``--cache-sim`` also simulates the caches and the branch predictor (slower): first-level
 instruction and data caches of 32 KiB and a last level of 1 MiB, 8-way sets of 64-byte
@@ -35,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from smugglesim.experiments.compare_speed import BASELINE, settings, versions_parser
-from smugglesim.experiments.revisions import IMPORT_CORE, checkout
+from smugglesim.experiments.revisions import IMPORT_CORE, checkout, prime
 
 RUNS = (0, 1, 2)  # runs per process: the imports alone, then one and two replications
 
@@ -129,6 +131,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="smugglesim-count-") as name:
         tmp = Path(name)
         trees = [checkout(rev, tmp) for rev in revs]
+        for tree, package in dict(trees).items():  # each tree once
+            prime(tree, package, BASELINE)
 
         def count(job: tuple[int, int]) -> dict[str, int]:
             k, runs = job

@@ -4,8 +4,10 @@
 
 Runs the baseline (``demand.scale`` 1) and the same scenario at ``--scale`` times the 2018
 volume in turns, seeds 1, 2, ... (the same seed for both in a trial), each in a fresh
-process so that its peak memory is its own. Prints per trial and as medians: CPU seconds
-(construction and warm-up included),
+process so that its peak memory is its own, after one short run, unmeasured, that leaves
+numba's compiled loops in their cache. Prints per trial and as medians: CPU seconds
+(construction, warm-up and the loading of the compiled loops from the cache, about 0.25 s,
+included),
 detections per year, the peak resident memory, the largest number of migrants on their
 way at once, and the journeys logged; then the ratio of the two costs and the memory per
 migrant (the table's bytes per row and the log's bytes per finished journey, from the
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "baseline.toml")
     args = parser.parse_args(argv)
     runs: dict[float, list[dict]] = {1.0: [], args.scale: []}
+    one_run(1.0, 0.02, 1, args.scenario)  # compiles the loops into numba's cache if need be
     for trial in range(args.trials):
         for scale in runs:
             r = one_run(scale, args.years, trial + 1, args.scenario)
