@@ -132,7 +132,7 @@ def main() -> int:
         tmp = Path(name)
         trees = [checkout(rev, tmp) for rev in revs]
         for tree, package in dict(trees).items():  # each tree once
-            prime(tree, package, BASELINE)
+            prime(tree, package, BASELINE, [*tool, "--cachegrind-out-file=/dev/null"])
 
         def count(job: tuple[int, int]) -> dict[str, int]:
             k, runs = job

@@ -12,6 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tarfile
+from collections.abc import Sequence
 from io import BytesIO
 from pathlib import Path
 
@@ -72,14 +73,16 @@ SmugglingModel(load_scenario(sys.argv[3], {"run.years": 0.02}), rng=1).run()
 )
 
 
-def prime(tree: Path, package: str, scenario: Path) -> None:
+def prime(tree: Path, package: str, scenario: Path, under: Sequence[str] = ()) -> None:
     """Run ``scenario`` for a week (after its warm-up) in ``tree``, unmeasured, so that the
     loops numba compiles on their first call (smugglesim.model.kernels, about 4 s) are in
     the cache beside the tree's package before anything is measured: every measured process
     then loads them from there (about 0.25 s), as every process after the first does in
-    use. A revision from before numba runs its week for nothing."""
+    use. ``under``: the command the measured processes run under (valgrind's, whose virtual
+    processor numba's cache tells apart from the machine's, so that it keeps loops compiled
+    for each). A revision from before numba runs its week for nothing."""
     done = subprocess.run(
-        [sys.executable, "-c", _PRIME, str(tree), package, str(scenario)],
+        [*under, sys.executable, "-c", _PRIME, str(tree), package, str(scenario)],
         capture_output=True,
         text=True,
     )
