@@ -20,7 +20,7 @@ of REV_B's scenario only, as ``compare_speed`` does, to see what a mechanism cos
 instruction and data caches of 32 KiB and a last level of 1 MiB, 8-way sets of 64-byte
 lines, this development machine's per-core caches (``lscpu``; the 32 MiB third level it
 shares would hide the misses that cost time, docs/performance.md). Counting 5 years took
-4 minutes on this machine's two cores, 10 with ``--cache-sim``.
+4-5 minutes on this machine's two cores, 10 with ``--cache-sim``.
 
 Needs valgrind (``apt install valgrind``); stops with a one-line error without it.
 """

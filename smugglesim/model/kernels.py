@@ -5,11 +5,14 @@ A pass in numpy makes a temporary array for every step (a gather, a mask, a prod
 reads the table's columns once for each; these loops do a pass's steps row by row, in one
 read. They do the same arithmetic in the same order as the numpy they replace, and draw the
 same random numbers in the same order: each takes the uniforms it needs as an array drawn
-by numpy (``rng.random(n)`` fills an array about three times faster than a compiled loop
-draws one number at a time from the same ``Generator``), so a pass that draws twice is two
-loops with the draw between them. Sums whose rounding depends on the order of their terms
-(numpy adds pairwise) stay in numpy. A run's results are those of the numpy passes they
-replaced, draw for draw (checked with ``python -m smugglesim.experiments.same_results``).
+by numpy, as the numpy passes drew them, so that a loop is a function of its arguments
+alone (``tests/test_kernels.py`` gives it uniforms of its own) and a pass that draws twice
+is two loops with the draw between them. Sums whose rounding depends on the order of their
+terms (numpy adds pairwise) stay in numpy. A run's results are those of the numpy passes
+they replaced, draw for draw (checked with ``python -m smugglesim.experiments.same_results``).
+
+The loops check their indices (``boundscheck``): an index out of range raises an error
+instead of writing over memory.
 """
 
 from __future__ import annotations
