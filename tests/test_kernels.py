@@ -116,3 +116,50 @@ def test_passages_take_the_uniforms_of_those_not_taken_in_order(data, m):
     want[alone] = 2
     assert how.tolist() == want.tolist()
     assert left == m - taken.size - alone.size
+
+
+@FAST
+@given(st.data(), st.integers(0, 40), st.booleans())
+def test_journeys_ended_are_counted_logged_and_marked_gone_as_numpy_would(data, n, log):
+    gone, detected, n_outcomes, n_routes = -9, 1, 5, 3
+    state = data.draw(
+        hnp.arrays(np.int8, n, elements=st.sampled_from([gone, -5, -4, -3, -2, -1, 0, 1]))
+    )
+    path = data.draw(hnp.arrays(np.int16, n, elements=st.integers(0, 4)))
+    route_of_path = np.array([0, 0, 1, 2, 2], dtype=np.int64)
+    paid = data.draw(hnp.arrays(float, n, elements=st.floats(0, 1e4)))
+    smuggled = data.draw(hnp.arrays(np.int16, n, elements=st.integers(0, 3)))
+    mid = np.arange(n, dtype=np.int64) * 7
+    small = hnp.arrays(np.int16, n, elements=st.integers(0, 9))
+    origin, pos = data.draw(small), data.draw(small)
+    depart_week = data.draw(hnp.arrays(np.int32, n, elements=st.integers(-52, 300)))
+    ocg = data.draw(hnp.arrays(np.int32, n, elements=st.integers(-1, 50)))
+    within = data.draw(st.integers(0, n))
+    before = state.copy()
+    per, fees_sum, fees_n, ended, columns = kernels.journeys_ended(
+        within, state, gone, n_outcomes, detected, path, route_of_path, n_routes, paid,
+        smuggled, mid, origin, depart_week, pos, ocg, log,
+    )  # fmt: skip
+    # The numpy it stands for (MigrantPopulation.compact before the loop).
+    rows = np.flatnonzero((before[:within] < 0) & (before[:within] != gone))
+    outcome = (-1 - before[rows]).astype(np.int8)
+    route = route_of_path[path[rows]]
+    want = np.bincount(outcome * n_routes + route, minlength=n_outcomes * n_routes)
+    fac = np.flatnonzero((outcome <= detected) & (smuggled[rows] > 0))
+    want_sum = np.bincount(route[fac], weights=paid[rows][fac], minlength=n_routes)
+    assert ended == rows.size
+    assert per.tolist() == want.tolist()
+    assert fees_sum.tolist() == want_sum.tolist()  # the same sums, bit for bit
+    assert fees_n.tolist() == np.bincount(route[fac], minlength=n_routes).tolist()
+    after = before.copy()
+    after[rows] = gone
+    assert state.tolist() == after.tolist()
+    logged = (
+        mid[rows], origin[rows], path[rows], route.astype(np.int8), outcome, depart_week[rows],
+        pos[rows], smuggled[rows], paid[rows], ocg[rows],
+    )  # fmt: skip
+    for got, column in zip(columns, logged, strict=True):
+        if log:
+            assert got.dtype == column.dtype and got.tolist() == column.tolist()
+        else:
+            assert got.size == 0

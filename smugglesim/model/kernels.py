@@ -331,3 +331,78 @@ def board(
                 n_stuck += 1
             j += 1
     return waiting, unserved, smuggled, stuck[:n_stuck]
+
+
+@_jit
+def journeys_ended(
+    n,
+    state,
+    gone,
+    n_outcomes,
+    detected,
+    path,
+    route_of_path,
+    n_routes,
+    paid,
+    legs_smuggled,
+    mid,
+    origin,
+    depart_week,
+    pos,
+    ocg,
+    log,
+):
+    """The journeys that ended this week (rows of the first ``n`` whose ``state`` is
+    -1 - outcome, not yet ``gone``), in table order: counted by outcome and route (outcome
+    times ``n_routes`` plus route), the fees of those who entered (outcome up to
+    ``detected``) after a smuggled leg summed and counted by route (in order, as
+    ``np.bincount`` adds), their rows marked ``gone``; and, when ``log``, their columns of
+    the journey log (``legs_completed`` is ``pos``, ``last_ocg`` is ``ocg``).
+
+    Returns the counts, the fees' sums and counts, how many ended, and the log's columns:
+    migrant, origin, path, route, outcome, depart week, legs completed, legs smuggled, fee
+    paid, last OCG (empty when not ``log``)."""
+    rows = np.empty(n, dtype=np.intp)
+    count = 0
+    for r in range(n):  # without a branch
+        rows[count] = r
+        s = state[r]
+        count += (s < 0) & (s != gone)
+    per = np.zeros(n_outcomes * n_routes, dtype=np.int64)
+    fees_sum = np.zeros(n_routes, dtype=np.float64)
+    fees_n = np.zeros(n_routes, dtype=np.int64)
+    m = count if log else 0
+    l_mid = np.empty(m, dtype=mid.dtype)
+    l_origin = np.empty(m, dtype=origin.dtype)
+    l_path = np.empty(m, dtype=path.dtype)
+    l_route = np.empty(m, dtype=np.int8)
+    l_outcome = np.empty(m, dtype=np.int8)
+    l_depart = np.empty(m, dtype=depart_week.dtype)
+    l_pos = np.empty(m, dtype=pos.dtype)
+    l_smuggled = np.empty(m, dtype=legs_smuggled.dtype)
+    l_paid = np.empty(m, dtype=paid.dtype)
+    l_ocg = np.empty(m, dtype=ocg.dtype)
+    for k in range(count):
+        r = rows[k]
+        outcome = -1 - state[r]
+        route = route_of_path[path[r]]
+        per[outcome * n_routes + route] += 1
+        if outcome <= detected and legs_smuggled[r] > 0:
+            fees_sum[route] += paid[r]
+            fees_n[route] += 1
+        if log:
+            l_mid[k] = mid[r]
+            l_origin[k] = origin[r]
+            l_path[k] = path[r]
+            l_route[k] = route
+            l_outcome[k] = outcome
+            l_depart[k] = depart_week[r]
+            l_pos[k] = pos[r]
+            l_smuggled[k] = legs_smuggled[r]
+            l_paid[k] = paid[r]
+            l_ocg[k] = ocg[r]
+        state[r] = gone
+    columns = (
+        l_mid, l_origin, l_path, l_route, l_outcome, l_depart, l_pos, l_smuggled, l_paid, l_ocg
+    )  # fmt: skip
+    return per, fees_sum, fees_n, count, columns

@@ -41,13 +41,14 @@ OUTCOMES = ("arrived", "detected", "died", "abandoned", "returned")
 ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
 
 # Narrow types: the weekly passes are bound by memory traffic more than by arithmetic.
-# The search and the travel are loops compiled by numba (:mod:`smugglesim.model.kernels`),
-# which read each row once. The numpy passes (departures, compaction) gather with ``take``
-# and index with ``np.intp`` arrays (a narrower index is cast element by element at every
-# use), and select rows by index lists from ``flatnonzero`` where a boolean mask would be
-# used more than once or is half full (numpy copies the runs of a mask one by one).
-# Positions known to be in range are gathered with ``mode="clip"``, which spares numpy's
-# check of each index (about a quarter fewer instructions per element).
+# The search, the travel and the log of the journeys that ended are loops compiled by numba
+# (:mod:`smugglesim.model.kernels`), which read each row once. The numpy passes (departures,
+# dropping finished rows) gather with ``take`` and index with ``np.intp`` arrays (a narrower
+# index is cast element by element at every use), and select rows by index lists from
+# ``flatnonzero`` where a boolean mask would be used more than once or is half full (numpy
+# copies the runs of a mask one by one). Positions known to be in range are gathered with
+# ``mode="clip"``, which spares numpy's check of each index (about a quarter fewer
+# instructions per element).
 _COLUMNS = {
     "mid": np.int64,  # journey id
     "origin": np.int16,
@@ -348,48 +349,34 @@ class MigrantPopulation:
     def compact(self, week: int) -> None:
         """Count and log this week's finished journeys (the reported weeks'); drop finished rows once they are a
         half of the table, so that the weekly work scales with the migrants en route."""
-        state = self.view("state")
-        rows = np.flatnonzero((state < 0) & (state != GONE))
-        if rows.size == 0:
-            return
         c = self.cols
         routes = self.routes
         n_routes = len(routes.route_names)
-        outcome = (-1 - state.take(rows, mode="clip")).astype(np.int8)
-        path = c["path"].take(rows, mode="clip")
-        route = routes.route_of_path.take(path, mode="clip")
-        per = np.bincount(outcome * n_routes + route, minlength=len(OUTCOMES) * n_routes)
+        reported = week >= 0  # the warm-up's journeys are not logged
+        per, fees_sum, fees_n, ended, columns = kernels.journeys_ended(
+            self.n, c["state"], GONE, len(OUTCOMES), DETECTED, c["path"], routes.route_of_path,
+            n_routes, c["paid"], c["legs_smuggled"], c["mid"], c["origin"], c["depart_week"],
+            c["pos"], c["ocg"], reported,
+        )  # fmt: skip
+        if ended == 0:
+            return
         for k, name in enumerate(OUTCOMES):
             self.week_counts[name] += per[k * n_routes : (k + 1) * n_routes]
-        paid = c["paid"].take(rows, mode="clip")
-        smuggled = c["legs_smuggled"].take(rows, mode="clip")
-        fac = np.flatnonzero((outcome <= DETECTED) & (smuggled > 0))
-        fac_route = route.take(fac, mode="clip")
-        self._count("fees_sum", fac_route, paid.take(fac, mode="clip"))
-        self._count("fees_n", fac_route)
-        log = self._log if week >= 0 else []  # the warm-up's journeys are not reported
-        if week < 0:
-            self.finished_in_warmup += rows.size
-        log.append(
-            {
-                "migrant": c["mid"].take(rows, mode="clip"),
-                "origin": c["origin"].take(rows, mode="clip"),
-                "path": path,
-                "route": route.astype(np.int8),
-                "outcome": outcome,
-                "depart_week": c["depart_week"].take(rows, mode="clip"),
-                "end_week": np.full(rows.size, week, dtype=np.int32),
-                "legs_completed": c["pos"].take(rows, mode="clip"),
-                "legs_smuggled": smuggled,
-                "fee_paid_eur": paid,
-                "last_ocg": c["ocg"].take(rows, mode="clip"),
-            }
-        )
-        state[rows] = GONE
-        self.gone += rows.size
+        self.week_counts["fees_sum"] += fees_sum
+        self.week_counts["fees_n"] += fees_n
+        if reported:
+            names = ("migrant", "origin", "path", "route", "outcome", "depart_week")
+            chunk = dict(zip(names, columns[:6], strict=True))
+            chunk["end_week"] = np.full(ended, week, dtype=np.int32)
+            names = ("legs_completed", "legs_smuggled", "fee_paid_eur", "last_ocg")
+            chunk.update(zip(names, columns[6:], strict=True))
+            self._log.append(chunk)
+        else:
+            self.finished_in_warmup += ended
+        self.gone += ended
         if self.gone * 2 < self.n:
             return
-        keep = np.flatnonzero(state != GONE)
+        keep = np.flatnonzero(self.view("state") != GONE)
         for arr in self.cols.values():
             arr[: keep.size] = arr.take(keep, mode="clip")
         self.n = keep.size

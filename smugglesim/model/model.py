@@ -8,7 +8,8 @@ so a model is handed over at week 0 with the system under way. Where each mechan
 
 - ``smugglesim/model/market.py``: the week's offers, path attractiveness, fares (:class:`Market`);
 - ``smugglesim/model/migrants.py``: departures, search, travel, deaths, detection, arrival (the
-  search and the travel as loops compiled by numba, ``smugglesim/model/kernels.py``);
+  search, the travel and the week's log as loops compiled by numba,
+  ``smugglesim/model/kernels.py``);
 - ``smugglesim/model/ocg_lifecycle.py``: OCGs founded, arrested members, replacement, adaptation,
   leg moves, entry and exit (:class:`OcgLifeCycle`);
 - ``smugglesim/model/enforcement.py``, ``smugglesim/model/intelligence.py``, ``smugglesim/model/police.py``,
