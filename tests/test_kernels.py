@@ -121,7 +121,7 @@ def test_passages_take_the_uniforms_of_those_not_taken_in_order(data, m):
 @FAST
 @given(st.data(), st.integers(0, 40), st.booleans())
 def test_journeys_ended_are_counted_logged_and_marked_gone_as_numpy_would(data, n, log):
-    gone, detected, n_outcomes, n_routes = -9, 1, 5, 3
+    gone, detected, n_outcomes, n_routes = kernels.GONE, kernels.DETECTED, len(kernels.OUTCOMES), 3
     state = data.draw(
         hnp.arrays(np.int8, n, elements=st.sampled_from([gone, -5, -4, -3, -2, -1, 0, 1]))
     )
@@ -137,8 +137,8 @@ def test_journeys_ended_are_counted_logged_and_marked_gone_as_numpy_would(data, 
     within = data.draw(st.integers(0, n))
     before = state.copy()
     per, fees_sum, fees_n, ended, columns = kernels.journeys_ended(
-        within, state, gone, n_outcomes, detected, path, route_of_path, n_routes, paid,
-        smuggled, mid, origin, depart_week, pos, ocg, log,
+        within, state, path, route_of_path, n_routes, paid, smuggled, mid, origin,
+        depart_week, pos, ocg, log,
     )  # fmt: skip
     # The numpy it stands for (MigrantPopulation.compact before the loop).
     rows = np.flatnonzero((before[:within] < 0) & (before[:within] != gone))

@@ -22,6 +22,16 @@ import numpy as np
 
 _jit = numba.njit(cache=True, nogil=True, boundscheck=True)
 
+# The migrant table's states (its ``state`` column), read by the loops as constants.
+SEARCHING, TRAVELLING = 0, 1
+GONE = -9  # a finished journey, logged; the row is reused at the next compaction
+# A journey that ended, not yet logged, has the state -1 - outcome. arrived: entered the EU
+# unseen; detected: entered the EU and was detected (registered) at the border, as Frontex
+# counts detections of illegal border-crossing; returned: gave up after a third country
+# intercepted the crossing and returned them.
+OUTCOMES = ("arrived", "detected", "died", "abandoned", "returned")
+ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
+
 
 @_jit
 def travelling_due(n, week, due_week, state):
@@ -30,7 +40,7 @@ def travelling_due(n, week, due_week, state):
     count = 0
     for r in range(n):  # without a branch: a row's test is often true, at random
         done[count] = r
-        count += (due_week[r] <= week) & (state[r] == 1)
+        count += (due_week[r] <= week) & (state[r] == TRAVELLING)
     return done[:count]
 
 
@@ -41,7 +51,7 @@ def searching(n, state, leg):
     count = 0
     for r in range(n):
         idx[count] = r
-        count += state[r] == 0
+        count += state[r] == SEARCHING
     idx = idx[:count]
     legs = np.empty(count, dtype=np.intp)
     for k in range(count):
@@ -110,7 +120,7 @@ def leg_outcomes(
     order, against ``give_up_after_return_prob``) or search again; of the others, those
     crossing the EU border are detected (``u_detect``, one for each in order) and enter,
     or pass unseen and arrive at the path's end or search for the next leg. Journeys that
-    end are marked in ``state`` (-1 - outcome: arrived 0, detected 1, died 2, returned 4).
+    end are marked in ``state`` (-1 - outcome).
 
     Returns the refunds, the escrow released by OCG id, those intercepted by route, those
     who entered the EU by path, whether anyone was detected, and the detections by OCG id
@@ -132,16 +142,16 @@ def leg_outcomes(
             released[ocgs[k]] += e
         escrow[r] = 0.0
         if died[k]:
-            state[r] = -3
+            state[r] = -1 - DIED
     j = 0
     for k in range(m):
         if stopped[k]:
             r = done[k]
             intercepted[route_of_path[path[r]]] += 1
             if u_home[j] < give_up_after_return_prob:
-                state[r] = -5
+                state[r] = -1 - RETURNED
             else:
-                state[r] = 0
+                state[r] = SEARCHING
                 ocg[r] = -1
             j += 1
     last = not_evaded_of.size - 1
@@ -166,17 +176,17 @@ def leg_outcomes(
             if ocgs[k] >= 0:
                 by_ocg[ocgs[k]] += 1
             pos[r] = pos[r] + 1
-            state[r] = -2
+            state[r] = -1 - DETECTED
             entered[path[r]] += 1
         elif not (died[k] or stopped[k]):
             p_ = path[r]
             q = pos[r] + 1
             pos[r] = q
             if q >= path_len[p_]:
-                state[r] = -1
+                state[r] = -1 - ARRIVED
                 entered[p_] += 1
             else:
-                state[r] = 0
+                state[r] = SEARCHING
                 leg[r] = path_legs_flat[p_ * path_width + q]
                 ocg[r] = -1
     return refunds[:n_refunds], released, intercepted, entered, caught, by_ocg
@@ -298,7 +308,7 @@ def board(
         r = idx[k]
         o = pick[j]
         price = offer_price[o]
-        state[r] = 1
+        state[r] = TRAVELLING
         ocg[r] = offer_ocg[o]
         due_week[r] = week - 1 + duration[legs[k]]
         wait[r] = 0
@@ -316,7 +326,7 @@ def board(
         waiting[g] += 1
         r = idx[k]
         if how[k] == 2:
-            state[r] = 1
+            state[r] = TRAVELLING
             ocg[r] = -1
             due_week[r] = week - 1 + duration[g]
             wait[r] = 0
@@ -325,7 +335,7 @@ def board(
             w = wait[r] + 1
             wait[r] = w
             if u_abandon[j] < abandon_prob_week:
-                state[r] = -4
+                state[r] = -1 - ABANDONED
             elif w >= reroute_after_weeks:
                 stuck[n_stuck] = r
                 n_stuck += 1
@@ -337,9 +347,6 @@ def board(
 def journeys_ended(
     n,
     state,
-    gone,
-    n_outcomes,
-    detected,
     path,
     route_of_path,
     n_routes,
@@ -353,10 +360,10 @@ def journeys_ended(
     log,
 ):
     """The journeys that ended this week (rows of the first ``n`` whose ``state`` is
-    -1 - outcome, not yet ``gone``), in table order: counted by outcome and route (outcome
-    times ``n_routes`` plus route), the fees of those who entered (outcome up to
-    ``detected``) after a smuggled leg summed and counted by route (in order, as
-    ``np.bincount`` adds), their rows marked ``gone``; and, when ``log``, their columns of
+    -1 - outcome, not yet ``GONE``), in table order: counted by outcome and route (outcome
+    times ``n_routes`` plus route), the fees of those who entered (arrived or
+    detected) after a smuggled leg summed and counted by route (in order, as
+    ``np.bincount`` adds), their rows marked ``GONE``; and, when ``log``, their columns of
     the journey log (``legs_completed`` is ``pos``, ``last_ocg`` is ``ocg``).
 
     Returns the counts, the fees' sums and counts, how many ended, and the log's columns:
@@ -367,8 +374,8 @@ def journeys_ended(
     for r in range(n):  # without a branch
         rows[count] = r
         s = state[r]
-        count += (s < 0) & (s != gone)
-    per = np.zeros(n_outcomes * n_routes, dtype=np.int64)
+        count += (s < 0) & (s != GONE)
+    per = np.zeros(len(OUTCOMES) * n_routes, dtype=np.int64)
     fees_sum = np.zeros(n_routes, dtype=np.float64)
     fees_n = np.zeros(n_routes, dtype=np.int64)
     m = count if log else 0
@@ -387,7 +394,7 @@ def journeys_ended(
         outcome = -1 - state[r]
         route = route_of_path[path[r]]
         per[outcome * n_routes + route] += 1
-        if outcome <= detected and legs_smuggled[r] > 0:
+        if outcome <= DETECTED and legs_smuggled[r] > 0:
             fees_sum[route] += paid[r]
             fees_n[route] += 1
         if log:
@@ -401,7 +408,7 @@ def journeys_ended(
             l_smuggled[k] = legs_smuggled[r]
             l_paid[k] = paid[r]
             l_ocg[k] = ocg[r]
-        state[r] = gone
+        state[r] = GONE
     columns = (
         l_mid, l_origin, l_path, l_route, l_outcome, l_depart, l_pos, l_smuggled, l_paid, l_ocg
     )  # fmt: skip

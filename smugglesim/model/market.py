@@ -86,7 +86,7 @@ class Offers:
         # Guide table (Chen and Asau 1974): for each leg and each 1/GUIDE_BINS of [0, 1),
         # the first offer that a draw in that bin can pick, so that the pick (the same as
         # ``searchsorted(leg_cdf, leg + u, side="right")``) needs no binary search:
-        # :func:`smugglesim.model.kernels.searchers_find` steps from it to the first offer
+        # :func:`smugglesim.model.kernels.pick_offers` steps from it to the first offer
         # whose ``cdf_padded`` (``leg_cdf`` and an infinite end) is above ``leg + u``.
         self.guide = np.searchsorted(self.leg_cdf, _bin_starts(n_legs), side="right")
         self.cdf_padded = np.concatenate((self.leg_cdf, _INF))

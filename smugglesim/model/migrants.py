@@ -22,6 +22,7 @@ import pandas as pd
 
 from smugglesim.model import kernels
 from smugglesim.model.demand import OriginDemand
+from smugglesim.model.kernels import GONE, OUTCOMES, SEARCHING, TRAVELLING
 from smugglesim.model.sampling import Groups, grouped_cdf
 
 if TYPE_CHECKING:
@@ -32,13 +33,6 @@ if TYPE_CHECKING:
     from smugglesim.model.routes import RouteNetwork
     from smugglesim.model.streams import RandomStreams
 
-SEARCHING, TRAVELLING = 0, 1
-GONE = -9  # a finished journey, logged; the row is reused at the next compaction
-# arrived: entered the EU unseen; detected: entered the EU and was detected (registered) at
-# the border, as Frontex counts detections of illegal border-crossing; returned: gave up
-# after a third country intercepted the crossing and returned them.
-OUTCOMES = ("arrived", "detected", "died", "abandoned", "returned")
-ARRIVED, DETECTED, DIED, ABANDONED, RETURNED = range(5)
 
 # Narrow types: the weekly passes are bound by memory traffic more than by arithmetic.
 # The search, the travel and the log of the journeys that ended are loops compiled by numba
@@ -321,8 +315,10 @@ class MigrantPopulation:
         # the stopped go home or search again; the others are detected at the EU external
         # border (an entry, registered), arrive or search for their next leg.
         u_home = rng.random(np.count_nonzero(stopped))
-        gone = died | stopped
-        u_detect = rng.random(np.count_nonzero(routes.is_border.take(legs, mode="clip") & ~gone))
+        refunded = died | stopped
+        u_detect = rng.random(
+            np.count_nonzero(routes.is_border.take(legs, mode="clip") & ~refunded)
+        )
         refunds, released, intercepted, entered, caught, by_ocg = kernels.leg_outcomes(
             done, legs, ocgs, died, stopped, u_home, u_detect, c["escrow"], c["paid"],
             c["state"], c["pos"], c["path"], c["leg"], c["ocg"], routes.route_of_path,
@@ -342,10 +338,6 @@ class MigrantPopulation:
             if paths.size:
                 self.origins.enter_origin(origin, int(entered.take(paths, mode="clip").sum()))
 
-    def _finish(self, rows: np.ndarray, outcome: int) -> None:
-        """End journeys; :meth:`compact` counts and logs them at the end of the week."""
-        self.cols["state"][rows] = -1 - outcome
-
     def compact(self, week: int) -> None:
         """Count and log this week's finished journeys (the reported weeks'); drop finished rows once they are a
         half of the table, so that the weekly work scales with the migrants en route."""
@@ -354,9 +346,9 @@ class MigrantPopulation:
         n_routes = len(routes.route_names)
         reported = week >= 0  # the warm-up's journeys are not logged
         per, fees_sum, fees_n, ended, columns = kernels.journeys_ended(
-            self.n, c["state"], GONE, len(OUTCOMES), DETECTED, c["path"], routes.route_of_path,
-            n_routes, c["paid"], c["legs_smuggled"], c["mid"], c["origin"], c["depart_week"],
-            c["pos"], c["ocg"], reported,
+            self.n, c["state"], c["path"], routes.route_of_path, n_routes, c["paid"],
+            c["legs_smuggled"], c["mid"], c["origin"], c["depart_week"], c["pos"], c["ocg"],
+            reported,
         )  # fmt: skip
         if ended == 0:
             return
