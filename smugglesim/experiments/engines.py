@@ -18,6 +18,7 @@ happens to take one. Results are the same either way; only the cost changes.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import logging
 import multiprocessing
 import signal
@@ -124,9 +125,16 @@ def _failed(task: RunTask, exc: BaseException) -> RunResult:
     return RunResult(task.run_id, "failed", f"{type(exc).__name__}: {exc}", {}, None, 0.0)
 
 
-def _ignore_sigint() -> None:
-    """In a worker: leave Ctrl-C to the batch, which stops the pool (no traceback per worker)."""
+def _init_worker() -> None:
+    """In a new worker: leave Ctrl-C to the batch, which stops the pool (no traceback per
+    worker), and put the objects the worker starts with (the imports, and what a forked
+    worker inherits) out of the garbage collector's reach (``gc.freeze``). They live as long
+    as the worker; each full collection would walk them all and write to the pages a forked
+    worker shares with its parent, which then copies them (35 MB more private memory a
+    worker after 8 replications of 5 years, docs/performance.md). Only the worker's collector is
+    changed: the caller's process is not."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
 
 
 @contextmanager
@@ -199,7 +207,7 @@ class ProcessEngine:
         if method == "forkserver":
             ctx.set_forkserver_preload(["smugglesim.experiments.engines"])
         self._pool = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_ignore_sigint
+            max_workers=workers, mp_context=ctx, initializer=_init_worker
         )
         # Start every worker now (one per no-op task), before a progress bar adds a thread.
         with _main_module_hidden():
