@@ -20,15 +20,12 @@ the model, since it would also exempt a caller's own objects from collection.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import time
-from pathlib import Path
 
-from smugglesim.experiments.compare_speed import add_overrides
+from smugglesim.experiments.compare_speed import scenario_parser
 from smugglesim.model import SmugglingModel, load_scenario
 
-ROOT = Path(__file__).resolve().parents[2]
 SEEDS = (1, 2, 3, 4, 5)
 
 
@@ -65,14 +62,9 @@ def full_collection_seconds() -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "baseline.toml")
-    parser.add_argument("--years", type=float, default=5.0)
+    parser = scenario_parser(__doc__)
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--freeze-imports", action="store_true")
-    add_overrides(parser, "the scenario")
     args = parser.parse_args()
     scenario = load_scenario(args.scenario, {"run.years": args.years, **dict(args.set)})
     tracked = len(gc.get_objects())

@@ -87,6 +87,19 @@ def versions_parser(doc: str) -> argparse.ArgumentParser:
     return parser
 
 
+def scenario_parser(doc: str) -> argparse.ArgumentParser:
+    """A command-line parser for runs of one scenario: ``--scenario`` (the baseline by
+    default), ``--years`` (5) and ``--set KEY=VALUE`` overrides of it; ``doc`` is the
+    command's description."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scenario", type=Path, default=BASELINE)
+    parser.add_argument("--years", type=float, default=5.0)
+    add_overrides(parser, "the scenario")
+    return parser
+
+
 def add_overrides(parser: argparse.ArgumentParser, whose: str) -> None:
     """``--set KEY=VALUE`` (repeatable): overrides of ``whose`` parameters, as :func:`override`
     reads them, collected in ``args.set`` as (key, value) pairs."""

@@ -12,25 +12,16 @@ a profiler (cProfile, line_profiler) on the phase that dominates.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections import defaultdict
-from pathlib import Path
 
-from smugglesim.experiments.compare_speed import add_overrides
+from smugglesim.experiments.compare_speed import scenario_parser
 from smugglesim.model import SmugglingModel, load_scenario
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "baseline.toml")
-    parser.add_argument("--years", type=float, default=5.0)
+    parser = scenario_parser(__doc__)
     parser.add_argument("--seed", type=int, default=1)
-    add_overrides(parser, "the scenario")
     args = parser.parse_args()
     changes = {"run.years": args.years, **dict(args.set)}
     model = SmugglingModel(load_scenario(args.scenario, changes), rng=args.seed)
