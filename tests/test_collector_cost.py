@@ -11,10 +11,12 @@ def test_the_timer_counts_each_generation_while_installed():
     with CollectorTimer() as timer:
         gc.collect(1)
         gc.collect(2)
-    assert timer.count == [0, 1, 1]
-    assert timer.seconds[0] == 0.0 and timer.seconds[1] > 0.0 and timer.seconds[2] > 0.0
+    # Generation 0 may also be collected on its own in between (a count of allocations).
+    assert timer.count[1:] == [1, 1]
+    assert timer.seconds[1] > 0.0 and timer.seconds[2] > 0.0
+    counted = list(timer.count)
     gc.collect(2)  # after the block: no longer counted
-    assert timer.count == [0, 1, 1]
+    assert timer.count == counted
 
 
 def test_a_short_run_prints_every_generation(monkeypatch, capsys):
