@@ -357,12 +357,16 @@ class MigrantPopulation:
         self.week_counts["fees_sum"] += fees_sum
         self.week_counts["fees_n"] += fees_n
         if reported:
-            names = ("migrant", "origin", "path", "route", "outcome", "depart_week")
-            chunk = dict(zip(names, columns[:6], strict=True))
-            chunk["end_week"] = np.full(ended, week, dtype=np.int32)
-            names = ("legs_completed", "legs_smuggled", "fee_paid_eur", "last_ocg")
-            chunk.update(zip(names, columns[6:], strict=True))
-            self._log.append(chunk)
+            # The loop returns every column of the log in LOG_TYPES' order but end_week.
+            from_loop = iter(columns)
+            self._log.append(
+                {
+                    name: np.full(ended, week, dtype=np.int32)
+                    if name == "end_week"
+                    else next(from_loop)
+                    for name in self.LOG_TYPES
+                }
+            )
         else:
             self.finished_in_warmup += ended
         self.gone += ended
