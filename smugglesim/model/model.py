@@ -402,6 +402,23 @@ class SmugglingModel(mesa.Model):
 
     # -- the week -------------------------------------------------------------------------
     def step(self) -> None:
+        """One week (:meth:`_week`). A Ctrl-C or SIGTERM whose handler raises while a loop
+        compiled by numba is called (``kernels``) can reach Python as a ``SystemError``
+        ("returned a result with an exception set"), caused by the interrupt through one
+        or more such errors; code that records a failed run and goes on (``except
+        Exception``, as a batch does) would swallow it. The interrupt is raised in its
+        place."""
+        try:
+            self._week()
+        except SystemError as exc:
+            cause = exc.__cause__
+            while isinstance(cause, SystemError):
+                cause = cause.__cause__
+            if isinstance(cause, KeyboardInterrupt):
+                raise cause from None
+            raise
+
+    def _week(self) -> None:
         """One week, always in this order."""
         week = self.clock.week
         self.ocg_lifecycle.refresh_reach()  # 0. who is linked to the command can work;
