@@ -266,3 +266,45 @@ def test_a_lost_dask_scheduler_ends_the_batch_interrupted_in_one_line(tmp_path):
     assert manifest["status"] == "interrupted"
     assert manifest["reason"].startswith("lost the Dask scheduler")
     assert _temporary_files(out) == []
+
+
+# The handler's exception inside the weak reference's callback is reported, not raised.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_sigterm_whose_exception_python_did_not_raise_still_stops_the_batch(
+    tmp_path, monkeypatch
+):
+    """Python does not raise what a signal handler raises inside a weak reference's callback
+    (or a finalizer): the batch's SIGTERM handler also leaves a flag, and the batch stops
+    at the next finished run, as interrupted by SIGTERM."""
+    import weakref
+
+    from smugglesim.experiments import batch
+    from smugglesim.experiments.engines import InlineEngine, run_one
+
+    def worker(task):
+        result = run_one(task)
+        if task.replication == 0:
+
+            class Thing:
+                pass
+
+            thing = Thing()
+            handler = signal.getsignal(signal.SIGTERM)  # the batch's, installed by now
+            ref = weakref.ref(thing, lambda r: handler(signal.SIGTERM, None))
+            del thing  # the callback runs: its exception is reported and dropped
+            assert ref() is None
+        return result
+
+    class Engine(InlineEngine):
+        def imap_unordered(self, tasks, worker_=None):
+            return super().imap_unordered(tasks, worker)
+
+    monkeypatch.setattr(batch, "make_engine", lambda *args: Engine())
+    out = tmp_path / "batch"
+    with pytest.raises(batch.BatchCancelled) as stopped:
+        batch.run_batch(
+            [ROOT / "scenarios" / "baseline.toml"], 3, out=out,
+            overrides={"run.years": 0.25}, progress=False,
+        )  # fmt: skip
+    assert stopped.value.reason == "SIGTERM"
+    assert (_manifest(out)["status"], _manifest(out)["runs_done"]) == ("interrupted", 1)

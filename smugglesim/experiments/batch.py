@@ -77,6 +77,12 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, raised in the main thread by :func:`_sigterm_raises`."""
 
 
+_TERMINATED = threading.Event()
+"""Set by the SIGTERM handler of :func:`_sigterm_raises`. Python does not raise an exception
+that a signal handler raises inside a weak reference's callback or a finalizer (it reports
+it and goes on), so the batch also stops at the next finished run once this is set."""
+
+
 @contextmanager
 def _sigterm_raises() -> Iterator[None]:
     """Turn SIGTERM into an exception while the batch runs, so that the manifest is closed.
@@ -90,8 +96,10 @@ def _sigterm_raises() -> Iterator[None]:
         return
 
     def handler(signum: int, frame: object) -> None:
+        _TERMINATED.set()
         raise _Terminated
 
+    _TERMINATED.clear()
     signal.signal(signal.SIGTERM, handler)
     try:
         yield
@@ -297,6 +305,8 @@ def _run(todo: list, store: PartStore, by_label: dict, runner, bar, manifest) ->
             run_seconds += result.elapsed_s
             if bar is not None:
                 bar.update(result.status == "ok")
+            if _TERMINATED.is_set():  # a SIGTERM whose exception Python did not raise
+                raise _Terminated
     except BaseException:
         with suppress(Exception):  # an engine that broke may fail to close too
             runner.close()
