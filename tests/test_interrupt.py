@@ -1,4 +1,4 @@
-"""A Ctrl-C or SIGTERM reaches the caller as the interrupt, wherever in a week it lands."""
+"""A Ctrl-C or SIGTERM reaches the caller as the interrupt, wherever in a run it lands."""
 
 from __future__ import annotations
 
@@ -56,13 +56,43 @@ def test_a_system_error_of_another_cause_is_left_as_it_is(scenario, monkeypatch)
         model.step()
 
 
+def test_a_run_that_fails_because_of_an_interrupt_is_not_recorded_as_failed(monkeypatch):
+    """The batch's worker records a failing run and goes on, but an error caused by an
+    interrupt (scipy's Cython code makes a ValueError of one that lands while a kept warm
+    state is unpickled) raises the interrupt; any other error is still recorded."""
+    from smugglesim.experiments import engines
+    from smugglesim.experiments.specs import RunTask
+
+    interrupt = Interrupt()
+
+    def interrupted(scenario, rng):
+        raise ValueError("'c' is not a valid PEP 3118 buffer format string") from interrupt
+
+    def failing(scenario, rng):
+        raise ValueError("a model error")
+
+    task = RunTask("r0", "baseline", 0, 1, load_scenario(BASELINE).model_dump(mode="json"))
+    monkeypatch.setattr(engines, "SmugglingModel", interrupted)
+    with pytest.raises(Interrupt) as caught:
+        engines.run_one(task)
+    assert caught.value is interrupt
+    monkeypatch.setattr(engines, "SmugglingModel", failing)
+    result = engines.run_one(task)
+    assert (result.status, result.error) == ("failed", "ValueError: a model error")
+
+
 # An interrupt that lands in a weak reference's callback is not raised (Python reports it as
 # unraisable and goes on): such a run ends uninterrupted, which the test allows.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_real_interrupts_at_random_moments_all_arrive_as_the_interrupt(scenario):
-    """A timer's signal at a random moment of a run, many times: every one that is raised
-    arrives as the handler's exception (before the week raised the interrupt in place of
-    the SystemError, some landed in a compiled loop's call and came out as that)."""
+def test_real_interrupts_at_random_moments_never_make_a_failed_run(scenario):
+    """A timer's signal at a random moment of a batch's run (``run_one``), many times: every
+    one that is raised arrives as the handler's exception. Before, some landed in a
+    compiled loop's call (a SystemError) or in the unpickling of the kept warm state (a
+    ValueError) and the run was recorded as failed."""
+    from smugglesim.experiments.engines import run_one
+    from smugglesim.experiments.specs import RunTask
+
+    task = RunTask("r0", "baseline", 0, 1, scenario.model_dump(mode="json"))
     rng = np.random.default_rng(7)
     arrived: list[str] = []
 
@@ -74,15 +104,16 @@ def test_real_interrupts_at_random_moments_all_arrive_as_the_interrupt(scenario)
         for delay in rng.uniform(0.001, 0.03, 40):
             try:
                 signal.setitimer(signal.ITIMER_REAL, delay)
-                SmugglingModel(scenario, rng=1).run()
-                arrived.append("not interrupted")
+                result = run_one(task)
+                arrived.append(f"{result.status}: {result.error}")
             except Interrupt:
                 arrived.append("interrupt")
-            except SystemError as exc:
-                arrived.append(f"SystemError: {exc}")
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
     finally:
         signal.signal(signal.SIGALRM, previous)
-    assert not [a for a in arrived if a.startswith("SystemError")], arrived
-    assert arrived.count("interrupt") >= 30
+    assert not [a for a in arrived if a.startswith("failed")], arrived
+    # Most were raised (one that lands in a weak reference's callback is not; 20 of 200 runs
+    # ended uninterrupted in a count at 05945f2, with delays up to 300 ms): runs were
+    # interrupted.
+    assert arrived.count("interrupt") >= 20

@@ -33,7 +33,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from smugglesim.experiments.specs import RunTask
-from smugglesim.model.model import SmugglingModel
+from smugglesim.model.model import SmugglingModel, raise_interrupt_behind
 from smugglesim.model.scenario import Scenario
 
 ENGINES = ("process", "dask")
@@ -79,6 +79,7 @@ def run_one(task: RunTask) -> RunResult:
         metrics = flatten_summary(model.summary())
         ts = model.timeseries()
     except Exception as exc:  # a failing replication must not stop the batch
+        raise_interrupt_behind(exc)  # but a Ctrl-C or SIGTERM in disguise must
         return RunResult(
             task.run_id, "failed", f"{type(exc).__name__}: {exc}", {}, None, _since(start)
         )

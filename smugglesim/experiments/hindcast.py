@@ -46,7 +46,7 @@ from smugglesim.experiments.engines import RunResult, make_engine
 from smugglesim.experiments.observed import Observed, read_observed, split
 from smugglesim.experiments.specs import RunTask
 from smugglesim.model.demand_schedule import period_bounds
-from smugglesim.model.model import SmugglingModel, default_routes
+from smugglesim.model.model import SmugglingModel, default_routes, raise_interrupt_behind
 from smugglesim.model.scenario import Scenario, load_scenario
 from smugglesim.model.shipped import SHIPPED_DIR
 
@@ -199,6 +199,7 @@ def run_task(task: RunTask) -> RunResult:
         arrests = {ARRESTS: ("facilitators", "all")}
         rows += _long(calendar_totals(ts, [ARRESTS], False), arrests, 1.0)
     except Exception as exc:  # reported by the caller, which stops
+        raise_interrupt_behind(exc)  # a Ctrl-C or SIGTERM in disguise stops it as one
         return RunResult(task.run_id, "failed", f"{type(exc).__name__}: {exc}", {}, None, 0.0)
     frame = pd.DataFrame(rows, columns=["measure", "route", "period", "value"])
     return RunResult(task.run_id, "ok", None, {}, frame, time.perf_counter() - start)

@@ -175,6 +175,23 @@ def forget_warm_states() -> None:
     _WARM_STATES.clear()
 
 
+def raise_interrupt_behind(exc: BaseException) -> None:
+    """Raise the Ctrl-C or SIGTERM (a ``KeyboardInterrupt``) that ``exc`` stands for, if
+    any; else return. A signal handler that raises inside a call into compiled code can
+    come back as another error caused by the interrupt, through one or more such errors:
+    numba's dispatcher as a ``SystemError`` ("returned a result with an exception set"),
+    Cython code (scipy's, while a kept warm state is unpickled) as a ``ValueError``. Code
+    that records a failed run and goes on (``except Exception``, as a batch does) calls
+    this first, so that it does not swallow the interrupt."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            raise cause from None
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+
+
 def default_routes() -> RouteNetwork:
     """The embedded route network, read once per process (it is immutable)."""
     global _DEFAULT_ROUTES
@@ -402,20 +419,13 @@ class SmugglingModel(mesa.Model):
 
     # -- the week -------------------------------------------------------------------------
     def step(self) -> None:
-        """One week (:meth:`_week`). A Ctrl-C or SIGTERM whose handler raises while a loop
-        compiled by numba is called (``kernels``) can reach Python as a ``SystemError``
-        ("returned a result with an exception set"), caused by the interrupt through one
-        or more such errors; code that records a failed run and goes on (``except
-        Exception``, as a batch does) would swallow it. The interrupt is raised in its
-        place."""
+        """One week (:meth:`_week`). A Ctrl-C or SIGTERM that lands while a loop compiled by
+        numba is called (``kernels``) can come back as a ``SystemError`` caused by it: the
+        interrupt is raised in its place (:func:`raise_interrupt_behind`)."""
         try:
             self._week()
-        except SystemError as exc:
-            cause = exc.__cause__
-            while isinstance(cause, SystemError):
-                cause = cause.__cause__
-            if isinstance(cause, KeyboardInterrupt):
-                raise cause from None
+        except Exception as exc:
+            raise_interrupt_behind(exc)
             raise
 
     def _week(self) -> None:
